@@ -1,0 +1,175 @@
+//! The raw command-line surface, as clap sees it. Doc comments are the help text.
+//!
+//! dig's free-form words (`@server`, `name`, `type`, `class`, `+option`) do not start
+//! with `-`, so clap collects them as positionals in order; [`crate::plan`] classifies
+//! them. Nothing here looks at the environment.
+
+use std::ffi::OsString;
+use std::path::PathBuf;
+use std::time::Duration;
+
+use clap::{Parser, ValueEnum};
+
+/// When to colour the output.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ColorChoice {
+    /// Colour when stdout is a terminal, unless NO_COLOR is set or CLICOLOR_FORCE asks for it.
+    Auto,
+    /// Always colour.
+    Always,
+    /// Never colour.
+    Never,
+}
+
+/// What `--generate` prints.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Generate {
+    /// Bash completion.
+    Bash,
+    /// Zsh completion.
+    Zsh,
+    /// Fish completion.
+    Fish,
+    /// PowerShell completion.
+    Powershell,
+    /// Elvish completion.
+    Elvish,
+    /// The man page (roff).
+    Man,
+}
+
+/// A dig-like DNS query tool.
+#[derive(Debug, Parser)]
+#[command(
+    name = "dnscope",
+    version,
+    about = "Ask DNS servers questions and show the whole answer, dig-style",
+    long_about = "Ask DNS servers questions and show the whole answer, dig-style.\n\n\
+        Words are read as in dig: @SERVER names the server, a record type (A, MX, TYPE65534) or \
+        class (IN, CH, CLASS3) applies to the name before it (or the next one), +OPTION sets a \
+        query or display option, and anything else is a name to look up. Several names on one \
+        line make several queries.",
+    after_help = "Examples:\n  dnscope example.com MX @1.1.1.1\n  dnscope +short -x 192.0.2.1\n  dnscope --json example.com AAAA | jq .answer\n\nSee the man page for every +option and the exit codes.",
+    max_term_width = 100
+)]
+pub struct Cli {
+    /// Query words: [@SERVER] [NAME] [TYPE] [CLASS] [+OPTION]..., in any order, repeatable.
+    #[arg(value_name = "WORDS")]
+    pub words: Vec<String>,
+
+    /// Record type for names given without one (dig -t).
+    #[arg(short = 't', long = "type", value_name = "TYPE")]
+    pub qtype: Option<String>,
+
+    /// Class for names given without one (dig -c).
+    #[arg(short = 'c', long = "class", value_name = "CLASS")]
+    pub qclass: Option<String>,
+
+    /// Reverse lookup: query the PTR record of this IPv4 or IPv6 address (repeatable).
+    #[arg(short = 'x', long = "reverse", value_name = "ADDR")]
+    pub reverse: Vec<String>,
+
+    /// Server port (default 53).
+    #[arg(short = 'p', long = "port", value_name = "PORT")]
+    pub port: Option<u16>,
+
+    /// Use IPv4 servers only.
+    #[arg(short = '4', conflicts_with = "ipv6")]
+    pub ipv4: bool,
+
+    /// Use IPv6 servers only.
+    #[arg(short = '6')]
+    pub ipv6: bool,
+
+    /// Print JSON: one object per query, one per line (same as +json).
+    #[arg(long)]
+    pub json: bool,
+
+    /// Print only the answer data, one record per line (same as +short).
+    #[arg(long)]
+    pub short: bool,
+
+    /// Query over TCP (same as +tcp).
+    #[arg(long)]
+    pub tcp: bool,
+
+    /// Wait this long for each reply, e.g. 1500ms or 2s (default 5s, or resolv.conf's).
+    #[arg(long, value_name = "DURATION", value_parser = humantime::parse_duration)]
+    pub timeout: Option<Duration>,
+
+    /// Attempts per server (default 3, or resolv.conf's attempts).
+    #[arg(long, value_name = "N")]
+    pub tries: Option<u32>,
+
+    /// When to use colour.
+    #[arg(long, value_enum, value_name = "WHEN", default_value_t = ColorChoice::Auto)]
+    pub color: ColorChoice,
+
+    /// Read servers, search list and options from this file instead of /etc/resolv.conf.
+    #[arg(long = "resolv-conf", value_name = "FILE")]
+    pub resolv_conf: Option<PathBuf>,
+
+    /// Print a shell completion script or the man page, then exit.
+    #[arg(long, value_enum, value_name = "WHAT", hide = true, exclusive = true)]
+    pub generate: Option<Generate>,
+}
+
+/// The clap command, for parsing and for generating completions and the man page.
+pub fn command() -> clap::Command {
+    <Cli as clap::CommandFactory>::command()
+}
+
+/// Parses argv (program name first).
+///
+/// # Errors
+/// clap's error, which also carries `--help` and `--version` requests.
+pub fn parse<I, T>(args: I) -> Result<Cli, clap::Error>
+where
+    I: IntoIterator<Item = T>,
+    T: Into<OsString> + Clone,
+{
+    <Cli as clap::Parser>::try_parse_from(args)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn cli_is_valid() {
+        command().debug_assert();
+    }
+
+    #[test]
+    fn every_option_has_help_and_value_names() {
+        for arg in command().get_arguments() {
+            assert!(arg.get_help().is_some(), "{} has no help", arg.get_id());
+            let takes_value = arg.get_num_args().is_some_and(|n| n.takes_values());
+            if takes_value && !arg.is_positional() {
+                assert!(
+                    arg.get_value_names().is_some(),
+                    "{} has no value name",
+                    arg.get_id()
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn words_and_flags_mix() {
+        let cli = parse([
+            "dnscope",
+            "example.com",
+            "-t",
+            "MX",
+            "+short",
+            "@127.0.0.1",
+            "--timeout",
+            "1500ms",
+        ])
+        .unwrap();
+        assert_eq!(cli.words, ["example.com", "+short", "@127.0.0.1"]);
+        assert_eq!(cli.qtype.as_deref(), Some("MX"));
+        assert_eq!(cli.timeout, Some(Duration::from_millis(1500)));
+    }
+}

@@ -1,0 +1,121 @@
+//! Errors and exit codes.
+//!
+//! The exit status is part of the interface (README "Exit codes", man page EXIT STATUS),
+//! so every code is a named constant here and nowhere else. Unlike dig, which exits 0
+//! on NXDOMAIN, dnscope tells the outcome of the lookup apart, so that a shell script or
+//! CI job can test a name with `dnscope name || …` without parsing output.
+
+use std::fmt;
+
+/// The exit status of a run.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, serde::Serialize)]
+#[serde(into = "u8")]
+pub struct Exit(u8);
+
+impl Exit {
+    /// An answer to the question was received.
+    pub const ANSWER: Exit = Exit(0);
+    /// The command line could not be understood.
+    pub const USAGE: Exit = Exit(1);
+    /// The name does not exist (NXDOMAIN).
+    pub const NXDOMAIN: Exit = Exit(3);
+    /// The name exists but has no record of the asked type (NOERROR, no data).
+    pub const NODATA: Exit = Exit(4);
+    /// The server answered with another error rcode (SERVFAIL, REFUSED, FORMERR, …).
+    pub const RCODE: Exit = Exit(5);
+    /// No usable reply from any server: timeouts, refused connections, malformed replies.
+    pub const NO_REPLY: Exit = Exit(9);
+    /// A failure of dnscope itself or of the machine (cannot open a socket, write output).
+    pub const INTERNAL: Exit = Exit(10);
+
+    /// The numeric status.
+    pub fn code(self) -> u8 {
+        self.0
+    }
+
+    /// How bad an outcome is, for "the worst code wins" over several queries: an error
+    /// of ours beats no reply, which beats an error rcode, NXDOMAIN, NODATA, success.
+    fn severity(self) -> u8 {
+        match self.0 {
+            0 => 0,
+            4 => 1,
+            3 => 2,
+            5 => 3,
+            9 => 4,
+            1 => 5,
+            _ => 6,
+        }
+    }
+
+    /// The worse of two outcomes.
+    #[must_use]
+    pub fn worst(self, other: Exit) -> Exit {
+        if other.severity() > self.severity() {
+            other
+        } else {
+            self
+        }
+    }
+}
+
+impl From<Exit> for u8 {
+    fn from(exit: Exit) -> u8 {
+        exit.0
+    }
+}
+
+impl fmt::Display for Exit {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        self.0.fmt(f)
+    }
+}
+
+/// An error that ends a query (or the whole run) with a message and an exit status.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum Error {
+    /// The command line could not be understood.
+    #[error("{0}")]
+    Usage(String),
+    /// No server gave a usable reply.
+    #[error("{0}")]
+    NoReply(String),
+    /// Something failed on this machine.
+    #[error("{0}")]
+    Internal(String),
+}
+
+impl Error {
+    /// The exit status this error ends the run with.
+    pub fn exit(&self) -> Exit {
+        match self {
+            Error::Usage(_) => Exit::USAGE,
+            Error::NoReply(_) => Exit::NO_REPLY,
+            Error::Internal(_) => Exit::INTERNAL,
+        }
+    }
+
+    /// A short machine-readable name of the kind of error, used in JSON output.
+    pub fn kind(&self) -> &'static str {
+        match self {
+            Error::Usage(_) => "usage",
+            Error::NoReply(_) => "no_reply",
+            Error::Internal(_) => "internal",
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn worst_code_wins() {
+        assert_eq!(Exit::ANSWER.worst(Exit::NXDOMAIN), Exit::NXDOMAIN);
+        assert_eq!(Exit::NXDOMAIN.worst(Exit::NODATA), Exit::NXDOMAIN);
+        assert_eq!(Exit::RCODE.worst(Exit::NXDOMAIN), Exit::RCODE);
+        assert_eq!(Exit::NO_REPLY.worst(Exit::RCODE), Exit::NO_REPLY);
+        assert_eq!(Exit::INTERNAL.worst(Exit::NO_REPLY), Exit::INTERNAL);
+        assert_eq!(Exit::ANSWER.worst(Exit::ANSWER), Exit::ANSWER);
+    }
+}

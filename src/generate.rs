@@ -1,0 +1,139 @@
+//! Shell completions and the man page, generated from the clap definition and the
+//! `+option` table so they cannot drift from the binary. The committed copies in
+//! `completions/` and `man/` are checked against this by `tests/generated.rs`.
+
+use std::fmt::Write as _;
+
+use clap_complete::Shell;
+
+use crate::cli::{self, Generate};
+use crate::plusopts::{OPTIONS, Value};
+
+/// The text `--generate WHAT` prints.
+pub fn render(what: Generate) -> String {
+    match what {
+        Generate::Bash => completion(Shell::Bash),
+        Generate::Zsh => completion(Shell::Zsh),
+        Generate::Fish => completion(Shell::Fish),
+        Generate::Powershell => completion(Shell::PowerShell),
+        Generate::Elvish => completion(Shell::Elvish),
+        Generate::Man => man(),
+    }
+}
+
+/// Every generated file with its path in the repository.
+pub fn files() -> Vec<(&'static str, String)> {
+    vec![
+        ("completions/dnscope.bash", render(Generate::Bash)),
+        ("completions/_dnscope", render(Generate::Zsh)),
+        ("completions/dnscope.fish", render(Generate::Fish)),
+        ("completions/_dnscope.ps1", render(Generate::Powershell)),
+        ("completions/dnscope.elv", render(Generate::Elvish)),
+        ("man/dnscope.1", render(Generate::Man)),
+    ]
+}
+
+fn completion(shell: Shell) -> String {
+    let mut out = Vec::new();
+    clap_complete::generate(shell, &mut cli::command(), "dnscope", &mut out);
+    String::from_utf8_lossy(&out).into_owned()
+}
+
+fn man() -> String {
+    let man = clap_mangen::Man::new(cli::command());
+    let mut out = Vec::new();
+    let rendered = man
+        .render_title(&mut out)
+        .and_then(|()| man.render_name_section(&mut out))
+        .and_then(|()| man.render_synopsis_section(&mut out))
+        .and_then(|()| man.render_description_section(&mut out))
+        .and_then(|()| man.render_options_section(&mut out));
+    if let Err(e) = rendered {
+        return format!(".\\\" cannot render the man page: {e}\n");
+    }
+    let mut page = String::from_utf8_lossy(&out).into_owned();
+    page.push_str(&plus_options_section());
+    page.push_str(EXTRA_SECTIONS);
+    page
+}
+
+/// Escapes text for roff: backslashes, and hyphens so they are not hyphenation points.
+fn roff(text: &str) -> String {
+    text.replace('\\', "\\e").replace('-', "\\-")
+}
+
+fn plus_options_section() -> String {
+    let mut s = String::from(".SH \"QUERY OPTIONS\"\n");
+    s.push_str(
+        "Words starting with \\fB+\\fR set query and display options, as in dig. They apply in the order given \
+         (\\fB+noall +answer\\fR shows only the answer), and any unique prefix of a name works (\\fB+sh\\fR is \
+         \\fB+short\\fR). An unknown or malformed option is a usage error.\n",
+    );
+    for spec in OPTIONS {
+        let name = match spec.value {
+            Value::None => spec.name.to_owned(),
+            Value::Required(v) => format!("{}={v}", spec.name),
+            Value::Optional(v) => format!("{}[={v}]", spec.name),
+        };
+        let prefix = if spec.negatable { "+[no]" } else { "+" };
+        let _ = write!(s, ".TP\n\\fB{}{}\\fR\n{}\n", prefix, roff(&name), roff(spec.help));
+    }
+    s
+}
+
+const EXTRA_SECTIONS: &str = r#".SH "EXIT STATUS"
+.TP
+\fB0\fR
+An answer to the question was received.
+.TP
+\fB1\fR
+Usage error: the command line could not be understood.
+.TP
+\fB3\fR
+NXDOMAIN: the name does not exist.
+.TP
+\fB4\fR
+NODATA: the name exists (NOERROR) but has no record of the asked type. A CNAME or DNAME chain counts as an answer when an authoritative server (AA set, RA clear) hands the name on to another zone.
+.TP
+\fB5\fR
+The server answered with another error rcode (SERVFAIL, REFUSED, FORMERR, NOTIMP, ...).
+.TP
+\fB9\fR
+No usable reply from any server: timeouts, refused connections, malformed replies.
+.TP
+\fB10\fR
+Internal error: a failure of dnscope or of this machine (opening a socket, writing output).
+.PP
+With several queries on one command line the worst status wins, in this order from best to worst: 0, 4, 3, 5, 9, 1, 10.
+.PP
+\fBHow this differs from dig:\fR dig exits 0 whenever a reply arrives, NXDOMAIN included, so a script must parse its output to learn whether a name exists. dnscope makes the outcome the exit status, so that \fBdnscope \-\-short name || alert\fR works in shell scripts and CI checks. Codes 1, 9 and 10 mean what they mean in dig.
+.SH EXAMPLES
+.TP
+\fBdnscope example.com MX @1.1.1.1\fR
+Ask 1.1.1.1 for the MX records of example.com.
+.TP
+\fBdnscope +short \-x 192.0.2.1\fR
+Print the PTR record of 192.0.2.1 only.
+.TP
+\fBdnscope \-\-json example.com AAAA | jq '.response.answer[].data'\fR
+Read the answer from a script.
+.TP
+\fBdnscope a.example MX b.example TXT +noall +answer\fR
+Two queries, answers only.
+.TP
+\fBdnscope @127.0.0.1 \-p 5353 +tcp +dnssec +nsid example.test SOA\fR
+Query a local server on port 5353 over TCP, with DO and NSID.
+.SH ENVIRONMENT
+.TP
+\fBNO_COLOR\fR
+When set to a non-empty value, no colour (unless \fB\-\-color always\fR).
+.TP
+\fBCLICOLOR_FORCE\fR
+When set to a non-empty value other than 0, colour even when stdout is not a terminal (NO_COLOR still wins).
+.SH FILES
+.TP
+\fI/etc/resolv.conf\fR
+Default servers (\fBnameserver\fR), search list (\fBsearch\fR, \fBdomain\fR, used with \fB+search\fR) and \fBoptions ndots: timeout: attempts:\fR. It is read only when no \fB@server\fR is given or \fB+search\fR is on; \fB\-\-resolv\-conf\fR names another file.
+.SH "SEE ALSO"
+dig(1), kdig(1), drill(1), resolv.conf(5)
+"#;

@@ -1,0 +1,111 @@
+//! dnscope: a dig-like DNS diagnostic tool.
+//!
+//! The pipeline is argv → [`plan::Plan`] → [`transport::policy::lookup`] over a
+//! [`transport::Transport`] → [`model::Report`] → [`render`]. Only `main.rs` makes the
+//! real stdout, stderr, network and environment; everything else receives them, so the
+//! whole run can be driven in-process by tests.
+
+pub mod cli;
+pub mod env;
+pub mod error;
+pub mod generate;
+pub mod model;
+pub mod names;
+pub mod plan;
+pub mod plusopts;
+pub mod presentation;
+pub mod random;
+pub mod render;
+pub mod resolvconf;
+pub mod rrtype;
+pub mod transport;
+pub mod wire;
+
+use std::io::{self, Write};
+use std::time::SystemTime;
+
+use crate::env::Env;
+use crate::error::Exit;
+use crate::model::{Context, Report};
+use crate::plan::{Lookup, Plan, Request};
+use crate::transport::Transport;
+use crate::transport::policy;
+use crate::wire::Status;
+
+/// Runs dnscope with `args` (program name first) and returns the exit status.
+///
+/// A write error other than a closed pipe is an internal error; a closed pipe ends the
+/// run quietly with the status reached so far.
+pub fn run(
+    args: &[String],
+    env: &dyn Env,
+    transport: &mut dyn Transport,
+    out: &mut dyn Write,
+    err: &mut dyn Write,
+) -> Exit {
+    let json = plan::wants_json(args);
+    let plan = match plan::build(args, env) {
+        Ok(Request::Run(plan)) => plan,
+        Ok(Request::Print(text)) => {
+            return match out.write_all(text.as_bytes()).and_then(|()| out.flush()) {
+                Err(e) if e.kind() != io::ErrorKind::BrokenPipe => Exit::INTERNAL,
+                _ => Exit::ANSWER,
+            };
+        }
+        Err(error) => {
+            let _ = render::error(&error, json, out, err);
+            return error.exit();
+        }
+    };
+    let mut exit = Exit::ANSWER;
+    for (index, lookup) in plan.lookups.iter().enumerate() {
+        let report = execute(&plan, lookup, transport);
+        exit = exit.worst(report.exit());
+        let options = render::Options {
+            format: plan.format,
+            display: plan.display,
+            command_line: &plan.command_line,
+            index,
+        };
+        let written = render::report(&report, &options, out, err).and_then(|()| out.flush());
+        match written {
+            Ok(()) => {}
+            Err(e) if e.kind() == io::ErrorKind::BrokenPipe => return exit,
+            Err(e) => {
+                let _ = writeln!(err, "dnscope: cannot write output: {e}");
+                return Exit::INTERNAL;
+            }
+        }
+    }
+    exit
+}
+
+/// Runs one lookup: each search-list candidate in turn until one is not NXDOMAIN.
+fn execute(plan: &Plan, lookup: &Lookup, transport: &mut dyn Transport) -> Report {
+    let mut last = None;
+    for question in &lookup.candidates {
+        let ctx = Context {
+            question,
+            server_name: &plan.servers.label,
+            when: SystemTime::now(),
+            names: plan.display.names,
+        };
+        let result = policy::lookup(
+            transport,
+            &plan.servers.addresses,
+            question,
+            &plan.flags,
+            &plan.transport,
+            &mut random::id,
+        );
+        let report = match result {
+            Ok(done) => model::completed(ctx, &done),
+            Err(failed) => model::failed(ctx, &plan.flags, &failed, plan.servers.addresses[0]),
+        };
+        if report.status != Some(Status::Nxdomain) {
+            return report;
+        }
+        last = Some(report);
+    }
+    last.expect("a lookup has at least one candidate")
+}

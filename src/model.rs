@@ -1,0 +1,480 @@
+//! What happened in one lookup, as plain data: the one model that both the text and the
+//! JSON renderer read. Raw numbers stay numbers (TTL seconds, RTT microseconds); names
+//! and rdata are presentation strings made at this edge, so hickory-proto's types and
+//! their churn stay out of the JSON.
+
+use std::net::SocketAddr;
+use std::time::SystemTime;
+
+use hickory_proto::op::{Edns, Message};
+use hickory_proto::rr::Record;
+use serde::Serialize;
+
+use crate::error::{Error, Exit};
+use crate::names::{self, NameStyle};
+use crate::presentation::{self, RdataFields};
+use crate::rrtype::{class_text, type_text};
+use crate::transport::Protocol;
+use crate::transport::policy::{Attempt, Completed, Failed};
+use crate::wire::{self, QueryFlags, Question, Status, option_code};
+
+/// The version of the JSON schema; fields are only ever added within a version.
+pub const SCHEMA_VERSION: u32 = 1;
+
+/// One lookup: the query, the server, and the response or the error.
+#[derive(Debug, Clone, Serialize)]
+pub struct Report {
+    pub schema_version: u32,
+    pub query: QueryInfo,
+    pub server: ServerInfo,
+    /// Round-trip time of the accepted reply, in microseconds.
+    pub rtt_us: Option<u64>,
+    /// When the lookup started, RFC 3339 UTC.
+    pub when: String,
+    /// What the reply means: answer, nodata, nxdomain, error; null without a reply.
+    pub status: Option<Status>,
+    /// The exit status this lookup alone would give.
+    pub exit_code: u8,
+    pub response: Option<Response>,
+    /// Every attempt, in order (UDP, TCP after truncation, retries, other servers).
+    pub attempts: Vec<Attempt>,
+    /// Messages that arrived and were not accepted as the reply, with the reason.
+    pub ignored: Vec<String>,
+    pub error: Option<ErrorInfo>,
+}
+
+/// The question and the header bits and EDNS the query was sent with.
+#[derive(Debug, Clone, Serialize)]
+pub struct QueryInfo {
+    pub name: String,
+    #[serde(rename = "type")]
+    pub rtype: String,
+    pub type_code: u16,
+    pub class: String,
+    pub flags: QueryFlagsInfo,
+    pub edns: Option<EdnsInfo>,
+}
+
+/// Header bits of a query.
+#[derive(Debug, Clone, Serialize)]
+pub struct QueryFlagsInfo {
+    pub rd: bool,
+    pub cd: bool,
+    pub ad: bool,
+}
+
+/// The server that answered, or the last one asked.
+#[derive(Debug, Clone, Serialize)]
+pub struct ServerInfo {
+    pub address: String,
+    pub port: u16,
+    pub protocol: Protocol,
+    /// How the server was named on the command line (or "resolv.conf").
+    pub name: String,
+}
+
+/// A decoded response.
+#[derive(Debug, Clone, Serialize)]
+pub struct Response {
+    /// Bytes on the wire.
+    pub size: usize,
+    pub header: Header,
+    pub edns: Option<EdnsInfo>,
+    pub question: Vec<QuestionInfo>,
+    pub answer: Vec<RecordInfo>,
+    pub authority: Vec<RecordInfo>,
+    pub additional: Vec<RecordInfo>,
+}
+
+/// The response header.
+#[derive(Debug, Clone, Serialize)]
+pub struct Header {
+    pub id: u16,
+    pub opcode: String,
+    pub rcode: String,
+    pub rcode_code: u16,
+    pub flags: HeaderFlags,
+}
+
+/// Header bits of a response.
+#[derive(Debug, Clone, Serialize)]
+pub struct HeaderFlags {
+    pub qr: bool,
+    pub aa: bool,
+    pub tc: bool,
+    pub rd: bool,
+    pub ra: bool,
+    pub ad: bool,
+    pub cd: bool,
+}
+
+/// The OPT pseudo-record (RFC 6891).
+#[derive(Debug, Clone, Serialize)]
+pub struct EdnsInfo {
+    pub version: u8,
+    pub udp_size: u16,
+    #[serde(rename = "do")]
+    pub dnssec_ok: bool,
+    pub options: Vec<EdnsOptionInfo>,
+}
+
+/// One EDNS option: always its code, name and bytes; decoded fields where known.
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct EdnsOptionInfo {
+    pub code: u16,
+    pub name: String,
+    pub hex: String,
+    /// NSID: the identifier as text (escaped).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub text: Option<String>,
+    /// COOKIE: client part (hex).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub client: Option<String>,
+    /// COOKIE: server part (hex), absent when the server sent none.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub server: Option<String>,
+    /// COOKIE in a response: whether the client part is the one sent.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub client_matches: Option<bool>,
+    /// EDE: the info-code.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub info_code: Option<u16>,
+    /// EDE: the info-code's purpose.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub purpose: Option<String>,
+    /// EDE: extra text (escaped).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub extra_text: Option<String>,
+    /// CLIENT-SUBNET: address/source prefix, and scope prefix.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub subnet: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub scope_prefix: Option<u8>,
+}
+
+/// An entry of the question section.
+#[derive(Debug, Clone, Serialize)]
+pub struct QuestionInfo {
+    pub name: String,
+    #[serde(rename = "type")]
+    pub rtype: String,
+    pub class: String,
+}
+
+/// A resource record.
+#[derive(Debug, Clone, Serialize)]
+pub struct RecordInfo {
+    pub name: String,
+    /// Seconds.
+    pub ttl: u32,
+    pub class: String,
+    #[serde(rename = "type")]
+    pub rtype: String,
+    pub type_code: u16,
+    /// Presentation text of the rdata.
+    pub data: String,
+    /// Structured rdata fields.
+    pub rdata: RdataFields,
+}
+
+/// Why a lookup has no response.
+#[derive(Debug, Clone, Serialize)]
+pub struct ErrorInfo {
+    pub kind: &'static str,
+    pub message: String,
+}
+
+/// An error with no query behind it (a usage error), for JSON mode.
+#[derive(Debug, Clone, Serialize)]
+pub struct ErrorReport {
+    pub schema_version: u32,
+    pub exit_code: u8,
+    pub error: ErrorInfo,
+}
+
+impl ErrorReport {
+    /// The report of `error`.
+    pub fn of(error: &Error) -> Self {
+        Self {
+            schema_version: SCHEMA_VERSION,
+            exit_code: error.exit().code(),
+            error: ErrorInfo {
+                kind: error.kind(),
+                message: error.to_string(),
+            },
+        }
+    }
+}
+
+impl Report {
+    /// The exit status of this lookup.
+    pub fn exit(&self) -> Exit {
+        match (&self.status, &self.error) {
+            (Some(Status::Answer), _) => Exit::ANSWER,
+            (Some(Status::Nodata), _) => Exit::NODATA,
+            (Some(Status::Nxdomain), _) => Exit::NXDOMAIN,
+            (Some(Status::Error), _) => Exit::RCODE,
+            (None, Some(e)) if e.kind == "internal" => Exit::INTERNAL,
+            (None, _) => Exit::NO_REPLY,
+        }
+    }
+}
+
+/// What the model needs besides the policy's result.
+#[derive(Debug, Clone, Copy)]
+pub struct Context<'a> {
+    pub question: &'a Question,
+    pub server_name: &'a str,
+    pub when: SystemTime,
+    pub names: NameStyle,
+}
+
+/// The report of a lookup that got a reply.
+pub fn completed(ctx: Context<'_>, done: &Completed) -> Report {
+    let message = &done.reply.message;
+    let status = wire::status(message, ctx.question);
+    let sent_cookie = done.flags.edns.as_ref().and_then(|e| e.cookie.as_deref());
+    let mut report = Report {
+        schema_version: SCHEMA_VERSION,
+        query: query_info(ctx, &done.flags),
+        server: server_info(done.server, done.protocol, ctx.server_name),
+        rtt_us: Some(u64::try_from(done.reply.rtt.as_micros()).unwrap_or(u64::MAX)),
+        when: rfc3339(ctx.when),
+        status: Some(status),
+        exit_code: 0,
+        response: Some(response(message, done.reply.size, ctx.names, sent_cookie)),
+        attempts: done.attempts.clone(),
+        ignored: done.ignored.clone(),
+        error: None,
+    };
+    report.exit_code = report.exit().code();
+    report
+}
+
+/// The report of a lookup that got no usable reply.
+pub fn failed(ctx: Context<'_>, flags: &QueryFlags, failure: &Failed, fallback: SocketAddr) -> Report {
+    let last = failure.attempts.last();
+    let server = last.map_or(fallback, |a| a.server);
+    let protocol = last.map_or(Protocol::Udp, |a| a.protocol);
+    let internal = matches!(failure.last, crate::transport::Failure::Io(_)) && failure.attempts.is_empty();
+    let error = if internal {
+        Error::Internal(failure.describe())
+    } else {
+        Error::NoReply(failure.describe())
+    };
+    let mut report = Report {
+        schema_version: SCHEMA_VERSION,
+        query: query_info(ctx, flags),
+        server: server_info(server, protocol, ctx.server_name),
+        rtt_us: None,
+        when: rfc3339(ctx.when),
+        status: None,
+        exit_code: 0,
+        response: None,
+        attempts: failure.attempts.clone(),
+        ignored: failure.ignored.clone(),
+        error: Some(ErrorInfo {
+            kind: error.kind(),
+            message: error.to_string(),
+        }),
+    };
+    report.exit_code = report.exit().code();
+    report
+}
+
+fn rfc3339(when: SystemTime) -> String {
+    humantime::format_rfc3339_seconds(when).to_string()
+}
+
+fn query_info(ctx: Context<'_>, flags: &QueryFlags) -> QueryInfo {
+    let q = ctx.question;
+    QueryInfo {
+        name: names::format(&q.name, ctx.names),
+        rtype: type_text(q.rtype),
+        type_code: u16::from(q.rtype),
+        class: class_text(q.class),
+        flags: QueryFlagsInfo {
+            rd: flags.recurse,
+            cd: flags.checking_disabled,
+            ad: flags.authentic_data,
+        },
+        edns: flags.edns.as_ref().map(|e| {
+            let mut options = Vec::new();
+            if e.nsid {
+                options.push(option(option_code::NSID, &[], None));
+            }
+            if let Some(cookie) = &e.cookie {
+                options.push(option(option_code::COOKIE, cookie, None));
+            }
+            if let Some((addr, prefix)) = e.subnet {
+                let mut info = option(option_code::SUBNET, &[], None);
+                info.subnet = Some(format!("{addr}/{prefix}"));
+                options.push(info);
+            }
+            EdnsInfo {
+                version: e.version,
+                udp_size: e.udp_size,
+                dnssec_ok: e.dnssec_ok,
+                options,
+            }
+        }),
+    }
+}
+
+fn server_info(addr: SocketAddr, protocol: Protocol, name: &str) -> ServerInfo {
+    ServerInfo {
+        address: addr.ip().to_string(),
+        port: addr.port(),
+        protocol,
+        name: name.to_owned(),
+    }
+}
+
+fn response(message: &Message, size: usize, style: NameStyle, sent_cookie: Option<&[u8]>) -> Response {
+    let m = &message.metadata;
+    let rcode = wire::rcode_number(message);
+    let records = |rs: &[Record]| rs.iter().map(|r| record(r, style)).collect();
+    Response {
+        size,
+        header: Header {
+            id: m.id,
+            opcode: wire::opcode_text(m.op_code),
+            rcode: wire::rcode_text(rcode),
+            rcode_code: rcode,
+            flags: HeaderFlags {
+                qr: m.message_type == hickory_proto::op::MessageType::Response,
+                aa: m.authoritative,
+                tc: m.truncation,
+                rd: m.recursion_desired,
+                ra: m.recursion_available,
+                ad: m.authentic_data,
+                cd: m.checking_disabled,
+            },
+        },
+        edns: message.edns.as_ref().map(|e| edns_info(e, sent_cookie)),
+        question: message
+            .queries
+            .iter()
+            .map(|q| QuestionInfo {
+                name: names::format(&q.name, style),
+                rtype: type_text(q.query_type),
+                class: class_text(q.query_class),
+            })
+            .collect(),
+        answer: records(&message.answers),
+        authority: records(&message.authorities),
+        additional: records(&message.additionals),
+    }
+}
+
+fn record(r: &Record, style: NameStyle) -> RecordInfo {
+    let rtype = r.record_type();
+    let presented = presentation::present(rtype, &r.data, style);
+    RecordInfo {
+        name: names::format(&r.name, style),
+        ttl: r.ttl,
+        class: class_text(r.dns_class),
+        rtype: type_text(rtype),
+        type_code: u16::from(rtype),
+        data: presented.text,
+        rdata: presented.fields,
+    }
+}
+
+fn edns_info(edns: &Edns, sent_cookie: Option<&[u8]>) -> EdnsInfo {
+    EdnsInfo {
+        version: edns.version(),
+        udp_size: edns.max_payload(),
+        dnssec_ok: edns.flags().dnssec_ok,
+        options: wire::edns_options(edns)
+            .iter()
+            .map(|(code, bytes)| option(*code, bytes, sent_cookie))
+            .collect(),
+    }
+}
+
+/// Decodes the options dnscope knows; every option keeps its raw hex.
+fn option(code: u16, bytes: &[u8], sent_cookie: Option<&[u8]>) -> EdnsOptionInfo {
+    let mut info = EdnsOptionInfo {
+        code,
+        name: wire::option_name(code),
+        hex: data_encoding::HEXLOWER.encode(bytes),
+        ..EdnsOptionInfo::default()
+    };
+    match code {
+        option_code::NSID if !bytes.is_empty() => info.text = Some(presentation::escape_string(bytes)),
+        option_code::COOKIE if bytes.len() >= 8 => {
+            let (client, server) = bytes.split_at(8);
+            info.client = Some(data_encoding::HEXLOWER.encode(client));
+            info.server = (!server.is_empty()).then(|| data_encoding::HEXLOWER.encode(server));
+            info.client_matches = sent_cookie.map(|sent| sent.get(..8) == Some(client));
+        }
+        option_code::EDE if bytes.len() >= 2 => {
+            let info_code = u16::from_be_bytes([bytes[0], bytes[1]]);
+            info.info_code = Some(info_code);
+            info.purpose = Some(wire::ede_purpose(info_code).to_owned());
+            info.extra_text = (bytes.len() > 2).then(|| presentation::escape_string(&bytes[2..]));
+        }
+        option_code::SUBNET if bytes.len() >= 4 => {
+            let family = u16::from_be_bytes([bytes[0], bytes[1]]);
+            let (source, scope) = (bytes[2], bytes[3]);
+            let address = subnet_address(family, &bytes[4..]);
+            info.subnet = address.map(|a| format!("{a}/{source}"));
+            info.scope_prefix = Some(scope);
+        }
+        _ => {}
+    }
+    info
+}
+
+/// The address of an ECS option (RFC 7871 §6), its trailing zero octets left out.
+fn subnet_address(family: u16, octets: &[u8]) -> Option<std::net::IpAddr> {
+    match family {
+        1 if octets.len() <= 4 => {
+            let mut v4 = [0u8; 4];
+            v4[..octets.len()].copy_from_slice(octets);
+            Some(v4.into())
+        }
+        2 if octets.len() <= 16 => {
+            let mut v6 = [0u8; 16];
+            v6[..octets.len()].copy_from_slice(octets);
+            Some(v6.into())
+        }
+        _ => None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn options_are_decoded() {
+        let nsid = option(option_code::NSID, b"ns1\x07", None);
+        assert_eq!(
+            (nsid.text.as_deref(), nsid.hex.as_str()),
+            (Some("ns1\\007"), "6e733107")
+        );
+        let cookie = option(
+            option_code::COOKIE,
+            &[1, 2, 3, 4, 5, 6, 7, 8, 9, 9, 9, 9, 9, 9, 9, 9],
+            Some(&[1, 2, 3, 4, 5, 6, 7, 8]),
+        );
+        assert_eq!(cookie.client.as_deref(), Some("0102030405060708"));
+        assert_eq!(cookie.server.as_deref(), Some("0909090909090909"));
+        assert_eq!(cookie.client_matches, Some(true));
+        let ede = option(option_code::EDE, b"\x00\x12blocked by policy", None);
+        assert_eq!(
+            (ede.info_code, ede.purpose.as_deref()),
+            (Some(18), Some("Prohibited"))
+        );
+        assert_eq!(ede.extra_text.as_deref(), Some("blocked by policy"));
+        let ecs = option(option_code::SUBNET, &[0, 1, 24, 16, 192, 0, 2], None);
+        assert_eq!(
+            (ecs.subnet.as_deref(), ecs.scope_prefix),
+            (Some("192.0.2.0/24"), Some(16))
+        );
+        let unknown = option(65001, &[0xab], None);
+        assert_eq!((unknown.name.as_str(), unknown.hex.as_str()), ("OPT65001", "ab"));
+    }
+}

@@ -1,0 +1,330 @@
+//! dig's `+option` words.
+//!
+//! Each option is a row of [`OPTIONS`]: its name, whether it has a `+no` form, what
+//! value it takes, and its help line (the man page's +OPTIONS section is generated from
+//! the same table). As in dig, an option may be shortened to any unique prefix
+//! (`+sh` is `+short`), and `+noall +answer` works because options apply in order.
+
+use std::net::IpAddr;
+
+/// What an option's value looks like.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Value {
+    /// No value.
+    None,
+    /// A value is required (`+bufsize=1232`).
+    Required(&'static str),
+    /// A value may follow (`+edns` or `+edns=0`).
+    Optional(&'static str),
+}
+
+/// One row of the option table.
+#[derive(Debug, Clone, Copy)]
+pub struct Spec {
+    /// The name after `+`.
+    pub name: &'static str,
+    /// Whether `+noNAME` exists.
+    pub negatable: bool,
+    /// Its value.
+    pub value: Value,
+    /// One line of help.
+    pub help: &'static str,
+}
+
+const fn flag(name: &'static str, help: &'static str) -> Spec {
+    Spec {
+        name,
+        negatable: true,
+        value: Value::None,
+        help,
+    }
+}
+
+/// Every `+option`, in the order the man page lists them.
+pub const OPTIONS: &[Spec] = &[
+    flag("short", "print only the answer data, one record per line"),
+    flag("json", "print JSON, one object per query per line"),
+    flag("tcp", "query over TCP (also +vc)"),
+    flag("vc", "same as +tcp"),
+    flag(
+        "ignore",
+        "keep a truncated UDP reply instead of retrying over TCP",
+    ),
+    flag("recurse", "set RD, ask the server to recurse (default on)"),
+    flag("dnssec", "set the DNSSEC OK bit (DO) and show DNSSEC records"),
+    flag("cd", "set CD, checking disabled (also +cdflag)"),
+    flag("cdflag", "same as +cd"),
+    flag("adflag", "set AD in the query (default on, as in dig)"),
+    Spec {
+        name: "bufsize",
+        negatable: false,
+        value: Value::Required("N"),
+        help: "advertise an EDNS UDP buffer of N bytes (default 1232, at least 512)",
+    },
+    Spec {
+        name: "edns",
+        negatable: true,
+        value: Value::Optional("VERSION"),
+        help: "send EDNS, of version VERSION (default on, version 0); +noedns sends a plain query",
+    },
+    flag("nsid", "ask for the server's name server identifier (NSID)"),
+    Spec {
+        name: "cookie",
+        negatable: true,
+        value: Value::Optional("HEX"),
+        help: "send a DNS COOKIE, random or this client+server cookie in hex (default on)",
+    },
+    Spec {
+        name: "subnet",
+        negatable: true,
+        value: Value::Required("ADDR/LEN"),
+        help: "send EDNS Client Subnet for ADDR/LEN",
+    },
+    Spec {
+        name: "timeout",
+        negatable: false,
+        value: Value::Required("SECONDS"),
+        help: "wait SECONDS for each reply (default 5)",
+    },
+    Spec {
+        name: "tries",
+        negatable: false,
+        value: Value::Required("N"),
+        help: "make N attempts per server (default 3)",
+    },
+    Spec {
+        name: "retry",
+        negatable: false,
+        value: Value::Required("N"),
+        help: "retry N times per server: +tries=N+1",
+    },
+    flag("all", "turn every display section and comment on or off"),
+    flag("question", "show the question section"),
+    flag("answer", "show the answer section"),
+    flag("authority", "show the authority section"),
+    flag("additional", "show the additional section"),
+    flag(
+        "comments",
+        "show headers, the OPT pseudo-section and section titles",
+    ),
+    flag(
+        "stats",
+        "show query time, server, time of day, size, attempts and ignored replies",
+    ),
+    flag("cmd", "show the first line naming the version and the query"),
+    flag("ttlid", "show TTLs"),
+    flag("ttlunits", "show TTLs as durations (1h5m)"),
+    flag("class", "show the class of each record"),
+    flag(
+        "idnout",
+        "show internationalised names in Unicode (default on a terminal)",
+    ),
+    flag(
+        "search",
+        "try the resolv.conf search list for names without a final dot",
+    ),
+];
+
+/// An option as the user set it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Setting {
+    /// A yes/no option.
+    Flag(&'static str, bool),
+    /// `+bufsize=N`.
+    BufSize(u16),
+    /// `+edns[=N]` (`Some`) or `+noedns` (`None`).
+    Edns(Option<u8>),
+    /// `+cookie[=HEX]`, `+nocookie`.
+    Cookie(Option<Option<Vec<u8>>>),
+    /// `+subnet=ADDR/LEN`, `+nosubnet`.
+    Subnet(Option<(IpAddr, u8)>),
+    /// `+timeout=SECONDS`.
+    Timeout(u64),
+    /// `+tries=N` (`+retry=N` gives N+1).
+    Tries(u32),
+}
+
+/// Parses one `+word` (with its leading `+`).
+///
+/// # Errors
+/// A message naming the option when it is unknown, ambiguous or its value is malformed.
+pub fn parse(word: &str) -> Result<Setting, String> {
+    let body = word.strip_prefix('+').unwrap_or(word);
+    let (key, value) = match body.split_once('=') {
+        Some((k, v)) => (k, Some(v)),
+        None => (body, None),
+    };
+    let lower = key.to_ascii_lowercase();
+    let (spec, on) = find(&lower).map_err(|matches| match matches.as_slice() {
+        [] => format!("unknown option '{word}'"),
+        many => format!("ambiguous option '{word}': {}", many.join(", ")),
+    })?;
+    let bad = |why: &str| format!("bad value in '{word}': {why}");
+    match (spec.value, value, on) {
+        (Value::None, Some(_), _) => Err(format!("option '+{}' takes no value ('{word}')", spec.name)),
+        (Value::Required(_), None, true) => Err(format!(
+            "option '+{}' needs a value: +{}={}",
+            spec.name,
+            spec.name,
+            value_name(spec)
+        )),
+        (_, Some(_), false) => Err(format!("'+no{}' takes no value ('{word}')", spec.name)),
+        _ => setting(spec, value, on).map_err(|why| bad(&why)),
+    }
+}
+
+fn value_name(spec: &Spec) -> &'static str {
+    match spec.value {
+        Value::Required(v) | Value::Optional(v) => v,
+        Value::None => "",
+    }
+}
+
+/// The spec named by `key`, exactly or as a unique prefix, with or without `no`;
+/// otherwise every option it could abbreviate (none when it is unknown).
+fn find(key: &str) -> Result<(&'static Spec, bool), Vec<String>> {
+    let negated = key.strip_prefix("no").filter(|rest| !rest.is_empty());
+    let positive = OPTIONS
+        .iter()
+        .filter(|s| s.name.starts_with(key))
+        .map(|s| (s, true));
+    let negative = OPTIONS
+        .iter()
+        .filter(|s| s.negatable && negated.is_some_and(|rest| s.name.starts_with(rest)))
+        .map(|s| (s, false));
+    let found: Vec<(&'static Spec, bool)> = positive.chain(negative).collect();
+    let exact = found.iter().find(|(s, on)| {
+        if *on {
+            s.name == key
+        } else {
+            Some(s.name) == negated
+        }
+    });
+    match (exact, found.as_slice()) {
+        (Some(&hit), _) | (None, &[hit]) => Ok(hit),
+        _ => Err(found
+            .iter()
+            .map(|(s, on)| format!("+{}{}", if *on { "" } else { "no" }, s.name))
+            .collect()),
+    }
+}
+
+fn setting(spec: &'static Spec, value: Option<&str>, on: bool) -> Result<Setting, String> {
+    Ok(match spec.name {
+        "bufsize" => Setting::BufSize(number(value, "a size from 0 to 65535")?),
+        "edns" if !on => Setting::Edns(None),
+        "edns" => Setting::Edns(Some(
+            value.map_or(Ok(0), |v| number(Some(v), "a version from 0 to 255"))?,
+        )),
+        "cookie" if !on => Setting::Cookie(None),
+        "cookie" => Setting::Cookie(Some(value.map(cookie).transpose()?)),
+        "subnet" if !on => Setting::Subnet(None),
+        "subnet" => Setting::Subnet(Some(subnet(value.unwrap_or_default())?)),
+        "timeout" => Setting::Timeout(number::<u64>(value, "whole seconds")?.max(1)),
+        "tries" => Setting::Tries(number::<u32>(value, "a count")?.max(1)),
+        "retry" => Setting::Tries(number::<u32>(value, "a count")?.saturating_add(1)),
+        "vc" => Setting::Flag("tcp", on),
+        "cdflag" => Setting::Flag("cd", on),
+        name => Setting::Flag(name, on),
+    })
+}
+
+fn number<T: std::str::FromStr>(value: Option<&str>, what: &str) -> Result<T, String> {
+    value
+        .unwrap_or_default()
+        .parse()
+        .map_err(|_| format!("expected {what}"))
+}
+
+fn cookie(hex: &str) -> Result<Vec<u8>, String> {
+    let bytes = data_encoding::HEXLOWER_PERMISSIVE
+        .decode(hex.as_bytes())
+        .map_err(|_| "expected hex digits".to_owned())?;
+    // RFC 7873 §4: an 8-byte client cookie, then nothing or an 8 to 32-byte server cookie.
+    if bytes.len() == 8 || (16..=40).contains(&bytes.len()) {
+        Ok(bytes)
+    } else {
+        Err(format!(
+            "a cookie is 8 bytes, or 16 to 40 with the server part; got {}",
+            bytes.len()
+        ))
+    }
+}
+
+fn subnet(text: &str) -> Result<(IpAddr, u8), String> {
+    let (addr, len) = text.split_once('/').map_or((text, None), |(a, l)| (a, Some(l)));
+    let addr: IpAddr = addr
+        .parse()
+        .map_err(|_| format!("'{addr}' is not an IP address"))?;
+    let max = if addr.is_ipv4() { 32 } else { 128 };
+    let len = match len {
+        None => max,
+        Some(l) => l
+            .parse::<u8>()
+            .ok()
+            .filter(|&l| l <= max)
+            .ok_or_else(|| format!("prefix length must be 0 to {max}"))?,
+    };
+    Ok((addr, len))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn flags_and_negations() {
+        assert_eq!(parse("+short"), Ok(Setting::Flag("short", true)));
+        assert_eq!(parse("+noshort"), Ok(Setting::Flag("short", false)));
+        assert_eq!(parse("+norecurse"), Ok(Setting::Flag("recurse", false)));
+        assert_eq!(parse("+vc"), Ok(Setting::Flag("tcp", true)));
+        assert_eq!(parse("+NoAll"), Ok(Setting::Flag("all", false)));
+    }
+
+    #[test]
+    fn unique_prefixes_as_in_dig() {
+        assert_eq!(parse("+sh"), Ok(Setting::Flag("short", true)));
+        assert_eq!(parse("+noans"), Ok(Setting::Flag("answer", false)));
+        assert_eq!(parse("+ttlu"), Ok(Setting::Flag("ttlunits", true)));
+        let ambiguous = parse("+a").unwrap_err();
+        assert!(
+            ambiguous.contains("ambiguous") && ambiguous.contains("+answer"),
+            "{ambiguous}"
+        );
+    }
+
+    #[test]
+    fn values() {
+        assert_eq!(parse("+bufsize=4096"), Ok(Setting::BufSize(4096)));
+        assert_eq!(parse("+edns"), Ok(Setting::Edns(Some(0))));
+        assert_eq!(parse("+edns=1"), Ok(Setting::Edns(Some(1))));
+        assert_eq!(parse("+noedns"), Ok(Setting::Edns(None)));
+        assert_eq!(parse("+timeout=2"), Ok(Setting::Timeout(2)));
+        assert_eq!(parse("+retry=1"), Ok(Setting::Tries(2)));
+        assert_eq!(
+            parse("+subnet=192.0.2.0/24"),
+            Ok(Setting::Subnet(Some(("192.0.2.0".parse().unwrap(), 24))))
+        );
+        assert_eq!(
+            parse("+cookie=0102030405060708"),
+            Ok(Setting::Cookie(Some(Some(vec![1, 2, 3, 4, 5, 6, 7, 8]))))
+        );
+        assert_eq!(parse("+cookie"), Ok(Setting::Cookie(Some(None))));
+    }
+
+    #[test]
+    fn errors_name_the_option() {
+        for (word, needle) in [
+            ("+bogus", "unknown option '+bogus'"),
+            ("+bufsize", "needs a value"),
+            ("+bufsize=big", "bad value in '+bufsize=big'"),
+            ("+short=1", "takes no value"),
+            ("+subnet=1.2.3.4/33", "prefix length"),
+            ("+cookie=abc", "bad value"),
+            ("+nobufsize", "unknown option"),
+        ] {
+            let error = parse(word).unwrap_err();
+            assert!(error.contains(needle), "{word}: {error}");
+        }
+    }
+}

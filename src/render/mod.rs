@@ -1,0 +1,66 @@
+//! Writing reports: dig-like text, `+short`, and JSON lines. Each renderer reads the
+//! same [`Report`](crate::model::Report) and writes to a `&mut dyn Write`.
+
+mod json;
+mod palette;
+mod short;
+mod text;
+
+use std::io::{self, Write};
+
+pub use palette::Palette;
+
+use crate::error::Error;
+use crate::model::Report;
+use crate::plan::{Display, Format};
+
+/// Settings every renderer may need.
+#[derive(Debug, Clone, Copy)]
+pub struct Options<'a> {
+    pub format: Format,
+    pub display: Display,
+    /// The `cmd` line's words.
+    pub command_line: &'a str,
+    /// Position of this report in the run (0 for the first).
+    pub index: usize,
+}
+
+/// Writes one report: data to `out`, a one-line error to `err` (text and short formats).
+///
+/// # Errors
+/// When writing fails (a closed pipe, among others).
+pub fn report(
+    report: &Report,
+    options: &Options<'_>,
+    out: &mut dyn Write,
+    err: &mut dyn Write,
+) -> io::Result<()> {
+    match options.format {
+        Format::Json => json::report(report, out),
+        Format::Short => short::report(report, out, err),
+        Format::Text => text::report(report, options, out, err),
+    }
+}
+
+/// Writes an error that ends the run before any query: JSON on stdout in JSON mode, a
+/// line on stderr otherwise.
+///
+/// # Errors
+/// When writing fails.
+pub fn error(error: &Error, json: bool, out: &mut dyn Write, err: &mut dyn Write) -> io::Result<()> {
+    if json {
+        json::error(error, out)
+    } else {
+        writeln!(err, "dnscope: {error}")
+    }
+}
+
+/// The one-line error of a report without a response, for stderr.
+fn error_line(report: &Report) -> Option<String> {
+    report.error.as_ref().map(|e| {
+        format!(
+            "dnscope: {} {}: {}",
+            report.query.name, report.query.rtype, e.message
+        )
+    })
+}

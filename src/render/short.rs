@@ -1,0 +1,15 @@
+//! `+short`: the answer's data, one record per line, as dig +short prints it.
+
+use std::io::{self, Write};
+
+use crate::model::Report;
+
+pub(super) fn report(report: &Report, out: &mut dyn Write, err: &mut dyn Write) -> io::Result<()> {
+    if let Some(line) = super::error_line(report) {
+        return writeln!(err, "{line}");
+    }
+    for record in report.response.iter().flat_map(|r| &r.answer) {
+        writeln!(out, "{}", record.data)?;
+    }
+    Ok(())
+}

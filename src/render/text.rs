@@ -1,0 +1,257 @@
+//! dig-like text: header, OPT pseudo-section, sections, stats. The only place that
+//! formats TTLs and durations for people (humantime) and applies colour.
+
+use std::io::{self, Write};
+use std::time::Duration;
+
+use super::{Options, Palette};
+use crate::model::{EdnsInfo, EdnsOptionInfo, RecordInfo, Report, Response};
+use crate::plan::Display;
+
+pub(super) fn report(
+    report: &Report,
+    options: &Options<'_>,
+    out: &mut dyn Write,
+    err: &mut dyn Write,
+) -> io::Result<()> {
+    let d = options.display;
+    let p = Palette::new(d.colour);
+    if options.index > 0 {
+        writeln!(out)?;
+    }
+    if d.cmd {
+        let version = env!("CARGO_PKG_VERSION");
+        writeln!(
+            out,
+            "{}",
+            p.comment
+                .style(format!("; <<>> dnscope {version} <<>> {}", options.command_line))
+        )?;
+    }
+    let Some(response) = &report.response else {
+        if let Some(line) = super::error_line(report) {
+            writeln!(err, "{line}")?;
+        }
+        return Ok(());
+    };
+    if d.comments {
+        header(response, &p, out)?;
+        if let Some(edns) = &response.edns {
+            opt_section(edns, &p, out)?;
+        }
+    }
+    if d.question {
+        if d.comments {
+            writeln!(out, "\n{}", p.comment.style(";; QUESTION SECTION:"))?;
+        }
+        for q in &response.question {
+            writeln!(
+                out,
+                ";{}\t\t{}\t{}",
+                p.owner.style(&q.name),
+                p.class.style(&q.class),
+                p.rtype.style(&q.rtype)
+            )?;
+        }
+    }
+    for (shown, title, records) in [
+        (d.answer, "ANSWER", &response.answer),
+        (d.authority, "AUTHORITY", &response.authority),
+        (d.additional, "ADDITIONAL", &response.additional),
+    ] {
+        if !shown || records.is_empty() {
+            continue;
+        }
+        if d.comments {
+            writeln!(out, "\n{}", p.comment.style(format!(";; {title} SECTION:")))?;
+        }
+        for record in records {
+            writeln!(out, "{}", record_line(record, &d, &p))?;
+        }
+    }
+    if d.stats {
+        stats(report, response, &p, out)?;
+    }
+    Ok(())
+}
+
+fn header(response: &Response, p: &Palette, out: &mut dyn Write) -> io::Result<()> {
+    let h = &response.header;
+    let status = if h.rcode_code == 0 { p.good } else { p.bad };
+    writeln!(out, "{}", p.comment.style(";; Got answer:"))?;
+    writeln!(
+        out,
+        ";; ->>HEADER<<- opcode: {}, status: {}, id: {}",
+        h.opcode,
+        status.style(&h.rcode),
+        h.id
+    )?;
+    let f = &h.flags;
+    let flags: Vec<&str> = [
+        (f.qr, "qr"),
+        (f.aa, "aa"),
+        (f.tc, "tc"),
+        (f.rd, "rd"),
+        (f.ra, "ra"),
+        (f.ad, "ad"),
+        (f.cd, "cd"),
+    ]
+    .into_iter()
+    .filter_map(|(on, name)| on.then_some(name))
+    .collect();
+    // dig counts the OPT pseudo-record in ADDITIONAL, as it is on the wire.
+    let additional = response.additional.len() + usize::from(response.edns.is_some());
+    writeln!(
+        out,
+        ";; flags: {}; QUERY: {}, ANSWER: {}, AUTHORITY: {}, ADDITIONAL: {}",
+        flags.join(" "),
+        response.question.len(),
+        response.answer.len(),
+        response.authority.len(),
+        additional
+    )
+}
+
+fn opt_section(edns: &EdnsInfo, p: &Palette, out: &mut dyn Write) -> io::Result<()> {
+    writeln!(out, "\n{}", p.comment.style(";; OPT PSEUDOSECTION:"))?;
+    let flags = if edns.dnssec_ok { " do" } else { "" };
+    writeln!(
+        out,
+        "; EDNS: version: {}, flags:{flags}; udp: {}",
+        edns.version, edns.udp_size
+    )?;
+    for option in &edns.options {
+        writeln!(out, "; {}: {}", option.name, option_text(option, p))?;
+    }
+    Ok(())
+}
+
+fn option_text(o: &EdnsOptionInfo, p: &Palette) -> String {
+    if let Some(text) = &o.text {
+        return format!("{} (\"{text}\")", spaced_hex(&o.hex));
+    }
+    if let Some(client) = &o.client {
+        let server = o
+            .server
+            .as_ref()
+            .map(|s| format!(" server {s}"))
+            .unwrap_or_default();
+        let verdict = match o.client_matches {
+            Some(true) => format!(" {}", p.good.style("(client cookie echoed)")),
+            Some(false) => format!(" {}", p.bad.style("(client cookie NOT echoed)")),
+            None => String::new(),
+        };
+        return format!("client {client}{server}{verdict}");
+    }
+    if let (Some(code), Some(purpose)) = (o.info_code, &o.purpose) {
+        let extra = o
+            .extra_text
+            .as_ref()
+            .map(|t| format!(": \"{t}\""))
+            .unwrap_or_default();
+        return format!("{} ({purpose}){extra}", p.warn.style(code));
+    }
+    if let Some(subnet) = &o.subnet {
+        return format!("{subnet} scope /{}", o.scope_prefix.unwrap_or(0));
+    }
+    spaced_hex(&o.hex)
+}
+
+fn spaced_hex(hex: &str) -> String {
+    hex.as_bytes()
+        .chunks(2)
+        .map(|c| String::from_utf8_lossy(c).into_owned())
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+fn record_line(r: &RecordInfo, d: &Display, p: &Palette) -> String {
+    let mut line = format!("{}", p.owner.style(&r.name));
+    if d.ttlid {
+        let ttl = if d.ttlunits {
+            ttl_units(r.ttl)
+        } else {
+            r.ttl.to_string()
+        };
+        line.push('\t');
+        line.push_str(&p.ttl.style(ttl).to_string());
+    }
+    if d.class {
+        line.push('\t');
+        line.push_str(&p.class.style(&r.class).to_string());
+    }
+    line.push('\t');
+    line.push_str(&p.rtype.style(&r.rtype).to_string());
+    line.push('\t');
+    line.push_str(&p.data.style(&r.data).to_string());
+    line
+}
+
+/// A TTL as dig's `+ttlunits` prints it: weeks, days, hours, minutes, seconds, with the
+/// zero units left out (`1h5m`, `2d`, `0s`).
+pub(crate) fn ttl_units(ttl: u32) -> String {
+    if ttl == 0 {
+        return "0s".to_owned();
+    }
+    let mut rest = ttl;
+    let mut text = String::new();
+    for (unit, secs) in [("w", 604_800), ("d", 86_400), ("h", 3_600), ("m", 60), ("s", 1)] {
+        if rest >= secs {
+            text.push_str(&format!("{}{unit}", rest / secs));
+            rest %= secs;
+        }
+    }
+    text
+}
+
+fn stats(report: &Report, response: &Response, p: &Palette, out: &mut dyn Write) -> io::Result<()> {
+    let rtt = Duration::from_micros(report.rtt_us.unwrap_or(0));
+    let s = &report.server;
+    writeln!(out)?;
+    writeln!(out, ";; Query time: {}", humantime::format_duration(rtt))?;
+    let host = if s.address.contains(':') {
+        format!("[{}]", s.address)
+    } else {
+        s.address.clone()
+    };
+    writeln!(
+        out,
+        ";; SERVER: {host}#{}({}) ({})",
+        s.port,
+        s.name,
+        s.protocol.as_str().to_ascii_uppercase()
+    )?;
+    writeln!(out, ";; WHEN: {}", report.when)?;
+    writeln!(out, ";; MSG SIZE  rcvd: {}", response.size)?;
+    if report.attempts.len() > 1 {
+        let steps: Vec<String> = report
+            .attempts
+            .iter()
+            .map(|a| format!("{} {}: {}", a.protocol.as_str(), a.server, a.outcome))
+            .collect();
+        writeln!(out, ";; ATTEMPTS: {}", p.warn.style(steps.join("; ")))?;
+    }
+    if !report.ignored.is_empty() {
+        writeln!(
+            out,
+            ";; IGNORED: {} message(s) that were not the reply: {}",
+            p.warn.style(report.ignored.len()),
+            report.ignored.join("; ")
+        )?;
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ttl_units_are_compact() {
+        assert_eq!(ttl_units(0), "0s");
+        assert_eq!(ttl_units(300), "5m");
+        assert_eq!(ttl_units(3900), "1h5m");
+        assert_eq!(ttl_units(172_800), "2d");
+        assert_eq!(ttl_units(694_861), "1w1d1h1m1s");
+    }
+}

@@ -1,0 +1,126 @@
+//! Moving query bytes to a server and reply bytes back.
+//!
+//! [`Transport`] is the seam between protocol logic and sockets: [`Net`] is the real
+//! one (UDP and TCP through socket2), tests use fakes, and [`policy`] (retries, TC→TCP,
+//! EDNS fallback) is written against the trait so it can be tested without a network.
+
+pub mod policy;
+mod tcp;
+mod udp;
+
+use std::time::Duration;
+
+use hickory_proto::op::Message;
+use serde::Serialize;
+
+use crate::wire::Expectation;
+
+/// How a message travels.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Protocol {
+    /// RFC 1035 §4.2.1.
+    Udp,
+    /// RFC 1035 §4.2.2 and RFC 7766: a 2-byte length before each message.
+    Tcp,
+}
+
+impl Protocol {
+    /// Lower-case name, as in the output.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Protocol::Udp => "udp",
+            Protocol::Tcp => "tcp",
+        }
+    }
+}
+
+/// One message to send and what its reply must look like.
+#[derive(Debug)]
+pub struct Request<'a> {
+    /// UDP or TCP.
+    pub protocol: Protocol,
+    /// The encoded query.
+    pub wire: &'a [u8],
+    /// The server, ID and question the reply must match.
+    pub expect: &'a Expectation,
+    /// How long to wait for the reply.
+    pub timeout: Duration,
+}
+
+/// An accepted reply.
+#[derive(Debug)]
+pub struct Reply {
+    /// The decoded message.
+    pub message: Message,
+    /// Its size on the wire, in bytes.
+    pub size: usize,
+    /// From sending the query to receiving the reply.
+    pub rtt: Duration,
+    /// Messages that arrived meanwhile and were not the reply, with the reason.
+    pub ignored: Vec<String>,
+}
+
+/// Why no reply was accepted.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Failure {
+    /// Nothing acceptable arrived in time.
+    Timeout,
+    /// The server refused the connection (TCP RST, or ICMP port unreachable).
+    Refused,
+    /// The server sent a reply that cannot be decoded.
+    Malformed(String),
+    /// Any other socket error.
+    Io(String),
+}
+
+impl std::fmt::Display for Failure {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Failure::Timeout => f.write_str("timed out"),
+            Failure::Refused => f.write_str("connection refused"),
+            Failure::Malformed(why) | Failure::Io(why) => f.write_str(why),
+        }
+    }
+}
+
+/// A failed exchange.
+#[derive(Debug)]
+pub struct TransportError {
+    /// What went wrong.
+    pub failure: Failure,
+    /// Messages that arrived and were not the reply.
+    pub ignored: Vec<String>,
+}
+
+/// Sends one query and waits for its reply.
+pub trait Transport {
+    /// Exchanges one message with `request.expect.server`.
+    ///
+    /// # Errors
+    /// When no acceptable reply arrives: see [`Failure`].
+    fn exchange(&mut self, request: &Request<'_>) -> Result<Reply, TransportError>;
+}
+
+/// The real network.
+#[derive(Debug, Default)]
+pub struct Net;
+
+impl Transport for Net {
+    fn exchange(&mut self, request: &Request<'_>) -> Result<Reply, TransportError> {
+        match request.protocol {
+            Protocol::Udp => udp::exchange(request),
+            Protocol::Tcp => tcp::exchange(request),
+        }
+    }
+}
+
+/// Maps a socket error to a [`Failure`].
+fn failure_of(error: &std::io::Error) -> Failure {
+    use std::io::ErrorKind;
+    match error.kind() {
+        ErrorKind::WouldBlock | ErrorKind::TimedOut => Failure::Timeout,
+        ErrorKind::ConnectionRefused | ErrorKind::ConnectionReset => Failure::Refused,
+        _ => Failure::Io(error.to_string()),
+    }
+}

@@ -1,0 +1,377 @@
+//! How one query is carried to an answer: which server, how many tries, when to switch
+//! to TCP, when to drop EDNS. Written against [`Transport`] so every branch is tested
+//! with a scripted fake.
+//!
+//! The rules follow dig: each server gets `tries` attempts over UDP (or TCP with
+//! `+tcp`); a truncated UDP reply is asked again over TCP at once unless `+ignore`; a
+//! FORMERR, NOTIMP or BADVERS reply to an EDNS query is asked again once without EDNS
+//! (RFC 6891 §7); a refused connection moves on to the next server without more tries.
+
+use std::net::SocketAddr;
+use std::time::Duration;
+
+use serde::Serialize;
+
+use super::{Failure, Protocol, Reply, Request, Transport};
+use crate::wire::{self, Expectation, QueryFlags, Question};
+
+/// The transport settings of a lookup.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Settings {
+    /// Start with TCP (`+tcp`).
+    pub tcp: bool,
+    /// Keep a truncated UDP reply (`+ignore`).
+    pub ignore_truncation: bool,
+    /// Attempts per server, at least 1.
+    pub tries: u32,
+    /// Wait per attempt.
+    pub timeout: Duration,
+}
+
+/// What happened to one attempt that did not end the lookup, or did.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Attempt {
+    /// The server asked.
+    pub server: SocketAddr,
+    /// How.
+    pub protocol: Protocol,
+    /// What came of it.
+    pub outcome: String,
+    /// Round-trip time, when a reply came.
+    pub rtt_us: Option<u64>,
+}
+
+/// A lookup that got its reply.
+#[derive(Debug)]
+pub struct Completed {
+    /// The reply.
+    pub reply: Reply,
+    /// Who sent it.
+    pub server: SocketAddr,
+    /// Over what.
+    pub protocol: Protocol,
+    /// The header bits and EDNS of the query that got it (EDNS may have been dropped).
+    pub flags: QueryFlags,
+    /// Every attempt, the final one included.
+    pub attempts: Vec<Attempt>,
+    /// Messages received and not accepted, over all attempts.
+    pub ignored: Vec<String>,
+}
+
+/// A lookup that got no usable reply.
+#[derive(Debug)]
+pub struct Failed {
+    /// Every attempt.
+    pub attempts: Vec<Attempt>,
+    /// Messages received and not accepted.
+    pub ignored: Vec<String>,
+    /// The last failure.
+    pub last: Failure,
+}
+
+impl Failed {
+    /// A one-line description of why the lookup failed.
+    pub fn describe(&self) -> String {
+        let servers: Vec<String> = dedup(self.attempts.iter().map(|a| a.server.to_string()));
+        let what = match &self.last {
+            Failure::Timeout => "no reply".to_owned(),
+            other => other.to_string(),
+        };
+        format!(
+            "{what} from {} after {} attempt(s)",
+            servers.join(", "),
+            self.attempts.len()
+        )
+    }
+}
+
+fn dedup(items: impl Iterator<Item = String>) -> Vec<String> {
+    let mut seen = Vec::new();
+    for item in items {
+        if !seen.contains(&item) {
+            seen.push(item);
+        }
+    }
+    seen
+}
+
+fn micros(d: Duration) -> u64 {
+    u64::try_from(d.as_micros()).unwrap_or(u64::MAX)
+}
+
+/// Asks `servers` in order for `question` until one gives a usable reply.
+///
+/// # Errors
+/// [`Failed`] when no server gave a usable reply.
+pub fn lookup(
+    transport: &mut dyn Transport,
+    servers: &[SocketAddr],
+    question: &Question,
+    flags: &QueryFlags,
+    settings: &Settings,
+    next_id: &mut dyn FnMut() -> u16,
+) -> Result<Completed, Failed> {
+    let mut attempts = Vec::new();
+    let mut ignored = Vec::new();
+    let mut last = Failure::Io("no server to ask".to_owned());
+    for &server in servers {
+        let mut flags = flags.clone();
+        let mut protocol = if settings.tcp {
+            Protocol::Tcp
+        } else {
+            Protocol::Udp
+        };
+        let mut tries_left = settings.tries.max(1);
+        while tries_left > 0 {
+            let id = next_id();
+            let query = match wire::build_query(question, &flags, id) {
+                Ok(query) => query,
+                Err(e) => {
+                    return Err(Failed {
+                        attempts,
+                        ignored,
+                        last: Failure::Io(e),
+                    });
+                }
+            };
+            let expect = Expectation {
+                server,
+                id,
+                question: question.clone(),
+            };
+            let request = Request {
+                protocol,
+                wire: &query,
+                expect: &expect,
+                timeout: settings.timeout,
+            };
+            let mut attempt = Attempt {
+                server,
+                protocol,
+                outcome: String::new(),
+                rtt_us: None,
+            };
+            match transport.exchange(&request) {
+                Err(error) => {
+                    ignored.extend(error.ignored);
+                    attempt.outcome = error.failure.to_string();
+                    attempts.push(attempt);
+                    let refused = error.failure == Failure::Refused;
+                    last = error.failure;
+                    if refused {
+                        break;
+                    }
+                    tries_left -= 1;
+                }
+                Ok(mut reply) => {
+                    ignored.append(&mut reply.ignored);
+                    attempt.rtt_us = Some(micros(reply.rtt));
+                    if protocol == Protocol::Udp
+                        && reply.message.metadata.truncation
+                        && !settings.ignore_truncation
+                    {
+                        attempt.outcome = "truncated, retrying over TCP".to_owned();
+                        attempts.push(attempt);
+                        protocol = Protocol::Tcp;
+                        continue;
+                    }
+                    if flags.edns.is_some() && wire::rejects_edns(&reply.message) {
+                        attempt.outcome = format!(
+                            "{} to an EDNS query, retrying without EDNS",
+                            wire::rcode_text(wire::rcode_number(&reply.message))
+                        );
+                        attempts.push(attempt);
+                        flags.edns = None;
+                        continue;
+                    }
+                    attempt.outcome = wire::rcode_text(wire::rcode_number(&reply.message));
+                    attempts.push(attempt);
+                    return Ok(Completed {
+                        reply,
+                        server,
+                        protocol,
+                        flags,
+                        attempts,
+                        ignored,
+                    });
+                }
+            }
+        }
+    }
+    Err(Failed {
+        attempts,
+        ignored,
+        last,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::transport::TransportError;
+    use crate::wire::EdnsSettings;
+    use hickory_proto::op::{Message, OpCode, ResponseCode};
+    use hickory_proto::rr::{DNSClass, RecordType};
+    use std::collections::VecDeque;
+
+    /// What the scripted server does with the next request.
+    enum Step {
+        Answer,
+        Truncate,
+        Rcode(ResponseCode),
+        Fail(Failure),
+    }
+
+    /// (server, protocol, whether the query had EDNS) of one request.
+    type Asked = (SocketAddr, Protocol, bool);
+
+    /// Replays `steps` and records (server, protocol, had EDNS) of every request.
+    struct Scripted {
+        steps: VecDeque<Step>,
+        asked: Vec<Asked>,
+    }
+
+    impl Transport for Scripted {
+        fn exchange(&mut self, request: &Request<'_>) -> Result<Reply, TransportError> {
+            let query = Message::from_vec(request.wire).unwrap();
+            self.asked
+                .push((request.expect.server, request.protocol, query.edns.is_some()));
+            let mut reply = Message::response(query.metadata.id, OpCode::Query);
+            reply.queries = query.queries.clone();
+            match self.steps.pop_front().expect("an unexpected request") {
+                Step::Answer => {}
+                Step::Truncate => reply.metadata.truncation = true,
+                Step::Rcode(rcode) => reply.metadata.response_code = rcode,
+                Step::Fail(failure) => {
+                    return Err(TransportError {
+                        failure,
+                        ignored: vec!["noise".into()],
+                    });
+                }
+            }
+            Ok(Reply {
+                message: reply,
+                size: 12,
+                rtt: Duration::from_micros(250),
+                ignored: vec![],
+            })
+        }
+    }
+
+    fn run(steps: Vec<Step>, servers: &[&str], tcp: bool) -> (Result<Completed, Failed>, Vec<Asked>) {
+        let mut net = Scripted {
+            steps: steps.into(),
+            asked: vec![],
+        };
+        let servers: Vec<SocketAddr> = servers.iter().map(|s| s.parse().unwrap()).collect();
+        let question = Question {
+            name: crate::names::parse("a.test").unwrap(),
+            rtype: RecordType::A,
+            class: DNSClass::IN,
+        };
+        let flags = QueryFlags {
+            recurse: true,
+            checking_disabled: false,
+            authentic_data: false,
+            edns: Some(EdnsSettings {
+                version: 0,
+                udp_size: 1232,
+                dnssec_ok: false,
+                nsid: false,
+                cookie: None,
+                subnet: None,
+            }),
+        };
+        let settings = Settings {
+            tcp,
+            ignore_truncation: false,
+            tries: 2,
+            timeout: Duration::from_millis(10),
+        };
+        let mut id = 0u16;
+        let result = lookup(&mut net, &servers, &question, &flags, &settings, &mut || {
+            id += 1;
+            id
+        });
+        (result, net.asked)
+    }
+
+    const A: &str = "127.0.0.1:53";
+    const B: &str = "127.0.0.2:53";
+
+    #[test]
+    fn truncation_switches_to_tcp() {
+        let (result, asked) = run(vec![Step::Truncate, Step::Answer], &[A], false);
+        let done = result.unwrap();
+        assert_eq!(done.protocol, Protocol::Tcp);
+        assert_eq!(
+            asked.iter().map(|a| a.1).collect::<Vec<_>>(),
+            [Protocol::Udp, Protocol::Tcp]
+        );
+        assert_eq!(done.attempts[0].outcome, "truncated, retrying over TCP");
+    }
+
+    #[test]
+    fn timeouts_retry_then_move_to_next_server() {
+        let (result, asked) = run(
+            vec![
+                Step::Fail(Failure::Timeout),
+                Step::Fail(Failure::Timeout),
+                Step::Answer,
+            ],
+            &[A, B],
+            false,
+        );
+        let done = result.unwrap();
+        assert_eq!(done.server, B.parse().unwrap());
+        let servers: Vec<String> = asked.iter().map(|a| a.0.to_string()).collect();
+        assert_eq!(servers, [A, A, B]);
+        assert_eq!(done.ignored, ["noise", "noise"]);
+    }
+
+    #[test]
+    fn refused_skips_remaining_tries() {
+        let (result, asked) = run(vec![Step::Fail(Failure::Refused), Step::Answer], &[A, B], false);
+        assert!(result.is_ok());
+        assert_eq!(asked.len(), 2);
+        assert_eq!(asked[1].0, B.parse().unwrap());
+    }
+
+    #[test]
+    fn edns_rejection_retries_once_without_edns() {
+        let (result, asked) = run(
+            vec![
+                Step::Rcode(ResponseCode::FormErr),
+                Step::Rcode(ResponseCode::FormErr),
+            ],
+            &[A],
+            false,
+        );
+        let done = result.unwrap();
+        assert_eq!(asked.iter().map(|a| a.2).collect::<Vec<_>>(), [true, false]);
+        assert!(done.flags.edns.is_none());
+        // The second FORMERR, without EDNS, is the server's final word.
+        assert_eq!(wire::rcode_number(&done.reply.message), 1);
+    }
+
+    #[test]
+    fn all_failing_reports_every_attempt() {
+        let (result, asked) = run(
+            vec![
+                Step::Fail(Failure::Timeout),
+                Step::Fail(Failure::Timeout),
+                Step::Fail(Failure::Timeout),
+                Step::Fail(Failure::Timeout),
+            ],
+            &[A, B],
+            true,
+        );
+        let failed = result.unwrap_err();
+        assert_eq!(asked.len(), 4);
+        assert!(asked.iter().all(|a| a.1 == Protocol::Tcp));
+        assert_eq!(
+            failed.describe(),
+            "no reply from 127.0.0.1:53, 127.0.0.2:53 after 4 attempt(s)"
+        );
+    }
+}

@@ -1,0 +1,79 @@
+//! UDP exchange (RFC 1035 §4.2.1).
+//!
+//! The socket is deliberately not connected: a connected socket lets the kernel drop
+//! datagrams from other sources silently, and dnscope wants to see and count them
+//! (spoofing attempts, servers answering from another address). Every datagram is
+//! judged by [`Expectation::judge`](crate::wire::Expectation::judge).
+
+use std::net::{Ipv4Addr, Ipv6Addr, SocketAddr, UdpSocket};
+use std::time::Instant;
+
+use socket2::{Domain, Protocol as SockProtocol, Socket, Type};
+
+use super::{Failure, Reply, Request, TransportError, failure_of};
+use crate::wire::Verdict;
+
+/// The largest UDP payload there is.
+const MAX_DATAGRAM: usize = 65_535;
+
+pub(super) fn exchange(request: &Request<'_>) -> Result<Reply, TransportError> {
+    let server = request.expect.server;
+    let fail = |failure, ignored| TransportError { failure, ignored };
+    let socket =
+        open(server).map_err(|e| fail(Failure::Io(format!("cannot open a UDP socket: {e}")), vec![]))?;
+    let started = Instant::now();
+    let deadline = started + request.timeout;
+    socket
+        .send_to(request.wire, server)
+        .map_err(|e| fail(failure_of(&e), vec![]))?;
+
+    let mut buffer = vec![0u8; MAX_DATAGRAM];
+    let mut ignored = Vec::new();
+    let mut malformed = None;
+    loop {
+        let now = Instant::now();
+        if now >= deadline {
+            return Err(fail(
+                malformed.map_or(Failure::Timeout, Failure::Malformed),
+                ignored,
+            ));
+        }
+        if let Err(e) = socket.set_read_timeout(Some(deadline - now)) {
+            return Err(fail(Failure::Io(e.to_string()), ignored));
+        }
+        let (len, from) = match socket.recv_from(&mut buffer) {
+            Ok(received) => received,
+            Err(e) => match failure_of(&e) {
+                Failure::Timeout => continue,
+                other => return Err(fail(other, ignored)),
+            },
+        };
+        let rtt = started.elapsed();
+        match request.expect.judge(from, &buffer[..len]) {
+            Verdict::Reply(message) => {
+                return Ok(Reply {
+                    message: *message,
+                    size: len,
+                    rtt,
+                    ignored,
+                });
+            }
+            Verdict::Ignored(why) => ignored.push(why),
+            Verdict::Malformed(why) => {
+                ignored.push(why.clone());
+                malformed = Some(why);
+            }
+        }
+    }
+}
+
+/// An unconnected socket of the server's address family on an OS-chosen port.
+fn open(server: SocketAddr) -> std::io::Result<UdpSocket> {
+    let socket = Socket::new(Domain::for_address(server), Type::DGRAM, Some(SockProtocol::UDP))?;
+    let local: SocketAddr = match server {
+        SocketAddr::V4(_) => (Ipv4Addr::UNSPECIFIED, 0).into(),
+        SocketAddr::V6(_) => (Ipv6Addr::UNSPECIFIED, 0).into(),
+    };
+    socket.bind(&local.into())?;
+    Ok(socket.into())
+}

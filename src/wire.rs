@@ -1,0 +1,521 @@
+//! The DNS message side of a query: building the bytes to send, judging whether bytes
+//! that came back are the reply, and what that reply says. No sockets and no clocks here.
+
+use std::net::{IpAddr, SocketAddr};
+
+use hickory_proto::op::{Edns, Message, MessageType, OpCode, Query};
+use hickory_proto::rr::rdata::opt::{ClientSubnet, EdnsCode, EdnsOption};
+use hickory_proto::rr::{DNSClass, Name, RecordType};
+
+/// EDNS option codes dnscope encodes or decodes itself (hickory-proto leaves them opaque).
+pub mod option_code {
+    /// RFC 5001.
+    pub const NSID: u16 = 3;
+    /// RFC 7871.
+    pub const SUBNET: u16 = 8;
+    /// RFC 7314.
+    pub const EXPIRE: u16 = 9;
+    /// RFC 7873.
+    pub const COOKIE: u16 = 10;
+    /// RFC 7828.
+    pub const KEEPALIVE: u16 = 11;
+    /// RFC 7830.
+    pub const PADDING: u16 = 12;
+    /// RFC 8914.
+    pub const EDE: u16 = 15;
+}
+
+/// The question of one query.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Question {
+    /// The name asked for, fully qualified.
+    pub name: Name,
+    /// The record type asked for.
+    pub rtype: RecordType,
+    /// The class asked for.
+    pub class: DNSClass,
+}
+
+/// EDNS(0) settings of a query (RFC 6891).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct EdnsSettings {
+    /// EDNS version, 0 unless `+edns=N`.
+    pub version: u8,
+    /// Advertised UDP payload size; hickory raises anything below 512 to 512.
+    pub udp_size: u16,
+    /// DNSSEC OK bit.
+    pub dnssec_ok: bool,
+    /// Ask for the server's NSID.
+    pub nsid: bool,
+    /// Client cookie (8 bytes), optionally followed by a server cookie to echo.
+    pub cookie: Option<Vec<u8>>,
+    /// EDNS Client Subnet: address and source prefix length.
+    pub subnet: Option<(IpAddr, u8)>,
+}
+
+/// Header bits and EDNS of a query.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct QueryFlags {
+    /// RD: ask the server to recurse.
+    pub recurse: bool,
+    /// CD: checking disabled.
+    pub checking_disabled: bool,
+    /// AD: ask for the authentic-data bit in the reply (RFC 6840 §5.7).
+    pub authentic_data: bool,
+    /// EDNS, or `None` for a plain RFC 1035 query.
+    pub edns: Option<EdnsSettings>,
+}
+
+/// Encodes a query message.
+///
+/// # Errors
+/// Only when hickory-proto cannot encode the message (a name it rejects).
+pub fn build_query(question: &Question, flags: &QueryFlags, id: u16) -> Result<Vec<u8>, String> {
+    let mut message = Message::new(id, MessageType::Query, OpCode::Query);
+    message.metadata.recursion_desired = flags.recurse;
+    message.metadata.checking_disabled = flags.checking_disabled;
+    message.metadata.authentic_data = flags.authentic_data;
+    let mut query = Query::query(question.name.clone(), question.rtype);
+    query.set_query_class(question.class);
+    message.add_query(query);
+    if let Some(settings) = &flags.edns {
+        message.set_edns(edns_of(settings));
+    }
+    message
+        .to_vec()
+        .map_err(|e| format!("cannot encode the query: {e}"))
+}
+
+fn edns_of(settings: &EdnsSettings) -> Edns {
+    let mut edns = Edns::new();
+    edns.set_max_payload(settings.udp_size)
+        .set_version(settings.version)
+        .set_dnssec_ok(settings.dnssec_ok);
+    let options = edns.options_mut();
+    if settings.nsid {
+        options.insert(EdnsOption::Unknown(option_code::NSID, Vec::new()));
+    }
+    if let Some(cookie) = &settings.cookie {
+        options.insert(EdnsOption::Unknown(option_code::COOKIE, cookie.clone()));
+    }
+    if let Some((addr, prefix)) = settings.subnet {
+        options.insert(EdnsOption::Subnet(ClientSubnet::new(addr, prefix, 0)));
+    }
+    edns
+}
+
+/// What a query expects of its reply: RFC 5452 §4.1 asks for the same ID, question and
+/// server address and port before bytes are accepted as the answer.
+#[derive(Debug, Clone)]
+pub struct Expectation {
+    /// The server the query went to.
+    pub server: SocketAddr,
+    /// The message ID of the query.
+    pub id: u16,
+    /// The question of the query.
+    pub question: Question,
+}
+
+/// What became of one datagram or stream message received while waiting for a reply.
+#[derive(Debug)]
+pub enum Verdict {
+    /// It is the reply.
+    Reply(Box<Message>),
+    /// It is not the reply (another source, ID or question): keep waiting.
+    Ignored(String),
+    /// It came from the server with our ID but cannot be decoded.
+    Malformed(String),
+}
+
+impl Expectation {
+    /// Judges bytes that arrived from `from`.
+    pub fn judge(&self, from: SocketAddr, bytes: &[u8]) -> Verdict {
+        if !same_endpoint(from, self.server) {
+            return Verdict::Ignored(format!("reply from unexpected source {from}"));
+        }
+        let Some(id) = bytes.get(..2).map(|b| u16::from_be_bytes([b[0], b[1]])) else {
+            return Verdict::Ignored(format!("{}-byte datagram, too short for a header", bytes.len()));
+        };
+        if id != self.id {
+            return Verdict::Ignored(format!("reply with ID {id}, expected {}", self.id));
+        }
+        let message = match Message::from_vec(bytes) {
+            Ok(message) => message,
+            Err(e) => return Verdict::Malformed(format!("malformed reply ({} bytes): {e}", bytes.len())),
+        };
+        if message.metadata.message_type != MessageType::Response {
+            return Verdict::Ignored("a query, not a response (QR=0)".to_owned());
+        }
+        match message.queries.as_slice() {
+            [q] if q.name == self.question.name
+                && q.query_type == self.question.rtype
+                && q.query_class == self.question.class => {}
+            // RFC 1035 allows an empty question section in some error replies (FORMERR, NOTIMP).
+            [] if message.metadata.response_code != hickory_proto::op::ResponseCode::NoError => {}
+            _ => {
+                return Verdict::Ignored(format!(
+                    "reply for another question ({})",
+                    describe_questions(&message.queries)
+                ));
+            }
+        }
+        Verdict::Reply(Box::new(message))
+    }
+}
+
+/// IPv4-mapped IPv6 sources are the same endpoint as their IPv4 address.
+fn same_endpoint(a: SocketAddr, b: SocketAddr) -> bool {
+    let canonical = |s: SocketAddr| (s.ip().to_canonical(), s.port());
+    canonical(a) == canonical(b)
+}
+
+fn describe_questions(queries: &[Query]) -> String {
+    if queries.is_empty() {
+        return "none".to_owned();
+    }
+    queries
+        .iter()
+        .map(|q| {
+            format!(
+                "{} {}",
+                crate::names::format(&q.name, crate::names::NameStyle::default()),
+                crate::rrtype::type_text(q.query_type)
+            )
+        })
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// The numeric rcode of a reply, EDNS extended bits included.
+pub fn rcode_number(message: &Message) -> u16 {
+    u16::from(message.metadata.response_code)
+}
+
+/// The mnemonic of an rcode (RFC 6895 §2.3), as dig prints it.
+pub fn rcode_text(rcode: u16) -> String {
+    let known = match rcode {
+        0 => "NOERROR",
+        1 => "FORMERR",
+        2 => "SERVFAIL",
+        3 => "NXDOMAIN",
+        4 => "NOTIMP",
+        5 => "REFUSED",
+        6 => "YXDOMAIN",
+        7 => "YXRRSET",
+        8 => "NXRRSET",
+        9 => "NOTAUTH",
+        10 => "NOTZONE",
+        11 => "DSOTYPENI",
+        16 => "BADVERS",
+        17 => "BADKEY",
+        18 => "BADTIME",
+        19 => "BADMODE",
+        20 => "BADNAME",
+        21 => "BADALG",
+        22 => "BADTRUNC",
+        23 => "BADCOOKIE",
+        other => return format!("RCODE{other}"),
+    };
+    known.to_owned()
+}
+
+/// The mnemonic of an opcode.
+pub fn opcode_text(opcode: OpCode) -> String {
+    match opcode {
+        OpCode::Query => "QUERY".to_owned(),
+        OpCode::Status => "STATUS".to_owned(),
+        OpCode::Notify => "NOTIFY".to_owned(),
+        OpCode::Update => "UPDATE".to_owned(),
+        other => format!("OPCODE{}", u8::from(other)),
+    }
+}
+
+/// Whether a reply to an EDNS query says the server does not speak EDNS, so that the
+/// query should be sent again without it (dig does the same): FORMERR, NOTIMP, or
+/// BADVERS for a version it does not know (RFC 6891 §6.1.3, §7).
+pub fn rejects_edns(message: &Message) -> bool {
+    matches!(rcode_number(message), 1 | 4 | 16)
+}
+
+/// The EDNS options of a reply as (code, payload) pairs, in wire order.
+pub fn edns_options(edns: &Edns) -> Vec<(u16, Vec<u8>)> {
+    edns.options()
+        .options
+        .iter()
+        .map(|(code, option)| (u16::from(*code), Vec::<u8>::try_from(option).unwrap_or_default()))
+        .collect()
+}
+
+/// The name of an EDNS option code (IANA registry).
+pub fn option_name(code: u16) -> String {
+    let known = match EdnsCode::from(code) {
+        EdnsCode::LLQ => "LLQ",
+        EdnsCode::UL => "UL",
+        EdnsCode::NSID => "NSID",
+        EdnsCode::DAU => "DAU",
+        EdnsCode::DHU => "DHU",
+        EdnsCode::N3U => "N3U",
+        EdnsCode::Subnet => "CLIENT-SUBNET",
+        EdnsCode::Expire => "EXPIRE",
+        EdnsCode::Cookie => "COOKIE",
+        EdnsCode::Keepalive => "TCP-KEEPALIVE",
+        EdnsCode::Padding => "PADDING",
+        EdnsCode::Chain => "CHAIN",
+        _ if code == option_code::EDE => "EDE",
+        _ => return format!("OPT{code}"),
+    };
+    known.to_owned()
+}
+
+/// The purpose text of an Extended DNS Error info-code (RFC 8914 §4 and IANA).
+pub fn ede_purpose(info_code: u16) -> &'static str {
+    match info_code {
+        0 => "Other Error",
+        1 => "Unsupported DNSKEY Algorithm",
+        2 => "Unsupported DS Digest Type",
+        3 => "Stale Answer",
+        4 => "Forged Answer",
+        5 => "DNSSEC Indeterminate",
+        6 => "DNSSEC Bogus",
+        7 => "Signature Expired",
+        8 => "Signature Not Yet Valid",
+        9 => "DNSKEY Missing",
+        10 => "RRSIGs Missing",
+        11 => "No Zone Key Bit Set",
+        12 => "NSEC Missing",
+        13 => "Cached Error",
+        14 => "Not Ready",
+        15 => "Blocked",
+        16 => "Censored",
+        17 => "Filtered",
+        18 => "Prohibited",
+        19 => "Stale NXDOMAIN Answer",
+        20 => "Not Authoritative",
+        21 => "Not Supported",
+        22 => "No Reachable Authority",
+        23 => "Network Error",
+        24 => "Invalid Data",
+        25 => "Signature Expired before Valid",
+        26 => "Too Early",
+        27 => "Unsupported NSEC3 Iterations Value",
+        28 => "Unable to conform to policy",
+        29 => "Synthesized",
+        30 => "Invalid Query Type",
+        _ => "Unknown",
+    }
+}
+
+/// What a reply says about the question, judged as dnscope's exit status reads it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Status {
+    /// NOERROR and the answer holds the asked type (or a CNAME/DNAME chain handed on by
+    /// an authoritative server to another zone).
+    Answer,
+    /// NOERROR and no record of the asked type.
+    Nodata,
+    /// NXDOMAIN.
+    Nxdomain,
+    /// Any other rcode.
+    Error,
+}
+
+/// Judges a reply to `question`.
+pub fn status(message: &Message, question: &Question) -> Status {
+    match rcode_number(message) {
+        0 => {}
+        3 => return Status::Nxdomain,
+        _ => return Status::Error,
+    }
+    let wanted = question.rtype;
+    let any = matches!(wanted, RecordType::ANY | RecordType::AXFR | RecordType::IXFR);
+    let has_type = message.answers.iter().any(|r| any || r.record_type() == wanted);
+    let has_chain = message
+        .answers
+        .iter()
+        .any(|r| matches!(r.record_type(), RecordType::CNAME | RecordType::DNAME));
+    // An authoritative server that answers with a CNAME into another zone has answered;
+    // a recursive resolver (RA) that followed the chain and found nothing has not.
+    if has_type || (has_chain && message.metadata.authoritative && !message.metadata.recursion_available) {
+        Status::Answer
+    } else {
+        Status::Nodata
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use hickory_proto::op::ResponseCode;
+    use hickory_proto::rr::{RData, Record, rdata};
+
+    fn question() -> Question {
+        Question {
+            name: crate::names::parse("www.example.test").unwrap(),
+            rtype: RecordType::A,
+            class: DNSClass::IN,
+        }
+    }
+
+    fn flags() -> QueryFlags {
+        QueryFlags {
+            recurse: true,
+            checking_disabled: false,
+            authentic_data: false,
+            edns: Some(EdnsSettings {
+                version: 0,
+                udp_size: 1232,
+                dnssec_ok: true,
+                nsid: true,
+                cookie: Some(vec![1, 2, 3, 4, 5, 6, 7, 8]),
+                subnet: Some(("192.0.2.0".parse().unwrap(), 24)),
+            }),
+        }
+    }
+
+    fn reply_to(query: &[u8]) -> Message {
+        let request = Message::from_vec(query).unwrap();
+        let mut reply = Message::response(request.metadata.id, OpCode::Query);
+        reply.queries = request.queries.clone();
+        reply
+    }
+
+    const SERVER: &str = "127.0.0.1:53";
+
+    fn expectation(id: u16) -> Expectation {
+        Expectation {
+            server: SERVER.parse().unwrap(),
+            id,
+            question: question(),
+        }
+    }
+
+    #[test]
+    fn query_carries_flags_and_edns_options() {
+        let bytes = build_query(&question(), &flags(), 4242).unwrap();
+        let message = Message::from_vec(&bytes).unwrap();
+        assert_eq!(message.metadata.id, 4242);
+        assert!(message.metadata.recursion_desired);
+        let edns = message.edns.expect("EDNS present");
+        assert_eq!(edns.max_payload(), 1232);
+        assert!(edns.flags().dnssec_ok);
+        let codes: Vec<u16> = edns_options(&edns).iter().map(|(c, _)| *c).collect();
+        assert_eq!(
+            codes,
+            [option_code::NSID, option_code::COOKIE, option_code::SUBNET]
+        );
+    }
+
+    #[test]
+    fn plain_query_has_no_opt() {
+        let mut plain = flags();
+        plain.edns = None;
+        plain.recurse = false;
+        let message = Message::from_vec(&build_query(&question(), &plain, 1).unwrap()).unwrap();
+        assert!(message.edns.is_none());
+        assert!(!message.metadata.recursion_desired);
+    }
+
+    #[test]
+    fn only_the_matching_reply_is_accepted() {
+        let query = build_query(&question(), &flags(), 7).unwrap();
+        let good = reply_to(&query).to_vec().unwrap();
+        let server: SocketAddr = SERVER.parse().unwrap();
+        assert!(matches!(expectation(7).judge(server, &good), Verdict::Reply(_)));
+        let other_port: SocketAddr = "127.0.0.1:5353".parse().unwrap();
+        assert!(matches!(
+            expectation(7).judge(other_port, &good),
+            Verdict::Ignored(_)
+        ));
+        assert!(matches!(expectation(8).judge(server, &good), Verdict::Ignored(_)));
+        let mut other_question = reply_to(&query);
+        other_question.queries[0].name = crate::names::parse("evil.test").unwrap();
+        let bytes = other_question.to_vec().unwrap();
+        match expectation(7).judge(server, &bytes) {
+            Verdict::Ignored(why) => assert!(why.contains("evil.test."), "{why}"),
+            other => panic!("{other:?}"),
+        }
+        assert!(matches!(expectation(7).judge(server, &[0]), Verdict::Ignored(_)));
+        assert!(matches!(
+            expectation(7).judge(server, &[0, 7, 0xff]),
+            Verdict::Malformed(_)
+        ));
+    }
+
+    #[test]
+    fn mapped_ipv4_source_is_the_same_server() {
+        let query = build_query(&question(), &flags(), 9).unwrap();
+        let good = reply_to(&query).to_vec().unwrap();
+        let mapped: SocketAddr = "[::ffff:127.0.0.1]:53".parse().unwrap();
+        assert!(matches!(expectation(9).judge(mapped, &good), Verdict::Reply(_)));
+    }
+
+    #[test]
+    fn garbage_never_panics() {
+        let query = build_query(&question(), &flags(), 7).unwrap();
+        let mut reply = reply_to(&query);
+        reply.answers.push(Record::from_rdata(
+            question().name,
+            60,
+            RData::A(rdata::A::new(192, 0, 2, 1)),
+        ));
+        let good = reply.to_vec().unwrap();
+        let server: SocketAddr = SERVER.parse().unwrap();
+        // Every truncation, and a deterministic spray of byte flips, of a valid reply.
+        for len in 0..good.len() {
+            let _ = expectation(7).judge(server, &good[..len]);
+        }
+        let mut state: u32 = 0x1234_5678;
+        for _ in 0..20_000 {
+            let mut bytes = good.clone();
+            for _ in 0..3 {
+                state ^= state << 13;
+                state ^= state >> 17;
+                state ^= state << 5;
+                let at = usize::try_from(state).unwrap() % bytes.len();
+                bytes[at] = state.to_be_bytes()[2];
+            }
+            bytes[0] = 0;
+            bytes[1] = 7;
+            let _ = expectation(7).judge(server, &bytes);
+        }
+    }
+
+    #[test]
+    fn status_of_replies() {
+        let q = question();
+        let query = build_query(&q, &flags(), 7).unwrap();
+        let mut reply = reply_to(&query);
+        assert_eq!(status(&reply, &q), Status::Nodata);
+        reply.metadata.response_code = ResponseCode::NXDomain;
+        assert_eq!(status(&reply, &q), Status::Nxdomain);
+        reply.metadata.response_code = ResponseCode::ServFail;
+        assert_eq!(status(&reply, &q), Status::Error);
+        reply.metadata.response_code = ResponseCode::NoError;
+        let target = crate::names::parse("cdn.other.test").unwrap();
+        reply.answers.push(Record::from_rdata(
+            q.name.clone(),
+            60,
+            RData::CNAME(rdata::CNAME(target)),
+        ));
+        reply.metadata.authoritative = true;
+        assert_eq!(status(&reply, &q), Status::Answer);
+        reply.metadata.authoritative = false;
+        reply.metadata.recursion_available = true;
+        assert_eq!(status(&reply, &q), Status::Nodata);
+        reply.answers.push(Record::from_rdata(
+            q.name.clone(),
+            60,
+            RData::A(rdata::A::new(192, 0, 2, 1)),
+        ));
+        assert_eq!(status(&reply, &q), Status::Answer);
+    }
+
+    #[test]
+    fn rcode_names() {
+        assert_eq!(rcode_text(0), "NOERROR");
+        assert_eq!(rcode_text(3), "NXDOMAIN");
+        assert_eq!(rcode_text(16), "BADVERS");
+        assert_eq!(rcode_text(4000), "RCODE4000");
+    }
+}
