@@ -310,7 +310,8 @@ pub fn ede_purpose(info_code: u16) -> &'static str {
 #[serde(rename_all = "snake_case")]
 pub enum Status {
     /// NOERROR and the answer holds the asked type (or a CNAME/DNAME chain handed on by
-    /// an authoritative server to another zone).
+    /// an authoritative server to another zone), or a truncated reply kept with
+    /// `+ignore`, which says an answer exists without carrying it.
     Answer,
     /// NOERROR and no record of the asked type.
     Nodata,
@@ -336,7 +337,8 @@ pub fn status(message: &Message, question: &Question) -> Status {
         .any(|r| matches!(r.record_type(), RecordType::CNAME | RecordType::DNAME));
     // An authoritative server that answers with a CNAME into another zone has answered;
     // a recursive resolver (RA) that followed the chain and found nothing has not.
-    if has_type || (has_chain && message.metadata.authoritative && !message.metadata.recursion_available) {
+    let handed_on = has_chain && message.metadata.authoritative && !message.metadata.recursion_available;
+    if has_type || handed_on || message.metadata.truncation {
         Status::Answer
     } else {
         Status::Nodata

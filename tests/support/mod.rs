@@ -35,6 +35,8 @@ pub enum Mode {
     Normal,
     /// Never answer.
     Silent,
+    /// Drop this many queries, then answer normally.
+    SilentFor(u32),
     /// Answer after this long.
     Delay(Duration),
     /// Set TC and drop every record on UDP; answer fully over TCP.
@@ -295,7 +297,18 @@ struct Outgoing {
 }
 
 fn respond(state: &State, query_bytes: &[u8], over_tcp: bool) -> (Vec<Outgoing>, Duration, Mode) {
-    let mode = state.mode.lock().unwrap().clone();
+    let mode = {
+        let mut current = state.mode.lock().unwrap();
+        let mode = current.clone();
+        if let Mode::SilentFor(n) = mode {
+            *current = if n <= 1 {
+                Mode::Normal
+            } else {
+                Mode::SilentFor(n - 1)
+            };
+        }
+        mode
+    };
     let Ok(query) = Message::from_vec(query_bytes) else {
         return (vec![], Duration::ZERO, mode);
     };
@@ -312,7 +325,7 @@ fn respond(state: &State, query_bytes: &[u8], over_tcp: bool) -> (Vec<Outgoing>,
     };
     let id = query.metadata.id;
     let outgoing = match &mode {
-        Mode::Silent => vec![],
+        Mode::Silent | Mode::SilentFor(_) => vec![],
         Mode::Normal | Mode::Delay(_) | Mode::TcpTrickle | Mode::TcpCutShort => plain(reply(&query)),
         Mode::TruncateUdp if !over_tcp => {
             let mut r = Message::response(id, OpCode::Query);
