@@ -43,6 +43,7 @@ pub enum Generate {
 #[command(
     name = "dnscope",
     version,
+    override_usage = "dnscope [@SERVER] [NAME] [TYPE] [CLASS] [+OPTION]... [OPTIONS]",
     about = "Ask DNS servers questions and show the whole answer, dig-style",
     long_about = "Ask DNS servers questions and show the whole answer, dig-style.\n\n\
         Words are read as in dig: @SERVER names the server, a record type (A, MX, TYPE65534) or \

@@ -80,7 +80,8 @@ pub fn run(
     exit
 }
 
-/// Runs one lookup: each search-list candidate in turn until one is not NXDOMAIN.
+/// Runs one lookup: each search-list candidate in turn until one gives an answer (as
+/// the C library's search does); without one, the last candidate's outcome stands.
 fn execute(plan: &Plan, lookup: &Lookup, transport: &mut dyn Transport) -> Report {
     let mut last = None;
     for question in &lookup.candidates {
@@ -102,7 +103,7 @@ fn execute(plan: &Plan, lookup: &Lookup, transport: &mut dyn Transport) -> Repor
             Ok(done) => model::completed(ctx, &done),
             Err(failed) => model::failed(ctx, &plan.flags, &failed, plan.servers.addresses[0]),
         };
-        if report.status != Some(Status::Nxdomain) {
+        if report.status == Some(Status::Answer) {
             return report;
         }
         last = Some(report);

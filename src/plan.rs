@@ -60,7 +60,7 @@ pub struct Display {
 /// One query to make: the question, or the questions the search list gives, in order.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Lookup {
-    /// Candidates; the first whose answer is not NXDOMAIN ends the lookup.
+    /// Candidates; the first that gets an answer ends the lookup.
     pub candidates: Vec<Question>,
 }
 
@@ -549,7 +549,7 @@ impl Options {
     fn format(&self) -> Result<Format, Error> {
         match (self.json, self.short) {
             (true, true) => Err(Error::Usage(
-                "+short and --json cannot be combined: pick one output format".to_owned(),
+                "+short (--short) and +json (--json) cannot be combined: pick one output format".to_owned(),
             )),
             (true, false) => Ok(Format::Json),
             (false, true) => Ok(Format::Short),

@@ -1,0 +1,52 @@
+
+using namespace System.Management.Automation
+using namespace System.Management.Automation.Language
+
+Register-ArgumentCompleter -Native -CommandName 'dnscope' -ScriptBlock {
+    param($wordToComplete, $commandAst, $cursorPosition)
+
+    $commandElements = $commandAst.CommandElements
+    $command = @(
+        'dnscope'
+        for ($i = 1; $i -lt $commandElements.Count; $i++) {
+            $element = $commandElements[$i]
+            if ($element -isnot [StringConstantExpressionAst] -or
+                $element.StringConstantType -ne [StringConstantType]::BareWord -or
+                $element.Value.StartsWith('-') -or
+                $element.Value -eq $wordToComplete) {
+                break
+        }
+        $element.Value
+    }) -join ';'
+
+    $completions = @(switch ($command) {
+        'dnscope' {
+            [CompletionResult]::new('-t', '-t', [CompletionResultType]::ParameterName, 'Record type for names given without one (dig -t)')
+            [CompletionResult]::new('--type', '--type', [CompletionResultType]::ParameterName, 'Record type for names given without one (dig -t)')
+            [CompletionResult]::new('-c', '-c', [CompletionResultType]::ParameterName, 'Class for names given without one (dig -c)')
+            [CompletionResult]::new('--class', '--class', [CompletionResultType]::ParameterName, 'Class for names given without one (dig -c)')
+            [CompletionResult]::new('-x', '-x', [CompletionResultType]::ParameterName, 'Reverse lookup: query the PTR record of this IPv4 or IPv6 address (repeatable)')
+            [CompletionResult]::new('--reverse', '--reverse', [CompletionResultType]::ParameterName, 'Reverse lookup: query the PTR record of this IPv4 or IPv6 address (repeatable)')
+            [CompletionResult]::new('-p', '-p', [CompletionResultType]::ParameterName, 'Server port (default 53)')
+            [CompletionResult]::new('--port', '--port', [CompletionResultType]::ParameterName, 'Server port (default 53)')
+            [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'Wait this long for each reply, e.g. 1500ms or 2s (default 5s, or resolv.conf''s)')
+            [CompletionResult]::new('--tries', '--tries', [CompletionResultType]::ParameterName, 'Attempts per server (default 3, or resolv.conf''s attempts)')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to use colour')
+            [CompletionResult]::new('--resolv-conf', '--resolv-conf', [CompletionResultType]::ParameterName, 'Read servers, search list and options from this file instead of /etc/resolv.conf')
+            [CompletionResult]::new('--generate', '--generate', [CompletionResultType]::ParameterName, 'Print a shell completion script or the man page, then exit')
+            [CompletionResult]::new('-4', '-4', [CompletionResultType]::ParameterName, 'Use IPv4 servers only')
+            [CompletionResult]::new('-6', '-6', [CompletionResultType]::ParameterName, 'Use IPv6 servers only')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print JSON: one object per query, one per line (same as +json)')
+            [CompletionResult]::new('--short', '--short', [CompletionResultType]::ParameterName, 'Print only the answer data, one record per line (same as +short)')
+            [CompletionResult]::new('--tcp', '--tcp', [CompletionResultType]::ParameterName, 'Query over TCP (same as +tcp)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+    })
+
+    $completions.Where{ $_.CompletionText -like "$wordToComplete*" } |
+        Sort-Object -Property ListItemText
+}

@@ -1,0 +1,46 @@
+
+use builtin;
+use str;
+
+set edit:completion:arg-completer[dnscope] = {|@words|
+    fn spaces {|n|
+        builtin:repeat $n ' ' | str:join ''
+    }
+    fn cand {|text desc|
+        edit:complex-candidate $text &display=$text' '(spaces (- 14 (wcswidth $text)))$desc
+    }
+    var command = 'dnscope'
+    for word $words[1..-1] {
+        if (str:has-prefix $word '-') {
+            break
+        }
+        set command = $command';'$word
+    }
+    var completions = [
+        &'dnscope'= {
+            cand -t 'Record type for names given without one (dig -t)'
+            cand --type 'Record type for names given without one (dig -t)'
+            cand -c 'Class for names given without one (dig -c)'
+            cand --class 'Class for names given without one (dig -c)'
+            cand -x 'Reverse lookup: query the PTR record of this IPv4 or IPv6 address (repeatable)'
+            cand --reverse 'Reverse lookup: query the PTR record of this IPv4 or IPv6 address (repeatable)'
+            cand -p 'Server port (default 53)'
+            cand --port 'Server port (default 53)'
+            cand --timeout 'Wait this long for each reply, e.g. 1500ms or 2s (default 5s, or resolv.conf''s)'
+            cand --tries 'Attempts per server (default 3, or resolv.conf''s attempts)'
+            cand --color 'When to use colour'
+            cand --resolv-conf 'Read servers, search list and options from this file instead of /etc/resolv.conf'
+            cand --generate 'Print a shell completion script or the man page, then exit'
+            cand -4 'Use IPv4 servers only'
+            cand -6 'Use IPv6 servers only'
+            cand --json 'Print JSON: one object per query, one per line (same as +json)'
+            cand --short 'Print only the answer data, one record per line (same as +short)'
+            cand --tcp 'Query over TCP (same as +tcp)'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+    ]
+    $completions[$command]
+}
