@@ -53,6 +53,20 @@ pub struct EdnsSettings {
     pub subnet: Option<(IpAddr, u8)>,
 }
 
+impl EdnsSettings {
+    /// EDNS version 0 with a `udp_size` buffer, no DO bit and no options.
+    pub fn new(udp_size: u16) -> Self {
+        Self {
+            version: 0,
+            udp_size,
+            dnssec_ok: false,
+            nsid: false,
+            cookie: None,
+            subnet: None,
+        }
+    }
+}
+
 /// Header bits and EDNS of a query.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct QueryFlags {
@@ -64,6 +78,18 @@ pub struct QueryFlags {
     pub authentic_data: bool,
     /// EDNS, or `None` for a plain RFC 1035 query.
     pub edns: Option<EdnsSettings>,
+}
+
+impl QueryFlags {
+    /// RD set, CD and AD clear, with `edns`.
+    pub fn recursive(edns: Option<EdnsSettings>) -> Self {
+        Self {
+            recurse: true,
+            checking_disabled: false,
+            authentic_data: false,
+            edns,
+        }
+    }
 }
 
 /// Encodes a query message.
@@ -360,19 +386,13 @@ mod tests {
     }
 
     fn flags() -> QueryFlags {
-        QueryFlags {
-            recurse: true,
-            checking_disabled: false,
-            authentic_data: false,
-            edns: Some(EdnsSettings {
-                version: 0,
-                udp_size: 1232,
-                dnssec_ok: true,
-                nsid: true,
-                cookie: Some(vec![1, 2, 3, 4, 5, 6, 7, 8]),
-                subnet: Some(("192.0.2.0".parse().unwrap(), 24)),
-            }),
-        }
+        QueryFlags::recursive(Some(EdnsSettings {
+            dnssec_ok: true,
+            nsid: true,
+            cookie: Some(vec![1, 2, 3, 4, 5, 6, 7, 8]),
+            subnet: Some(("192.0.2.0".parse().unwrap(), 24)),
+            ..EdnsSettings::new(1232)
+        }))
     }
 
     fn reply_to(query: &[u8]) -> Message {

@@ -305,6 +305,31 @@ fn truncated_reply_is_asked_again_over_tcp() {
 }
 
 #[test]
+fn a_server_that_always_truncates_udp_is_asked_over_tcp() {
+    let s = server();
+    s.set_mode(Mode::TruncateUdp);
+    let run = query(&s, &["www.example.test", "--json"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let doc = json_lines(&run.stdout).remove(0);
+    assert_eq!(doc["server"]["protocol"], "tcp");
+    assert_eq!(doc["attempts"][0]["outcome"], "truncated, retrying over TCP");
+    assert_eq!(doc["response"]["answer"].as_array().unwrap().len(), 2);
+}
+
+#[test]
+fn a_slow_server_is_waited_for_within_the_timeout() {
+    let s = server();
+    s.set_mode(Mode::Delay(std::time::Duration::from_millis(120)));
+    let run = query(&s, &["www.example.test", "--json"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let rtt = json_lines(&run.stdout)[0]["rtt_us"].as_u64().unwrap();
+    assert!((120_000..300_000).contains(&rtt), "rtt {rtt} us");
+    s.set_mode(Mode::Delay(std::time::Duration::from_millis(500)));
+    let late = query(&s, &["www.example.test", "--tries", "1"]);
+    assert_eq!(late.code, 9, "a reply after the timeout does not count");
+}
+
+#[test]
 fn ignore_keeps_the_truncated_reply() {
     let s = server();
     let run = query(&s, &["+ignore", "big.example.test", "TXT"]);

@@ -269,19 +269,7 @@ mod tests {
             rtype: RecordType::A,
             class: DNSClass::IN,
         };
-        let flags = QueryFlags {
-            recurse: true,
-            checking_disabled: false,
-            authentic_data: false,
-            edns: Some(EdnsSettings {
-                version: 0,
-                udp_size: 1232,
-                dnssec_ok: false,
-                nsid: false,
-                cookie: None,
-                subnet: None,
-            }),
-        };
+        let flags = QueryFlags::recursive(Some(EdnsSettings::new(1232)));
         let settings = Settings {
             tcp,
             ignore_truncation: false,
@@ -352,6 +340,23 @@ mod tests {
         assert!(done.flags.edns.is_none());
         // The second FORMERR, without EDNS, is the server's final word.
         assert_eq!(wire::rcode_number(&done.reply.message), 1);
+    }
+
+    #[test]
+    fn notimp_and_badvers_also_drop_edns() {
+        for rcode in [ResponseCode::NotImp, ResponseCode::BADVERS] {
+            let (result, asked) = run(vec![Step::Rcode(rcode), Step::Answer], &[A], false);
+            assert!(result.unwrap().flags.edns.is_none(), "{rcode:?}");
+            assert_eq!(
+                asked.iter().map(|a| a.2).collect::<Vec<_>>(),
+                [true, false],
+                "{rcode:?}"
+            );
+        }
+        // SERVFAIL is the server's answer, not a complaint about EDNS.
+        let (result, asked) = run(vec![Step::Rcode(ResponseCode::ServFail)], &[A], false);
+        assert!(result.unwrap().flags.edns.is_some());
+        assert_eq!(asked.len(), 1);
     }
 
     #[test]
