@@ -39,7 +39,7 @@ use crate::wire::Status;
 pub fn run(
     args: &[String],
     env: &dyn Env,
-    transport: &mut dyn Transport,
+    transport: &dyn Transport,
     out: &mut dyn Write,
     err: &mut dyn Write,
 ) -> Exit {
@@ -82,7 +82,7 @@ pub fn run(
 
 /// Runs one lookup: each search-list candidate in turn until one gives an answer (as
 /// the C library's search does); without one, the last candidate's outcome stands.
-fn execute(plan: &Plan, lookup: &Lookup, transport: &mut dyn Transport) -> Report {
+fn execute(plan: &Plan, lookup: &Lookup, transport: &dyn Transport) -> Report {
     let mut last = None;
     for question in &lookup.candidates {
         let ctx = Context {

@@ -29,7 +29,7 @@ fn main() -> ExitCode {
     let exit = dnscope::run(
         &args,
         &dnscope::env::System,
-        &mut dnscope::transport::Net,
+        &dnscope::transport::Net,
         &mut out,
         &mut err,
     );

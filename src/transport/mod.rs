@@ -94,12 +94,15 @@ pub struct TransportError {
 }
 
 /// Sends one query and waits for its reply.
-pub trait Transport {
+///
+/// `&self` and `Sync`, so that independent queries (priming the root NS set while the
+/// first referral is asked) can run at once from scoped threads.
+pub trait Transport: Sync {
     /// Exchanges one message with `request.expect.server`.
     ///
     /// # Errors
     /// When no acceptable reply arrives: see [`Failure`].
-    fn exchange(&mut self, request: &Request<'_>) -> Result<Reply, TransportError>;
+    fn exchange(&self, request: &Request<'_>) -> Result<Reply, TransportError>;
 }
 
 /// The real network.
@@ -107,7 +110,7 @@ pub trait Transport {
 pub struct Net;
 
 impl Transport for Net {
-    fn exchange(&mut self, request: &Request<'_>) -> Result<Reply, TransportError> {
+    fn exchange(&self, request: &Request<'_>) -> Result<Reply, TransportError> {
         match request.protocol {
             Protocol::Udp => udp::exchange(request),
             Protocol::Tcp => tcp::exchange(request),

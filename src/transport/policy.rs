@@ -104,7 +104,7 @@ fn micros(d: Duration) -> u64 {
 /// # Errors
 /// [`Failed`] when no server gave a usable reply.
 pub fn lookup(
-    transport: &mut dyn Transport,
+    transport: &dyn Transport,
     servers: &[SocketAddr],
     question: &Question,
     flags: &QueryFlags,
@@ -213,6 +213,7 @@ mod tests {
     use hickory_proto::op::{Message, OpCode, ResponseCode};
     use hickory_proto::rr::{DNSClass, RecordType};
     use std::collections::VecDeque;
+    use std::sync::Mutex;
 
     /// What the scripted server does with the next request.
     enum Step {
@@ -227,18 +228,26 @@ mod tests {
 
     /// Replays `steps` and records (server, protocol, had EDNS) of every request.
     struct Scripted {
-        steps: VecDeque<Step>,
-        asked: Vec<Asked>,
+        steps: Mutex<VecDeque<Step>>,
+        asked: Mutex<Vec<Asked>>,
     }
 
     impl Transport for Scripted {
-        fn exchange(&mut self, request: &Request<'_>) -> Result<Reply, TransportError> {
+        fn exchange(&self, request: &Request<'_>) -> Result<Reply, TransportError> {
             let query = Message::from_vec(request.wire).unwrap();
             self.asked
+                .lock()
+                .unwrap()
                 .push((request.expect.server, request.protocol, query.edns.is_some()));
             let mut reply = Message::response(query.metadata.id, OpCode::Query);
             reply.queries = query.queries.clone();
-            match self.steps.pop_front().expect("an unexpected request") {
+            match self
+                .steps
+                .lock()
+                .unwrap()
+                .pop_front()
+                .expect("an unexpected request")
+            {
                 Step::Answer => {}
                 Step::Truncate => reply.metadata.truncation = true,
                 Step::Rcode(rcode) => reply.metadata.response_code = rcode,
@@ -259,9 +268,9 @@ mod tests {
     }
 
     fn run(steps: Vec<Step>, servers: &[&str], tcp: bool) -> (Result<Completed, Failed>, Vec<Asked>) {
-        let mut net = Scripted {
-            steps: steps.into(),
-            asked: vec![],
+        let net = Scripted {
+            steps: Mutex::new(steps.into()),
+            asked: Mutex::new(vec![]),
         };
         let servers: Vec<SocketAddr> = servers.iter().map(|s| s.parse().unwrap()).collect();
         let question = Question {
@@ -277,11 +286,11 @@ mod tests {
             timeout: Duration::from_millis(10),
         };
         let mut id = 0u16;
-        let result = lookup(&mut net, &servers, &question, &flags, &settings, &mut || {
+        let result = lookup(&net, &servers, &question, &flags, &settings, &mut || {
             id += 1;
             id
         });
-        (result, net.asked)
+        (result, net.asked.into_inner().unwrap())
     }
 
     const A: &str = "127.0.0.1:53";
