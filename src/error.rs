@@ -47,6 +47,18 @@ impl Exit {
         }
     }
 
+    /// The exit status of a lookup's status; `None` means no usable reply.
+    pub fn from_status(status: Option<crate::wire::Status>) -> Exit {
+        use crate::wire::Status;
+        match status {
+            Some(Status::Answer) => Exit::ANSWER,
+            Some(Status::Nodata) => Exit::NODATA,
+            Some(Status::Nxdomain) => Exit::NXDOMAIN,
+            Some(Status::Error) => Exit::RCODE,
+            None => Exit::NO_REPLY,
+        }
+    }
+
     /// The worse of two outcomes.
     #[must_use]
     pub fn worst(self, other: Exit) -> Exit {

@@ -5,6 +5,7 @@
 //! real stdout, stderr, network and environment; everything else receives them, so the
 //! whole run can be driven in-process by tests.
 
+pub mod classify;
 pub mod cli;
 pub mod env;
 pub mod error;
@@ -14,11 +15,15 @@ pub mod names;
 pub mod plan;
 pub mod plusopts;
 pub mod presentation;
+pub mod providers;
 pub mod random;
 pub mod render;
 pub mod resolvconf;
+pub mod roots;
 pub mod rrtype;
+pub mod trace;
 pub mod transport;
+pub mod walk;
 pub mod wire;
 
 use std::io::{self, Write};

@@ -333,7 +333,7 @@ fn server_info(addr: SocketAddr, protocol: Protocol, name: &str) -> ServerInfo {
 fn response(message: &Message, size: usize, style: NameStyle, sent_cookie: Option<&[u8]>) -> Response {
     let m = &message.metadata;
     let rcode = wire::rcode_number(message);
-    let records = |rs: &[Record]| rs.iter().map(|r| record(r, style)).collect();
+    let records = |rs: &[Record]| rs.iter().map(|r| record_info(r, style)).collect();
     Response {
         size,
         header: Header {
@@ -367,7 +367,8 @@ fn response(message: &Message, size: usize, style: NameStyle, sent_cookie: Optio
     }
 }
 
-fn record(r: &Record, style: NameStyle) -> RecordInfo {
+/// A record as the model shows it.
+pub fn record_info(r: &Record, style: NameStyle) -> RecordInfo {
     let rtype = r.record_type();
     let presented = presentation::present(rtype, &r.data, style);
     RecordInfo {

@@ -1,0 +1,361 @@
+//! What a reply means to an iterative walk: the walk's decisions, with no I/O.
+//!
+//! A server of zone `cut` was asked (RD=0) for `qname`/`qtype`. Its reply is a
+//! referral further down, the answer, an alias to follow, a proof that the name or the
+//! data does not exist, or something the walk cannot use (an error rcode, a lame or
+//! upward referral), in which case the walk asks the next server.
+
+use hickory_proto::op::Message;
+use hickory_proto::rr::{Name, RData, Record, RecordType};
+
+use crate::wire;
+
+/// Why a reply cannot be used.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Unusable {
+    /// An error rcode (SERVFAIL, REFUSED, …), by mnemonic.
+    Rcode(String),
+    /// Not authoritative, and no referral: the server does not serve the zone.
+    Lame,
+    /// A referral to the zone being asked or one above it.
+    Upward(Name),
+    /// A referral to a zone that does not contain the name.
+    Sideways(Name),
+    /// Answer records that do not answer the question.
+    Mismatch,
+}
+
+impl std::fmt::Display for Unusable {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let name = |n: &Name| crate::names::format(n, crate::names::NameStyle::default());
+        match self {
+            Unusable::Rcode(rcode) => write!(f, "{rcode}"),
+            Unusable::Lame => f.write_str("lame: not authoritative and no referral"),
+            Unusable::Upward(zone) => write!(f, "upward referral to {}", name(zone)),
+            Unusable::Sideways(zone) => {
+                write!(f, "referral to {}, which does not contain the name", name(zone))
+            }
+            Unusable::Mismatch => f.write_str("answer records that do not answer the question"),
+        }
+    }
+}
+
+/// What a usable reply says.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Step {
+    /// A delegation to `zone`, strictly below the cut and containing the name.
+    Referral {
+        zone: Name,
+        ns: Vec<Record>,
+        /// Addresses of the NS names that lie inside the cut (in bailiwick).
+        glue: Vec<Record>,
+        /// Additional records the walk does not trust: outside the cut.
+        ignored: Vec<Record>,
+    },
+    /// The records of the asked type, after any CNAME/DNAME chain inside this reply.
+    Answer {
+        chain: Vec<Record>,
+        records: Vec<Record>,
+    },
+    /// An alias whose target this reply does not answer: walk again for `target`.
+    Alias { chain: Vec<Record>, target: Name },
+    /// The name (or the last name of the chain) does not exist.
+    NxDomain { chain: Vec<Record>, soa: Option<Record> },
+    /// The name exists without data of the asked type.
+    NoData { chain: Vec<Record>, soa: Option<Record> },
+}
+
+/// Judges `reply` from a server of `cut` for `qname`/`qtype`.
+pub fn classify(reply: &Message, cut: &Name, qname: &Name, qtype: RecordType) -> Result<Step, Unusable> {
+    let rcode = wire::rcode_number(reply);
+    if rcode != 0 && rcode != 3 {
+        return Err(Unusable::Rcode(wire::rcode_text(rcode)));
+    }
+    let (chain, last) = follow_chain(&reply.answers, qname);
+    let soa = reply
+        .authorities
+        .iter()
+        .find(|r| r.record_type() == RecordType::SOA)
+        .cloned();
+    if rcode == 3 {
+        return if reply.metadata.authoritative || soa.is_some() {
+            Ok(Step::NxDomain { chain, soa })
+        } else {
+            Err(Unusable::Lame)
+        };
+    }
+    let wanted = |r: &&Record| r.name == last && (qtype == RecordType::ANY || r.record_type() == qtype);
+    let records: Vec<Record> = reply.answers.iter().filter(wanted).cloned().collect();
+    if !records.is_empty() {
+        return Ok(Step::Answer { chain, records });
+    }
+    if !chain.is_empty() {
+        return Ok(Step::Alias { chain, target: last });
+    }
+    if !reply.answers.is_empty() {
+        return Err(Unusable::Mismatch);
+    }
+    if let Some(zone) = reply
+        .authorities
+        .iter()
+        .find(|r| r.record_type() == RecordType::NS)
+        .map(|r| r.name.clone())
+    {
+        return referral(reply, cut, qname, zone);
+    }
+    if reply.metadata.authoritative {
+        Ok(Step::NoData { chain, soa })
+    } else {
+        Err(Unusable::Lame)
+    }
+}
+
+fn referral(reply: &Message, cut: &Name, qname: &Name, zone: Name) -> Result<Step, Unusable> {
+    if !zone.zone_of(qname) {
+        return Err(Unusable::Sideways(zone));
+    }
+    if zone.zone_of(cut) {
+        // The cut itself or an ancestor: a referral that makes no progress.
+        return Err(Unusable::Upward(zone));
+    }
+    let ns: Vec<Record> = reply
+        .authorities
+        .iter()
+        .filter(|r| r.record_type() == RecordType::NS && r.name == zone)
+        .cloned()
+        .collect();
+    let targets: Vec<Name> = ns.iter().filter_map(ns_target).collect();
+    let (glue, ignored) = reply
+        .additionals
+        .iter()
+        .filter(|r| matches!(r.record_type(), RecordType::A | RecordType::AAAA))
+        .cloned()
+        .partition(|r| cut.zone_of(&r.name) && targets.contains(&r.name));
+    Ok(Step::Referral {
+        zone,
+        ns,
+        glue,
+        ignored,
+    })
+}
+
+/// The target of an NS record.
+pub fn ns_target(record: &Record) -> Option<Name> {
+    match &record.data {
+        RData::NS(ns) => Some(ns.0.clone()),
+        _ => None,
+    }
+}
+
+/// Follows CNAME and DNAME records from `start` through `answers` (in any order, at most
+/// as many steps as there are records, so a loop inside one reply ends). Returns the
+/// chain's records and the last name reached.
+pub fn follow_chain(answers: &[Record], start: &Name) -> (Vec<Record>, Name) {
+    let mut chain = Vec::new();
+    let mut name = start.clone();
+    for _ in 0..answers.len() {
+        let cname = answers
+            .iter()
+            .find(|r| r.name == name && r.record_type() == RecordType::CNAME);
+        if let Some(record) = cname
+            && let RData::CNAME(target) = &record.data
+        {
+            chain.push(record.clone());
+            name = target.0.clone();
+            continue;
+        }
+        let dname = answers
+            .iter()
+            .find(|r| r.record_type() == RecordType::DNAME && r.name != name && r.name.zone_of(&name));
+        match dname.and_then(|r| dname_target(r, &name).map(|t| (r, t))) {
+            Some((record, target)) => {
+                chain.push(record.clone());
+                name = target;
+            }
+            None => break,
+        }
+    }
+    (chain, name)
+}
+
+/// RFC 6672 §2.2: the name that `name` becomes under a DNAME record.
+fn dname_target(record: &Record, name: &Name) -> Option<Name> {
+    let target_bytes = match &record.data {
+        RData::Unknown { rdata, .. } => rdata.anything.clone(),
+        _ => return None,
+    };
+    let mut labels: Vec<Vec<u8>> = name
+        .iter()
+        .take(usize::from(name.num_labels() - record.name.num_labels()))
+        .map(<[u8]>::to_vec)
+        .collect();
+    let mut at = 0;
+    while let Some(&len) = target_bytes.get(at) {
+        if len == 0 {
+            break;
+        }
+        labels.push(target_bytes.get(at + 1..at + 1 + usize::from(len))?.to_vec());
+        at += 1 + usize::from(len);
+    }
+    let mut target = Name::from_labels(labels.iter().map(Vec::as_slice)).ok()?;
+    target.set_fqdn(true);
+    Some(target)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use hickory_proto::op::{Message, OpCode, Query, ResponseCode};
+    use hickory_proto::rr::rdata::{A, CNAME, NS, NULL, SOA};
+
+    fn name(text: &str) -> Name {
+        crate::names::parse(text).unwrap()
+    }
+
+    fn reply(qname: &str) -> Message {
+        let mut m = Message::response(1, OpCode::Query);
+        m.queries.push(Query::query(name(qname), RecordType::A));
+        m
+    }
+
+    fn ns(owner: &str, target: &str) -> Record {
+        Record::from_rdata(name(owner), 172_800, RData::NS(NS(name(target))))
+    }
+
+    fn a(owner: &str, last: u8) -> Record {
+        Record::from_rdata(name(owner), 300, RData::A(A::new(192, 0, 2, last)))
+    }
+
+    fn soa(owner: &str) -> Record {
+        Record::from_rdata(
+            name(owner),
+            300,
+            RData::SOA(SOA::new(name("ns.test"), name("h.test"), 1, 2, 3, 4, 5)),
+        )
+    }
+
+    fn cname(owner: &str, target: &str) -> Record {
+        Record::from_rdata(name(owner), 60, RData::CNAME(CNAME(name(target))))
+    }
+
+    #[test]
+    fn referral_keeps_only_in_bailiwick_glue() {
+        let mut m = reply("www.example.com");
+        m.authorities = vec![ns("com.", "a.gtld.net."), ns("com.", "b.nic.com.")];
+        m.additionals = vec![a("a.gtld.net.", 1), a("b.nic.com.", 2), a("unrelated.org.", 3)];
+        // Asked at the root: every name is inside the cut, but only NS targets are glue.
+        let Ok(Step::Referral {
+            zone,
+            ns: set,
+            glue,
+            ignored,
+        }) = classify(&m, &Name::root(), &name("www.example.com"), RecordType::A)
+        else {
+            panic!()
+        };
+        assert_eq!(
+            (zone, set.len(), glue.len(), ignored.len()),
+            (name("com."), 2, 2, 1)
+        );
+        // Asked at com.: a.gtld.net is outside com., so it is not trusted.
+        m.authorities = vec![
+            ns("example.com.", "a.gtld.net."),
+            ns("example.com.", "b.nic.com."),
+        ];
+        let Ok(Step::Referral { glue, ignored, .. }) =
+            classify(&m, &name("com."), &name("www.example.com"), RecordType::A)
+        else {
+            panic!()
+        };
+        assert_eq!(glue, [a("b.nic.com.", 2)]);
+        assert_eq!(ignored.len(), 2);
+    }
+
+    #[test]
+    fn upward_and_sideways_referrals_are_unusable() {
+        let q = name("www.example.com");
+        let mut m = reply("www.example.com");
+        m.authorities = vec![ns(".", "a.root.")];
+        assert_eq!(
+            classify(&m, &name("com."), &q, RecordType::A),
+            Err(Unusable::Upward(Name::root()))
+        );
+        m.authorities = vec![ns("com.", "a.gtld.")];
+        assert_eq!(
+            classify(&m, &name("com."), &q, RecordType::A),
+            Err(Unusable::Upward(name("com.")))
+        );
+        m.authorities = vec![ns("example.org.", "a.org.")];
+        assert_eq!(
+            classify(&m, &name("com."), &q, RecordType::A),
+            Err(Unusable::Sideways(name("example.org.")))
+        );
+    }
+
+    #[test]
+    fn answers_aliases_and_negative_replies() {
+        let q = name("www.example.com");
+        let cut = name("example.com.");
+        let mut m = reply("www.example.com");
+        m.metadata.authoritative = true;
+        m.answers = vec![a("www.example.com.", 1)];
+        assert!(
+            matches!(classify(&m, &cut, &q, RecordType::A), Ok(Step::Answer { chain, records }) if chain.is_empty() && records.len() == 1)
+        );
+
+        m.answers = vec![cname("www.example.com.", "d1.cdn.net.")];
+        let Ok(Step::Alias { chain, target }) = classify(&m, &cut, &q, RecordType::A) else {
+            panic!()
+        };
+        assert_eq!((chain.len(), target), (1, name("d1.cdn.net.")));
+
+        m.answers = vec![
+            a("alias.example.com.", 9),
+            cname("www.example.com.", "alias.example.com."),
+        ];
+        assert!(
+            matches!(classify(&m, &cut, &q, RecordType::A), Ok(Step::Answer { chain, .. }) if chain.len() == 1)
+        );
+
+        m.answers.clear();
+        m.authorities = vec![soa("example.com.")];
+        assert!(matches!(
+            classify(&m, &cut, &q, RecordType::A),
+            Ok(Step::NoData { soa: Some(_), .. })
+        ));
+        m.metadata.response_code = ResponseCode::NXDomain;
+        assert!(matches!(
+            classify(&m, &cut, &q, RecordType::A),
+            Ok(Step::NxDomain { soa: Some(_), .. })
+        ));
+
+        m.metadata.response_code = ResponseCode::ServFail;
+        assert_eq!(
+            classify(&m, &cut, &q, RecordType::A),
+            Err(Unusable::Rcode("SERVFAIL".into()))
+        );
+        m.metadata.response_code = ResponseCode::NoError;
+        m.metadata.authoritative = false;
+        m.authorities.clear();
+        assert_eq!(classify(&m, &cut, &q, RecordType::A), Err(Unusable::Lame));
+        m.answers = vec![a("other.example.com.", 1)];
+        assert_eq!(classify(&m, &cut, &q, RecordType::A), Err(Unusable::Mismatch));
+    }
+
+    #[test]
+    fn chains_stop_on_loops_and_follow_dname() {
+        let loop_answers = vec![cname("a.test.", "b.test."), cname("b.test.", "a.test.")];
+        let (chain, last) = follow_chain(&loop_answers, &name("a.test"));
+        assert_eq!((chain.len(), last), (2, name("a.test.")));
+        let dname = Record::from_rdata(
+            name("old.test."),
+            300,
+            RData::Unknown {
+                code: RecordType::DNAME,
+                rdata: NULL::with(b"\x03new\x04test\x00".to_vec()),
+            },
+        );
+        let (chain, last) = follow_chain(&[dname], &name("www.old.test"));
+        assert_eq!((chain.len(), last), (1, name("www.new.test.")));
+    }
+}

@@ -1,0 +1,215 @@
+//! What happened in a `+trace` walk, as plain data for both renderers. Numbers stay
+//! numbers (TTL seconds, RTT microseconds); names and rdata are presentation strings.
+
+use serde::Serialize;
+
+use crate::model::{RecordInfo, SCHEMA_VERSION};
+use crate::transport::Protocol;
+use crate::wire::Status;
+
+/// A whole trace: the walk for the name, CNAME restarts included.
+#[derive(Debug, Clone, Serialize)]
+pub struct TraceReport {
+    pub schema_version: u32,
+    /// Always "trace"; direct queries are "query".
+    pub mode: &'static str,
+    pub query: TraceQuery,
+    pub when: String,
+    pub status: Option<Status>,
+    pub exit_code: u8,
+    pub priming: Option<Priming>,
+    pub hops: Vec<Hop>,
+    pub cname_chain: Vec<CnameLink>,
+    pub answer: Vec<RecordInfo>,
+    pub outcome: Outcome,
+    pub summary: Summary,
+}
+
+impl TraceReport {
+    /// A report for `query` with the walk's parts filled in by the walker.
+    pub fn new(query: TraceQuery, when: String) -> Self {
+        Self {
+            schema_version: SCHEMA_VERSION,
+            mode: "trace",
+            query,
+            when,
+            status: None,
+            exit_code: 0,
+            priming: None,
+            hops: Vec::new(),
+            cname_chain: Vec::new(),
+            answer: Vec::new(),
+            outcome: Outcome {
+                kind: OutcomeKind::NoReachableServer,
+                message: String::new(),
+            },
+            summary: Summary::default(),
+        }
+    }
+}
+
+/// The question of a trace.
+#[derive(Debug, Clone, Serialize)]
+pub struct TraceQuery {
+    pub name: String,
+    #[serde(rename = "type")]
+    pub rtype: String,
+    pub type_code: u16,
+    pub class: String,
+}
+
+/// A name server as the walk knew it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ServerRef {
+    /// Its name, when known (root hints, referrals); null for `@server` addresses.
+    pub name: Option<String>,
+    pub address: String,
+    pub port: u16,
+}
+
+/// The root NS set as asked for before the walk (RFC 8109).
+#[derive(Debug, Clone, Serialize)]
+pub struct Priming {
+    pub server: ServerRef,
+    pub rtt_us: Option<u64>,
+    pub ns: Vec<RecordInfo>,
+    pub glue: Vec<RecordInfo>,
+    /// Why priming failed, when it did (the walk then uses the hints as they are).
+    pub error: Option<String>,
+}
+
+/// What came of asking one zone cut.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum HopKind {
+    Referral,
+    Answer,
+    Alias,
+    Nxdomain,
+    Nodata,
+    Failed,
+}
+
+/// One zone cut asked: the server whose reply was used, and every failed attempt.
+#[derive(Debug, Clone, Serialize)]
+pub struct Hop {
+    /// The zone whose servers were asked.
+    pub zone: String,
+    pub qname: String,
+    pub qtype: String,
+    /// The zone's servers were learned earlier in this trace (after a CNAME restart).
+    pub cached: bool,
+    pub server: Option<ServerRef>,
+    pub protocol: Option<Protocol>,
+    pub rtt_us: Option<u64>,
+    pub rcode: Option<String>,
+    pub aa: Option<bool>,
+    pub outcome: HopKind,
+    pub referral: Option<Referral>,
+    /// Answer, alias or SOA records of the reply used.
+    pub records: Vec<RecordInfo>,
+    /// Attempts that failed, in order, before the reply used (all of them when none was).
+    pub attempts: Vec<HopAttempt>,
+    /// Walks that resolved glueless name server names for this hop.
+    pub subwalks: Vec<Subwalk>,
+    /// Provider hints and warnings.
+    pub notes: Vec<String>,
+}
+
+/// A delegation.
+#[derive(Debug, Clone, Serialize)]
+pub struct Referral {
+    pub zone: String,
+    pub ns: Vec<RecordInfo>,
+    pub glue: Vec<RecordInfo>,
+    /// Additional records outside the bailiwick of the server asked: not used.
+    pub ignored: Vec<RecordInfo>,
+    /// The lowest TTL of the NS set.
+    pub ttl: u32,
+}
+
+/// A failed attempt.
+#[derive(Debug, Clone, Serialize)]
+pub struct HopAttempt {
+    pub server: ServerRef,
+    pub outcome: String,
+    pub rtt_us: Option<u64>,
+}
+
+/// The walk that found the addresses of a glueless name server.
+#[derive(Debug, Clone, Serialize)]
+pub struct Subwalk {
+    pub name: String,
+    #[serde(rename = "type")]
+    pub rtype: String,
+    pub hops: Vec<Hop>,
+    pub cname_chain: Vec<CnameLink>,
+    pub answer: Vec<RecordInfo>,
+    pub outcome: Outcome,
+}
+
+/// One CNAME or DNAME on the way.
+#[derive(Debug, Clone, Serialize)]
+pub struct CnameLink {
+    pub owner: String,
+    pub target: String,
+    pub ttl: u32,
+    #[serde(rename = "type")]
+    pub rtype: String,
+    /// The zone whose server gave it.
+    pub zone: String,
+}
+
+/// How a walk ended.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum OutcomeKind {
+    Answer,
+    Nxdomain,
+    Nodata,
+    /// Every server of a zone answered with an error rcode.
+    Servfail,
+    /// No server of a zone gave a usable reply.
+    NoReachableServer,
+    /// Referral depth, CNAME hops, sub-walk depth or the query budget ran out.
+    LimitExceeded,
+    CnameLoop,
+    /// A zone whose name servers can only be found through itself.
+    DelegationCycle,
+}
+
+/// The end of a walk.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Outcome {
+    pub kind: OutcomeKind,
+    pub message: String,
+}
+
+impl Outcome {
+    /// The status and exit code this outcome gives (a resolver would answer SERVFAIL
+    /// for loops and exhausted limits, so they count as an error rcode).
+    pub fn status(&self) -> Option<Status> {
+        match self.kind {
+            OutcomeKind::Answer => Some(Status::Answer),
+            OutcomeKind::Nxdomain => Some(Status::Nxdomain),
+            OutcomeKind::Nodata => Some(Status::Nodata),
+            OutcomeKind::NoReachableServer => None,
+            _ => Some(Status::Error),
+        }
+    }
+}
+
+/// Totals.
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct Summary {
+    /// The lowest TTL on the path: referrals, glue, CNAMEs and the answer.
+    pub min_ttl: Option<u32>,
+    /// How long a resolver may cache the result: the lowest TTL of the CNAME chain and answer.
+    pub answer_ttl: Option<u32>,
+    /// Wall time of the whole trace.
+    pub total_us: u64,
+    /// Queries sent.
+    pub queries: u32,
+    /// Attempts that failed.
+    pub failures: u32,
+}

@@ -1,0 +1,747 @@
+//! Walks over a fake network: canned replies by (server, name, type), every question
+//! recorded, so each test asserts the sequence of questions as well as the result.
+
+use std::collections::HashMap;
+use std::net::IpAddr;
+use std::sync::Mutex;
+use std::time::{Duration, SystemTime};
+
+use hickory_proto::op::{Message, OpCode, ResponseCode};
+use hickory_proto::rr::rdata::{A, AAAA, CNAME, NS, SOA};
+use hickory_proto::rr::{Name, RData, Record, RecordType};
+
+use super::*;
+use crate::roots::Hint;
+use crate::transport::Protocol;
+use crate::wire::EdnsSettings;
+
+enum Canned {
+    Reply(Message),
+    Timeout,
+}
+
+#[derive(Default)]
+struct FakeNet {
+    replies: HashMap<(IpAddr, String, RecordType), Canned>,
+    asked: Mutex<Vec<(IpAddr, String, RecordType, bool)>>,
+}
+
+fn name(text: &str) -> Name {
+    crate::names::parse(text).unwrap()
+}
+
+fn ip(text: &str) -> IpAddr {
+    text.parse().unwrap()
+}
+
+impl FakeNet {
+    fn on(mut self, server: &str, qname: &str, qtype: RecordType, reply: Message) -> Self {
+        self.replies
+            .insert((ip(server), name(qname).to_ascii(), qtype), Canned::Reply(reply));
+        self
+    }
+
+    fn dead(mut self, server: &str, qname: &str, qtype: RecordType) -> Self {
+        self.replies
+            .insert((ip(server), name(qname).to_ascii(), qtype), Canned::Timeout);
+        self
+    }
+
+    /// "server name TYPE" of every question but priming, in order.
+    fn asked(&self) -> Vec<String> {
+        self.asked
+            .lock()
+            .unwrap()
+            .iter()
+            .filter(|(_, n, t, _)| !(n == "." && *t == RecordType::NS))
+            .map(|(s, n, t, _)| format!("{s} {n} {t}"))
+            .collect()
+    }
+}
+
+impl Transport for FakeNet {
+    fn exchange(&self, request: &Request<'_>) -> Result<Reply, TransportError> {
+        let query = Message::from_vec(request.wire).unwrap();
+        let q = &query.queries[0];
+        let key = (request.expect.server.ip(), q.name.to_ascii(), q.query_type);
+        self.asked
+            .lock()
+            .unwrap()
+            .push((key.0, key.1.clone(), key.2, query.metadata.recursion_desired));
+        match self.replies.get(&key) {
+            Some(Canned::Reply(reply)) => {
+                let mut reply = reply.clone();
+                reply.metadata.id = query.metadata.id;
+                reply.queries = query.queries.clone();
+                Ok(Reply {
+                    size: 100,
+                    message: reply,
+                    rtt: Duration::from_millis(5),
+                    ignored: vec![],
+                })
+            }
+            Some(Canned::Timeout) => Err(TransportError {
+                failure: Failure::Timeout,
+                ignored: vec![],
+            }),
+            None => Err(TransportError {
+                failure: Failure::Io(format!("unexpected query {} {} {}", key.0, key.1, key.2)),
+                ignored: vec![],
+            }),
+        }
+    }
+}
+
+fn message() -> Message {
+    Message::response(0, OpCode::Query)
+}
+
+fn referral(zone: &str, servers: &[(&str, Option<&str>)]) -> Message {
+    let mut m = message();
+    for (ns, addr) in servers {
+        m.authorities
+            .push(Record::from_rdata(name(zone), 172_800, RData::NS(NS(name(ns)))));
+        if let Some(addr) = addr {
+            let rdata = match ip(addr) {
+                IpAddr::V4(v4) => RData::A(A(v4)),
+                IpAddr::V6(v6) => RData::AAAA(AAAA(v6)),
+            };
+            m.additionals.push(Record::from_rdata(name(ns), 86_400, rdata));
+        }
+    }
+    m
+}
+
+fn answer(records: Vec<Record>) -> Message {
+    let mut m = message();
+    m.metadata.authoritative = true;
+    m.answers = records;
+    m
+}
+
+fn a(owner: &str, addr: &str, ttl: u32) -> Record {
+    let IpAddr::V4(v4) = ip(addr) else { panic!() };
+    Record::from_rdata(name(owner), ttl, RData::A(A(v4)))
+}
+
+fn cname(owner: &str, target: &str) -> Record {
+    Record::from_rdata(name(owner), 300, RData::CNAME(CNAME(name(target))))
+}
+
+fn negative(zone: &str, rcode: ResponseCode) -> Message {
+    let mut m = message();
+    m.metadata.authoritative = true;
+    m.metadata.response_code = rcode;
+    m.authorities.push(Record::from_rdata(
+        name(zone),
+        300,
+        RData::SOA(SOA::new(name("ns.test"), name("h.test"), 1, 2, 3, 4, 60)),
+    ));
+    m
+}
+
+fn rcode(code: ResponseCode) -> Message {
+    let mut m = message();
+    m.metadata.response_code = code;
+    m
+}
+
+const ROOT: &str = "127.0.0.1";
+const TLD: &str = "127.0.0.2";
+const AUTH: &str = "127.0.0.3";
+
+fn hints() -> Vec<Hint> {
+    vec![Hint {
+        name: name("a.root.test."),
+        addrs: vec![ip(ROOT)],
+    }]
+}
+
+fn settings(family: Family) -> Settings {
+    Settings {
+        transport: policy::Settings {
+            tcp: false,
+            ignore_truncation: false,
+            tries: 1,
+            timeout: Duration::from_millis(50),
+        },
+        flags: QueryFlags::recursive(Some(EdnsSettings::new(1232))),
+        port: 53,
+        family,
+        names: NameStyle::default(),
+    }
+}
+
+fn run_with(
+    net: &FakeNet,
+    qname: &str,
+    qtype: RecordType,
+    limits: Limits,
+    start: &Start,
+    family: Family,
+) -> TraceReport {
+    let question = Question {
+        name: name(qname),
+        rtype: qtype,
+        class: DNSClass::IN,
+    };
+    trace(
+        net,
+        &settings(family),
+        limits,
+        &hints(),
+        start,
+        &question,
+        SystemTime::UNIX_EPOCH,
+    )
+}
+
+fn run(net: &FakeNet, qname: &str) -> TraceReport {
+    run_with(
+        net,
+        qname,
+        RecordType::A,
+        Limits::default(),
+        &Start::Hints,
+        Family::Any,
+    )
+}
+
+/// Root → test. → example.test., the base of most scenarios.
+fn chain() -> FakeNet {
+    FakeNet::default()
+        .on(
+            ROOT,
+            ".",
+            RecordType::NS,
+            answer(vec![Record::from_rdata(
+                Name::root(),
+                518_400,
+                RData::NS(NS(name("a.root.test."))),
+            )]),
+        )
+        .on(
+            ROOT,
+            "www.example.test",
+            RecordType::A,
+            referral("test.", &[("ns.tld.test.", Some(TLD))]),
+        )
+        .on(
+            TLD,
+            "www.example.test",
+            RecordType::A,
+            referral("example.test.", &[("ns.example.test.", Some(AUTH))]),
+        )
+        .on(
+            AUTH,
+            "www.example.test",
+            RecordType::A,
+            answer(vec![a("www.example.test.", "192.0.2.1", 300)]),
+        )
+}
+
+fn kinds(report: &TraceReport) -> Vec<(String, HopKind)> {
+    report.hops.iter().map(|h| (h.zone.clone(), h.outcome)).collect()
+}
+
+#[test]
+fn plain_delegation_chain() {
+    let net = chain();
+    let report = run(&net, "www.example.test");
+    assert_eq!(
+        net.asked(),
+        [
+            "127.0.0.1 www.example.test. A",
+            "127.0.0.2 www.example.test. A",
+            "127.0.0.3 www.example.test. A"
+        ]
+    );
+    assert_eq!(report.outcome.kind, OutcomeKind::Answer);
+    assert_eq!(report.exit_code, 0);
+    assert_eq!(
+        kinds(&report),
+        [
+            (".".into(), HopKind::Referral),
+            ("test.".into(), HopKind::Referral),
+            ("example.test.".into(), HopKind::Answer)
+        ]
+    );
+    let first = &report.hops[0];
+    assert_eq!(
+        first.server.as_ref().unwrap().name.as_deref(),
+        Some("a.root.test.")
+    );
+    assert_eq!(first.rtt_us, Some(5000));
+    assert_eq!(first.protocol, Some(Protocol::Udp));
+    let referral = first.referral.as_ref().unwrap();
+    assert_eq!(
+        (referral.zone.as_str(), referral.ttl, referral.glue.len()),
+        ("test.", 172_800, 1)
+    );
+    assert_eq!(report.answer[0].data, "192.0.2.1");
+    assert_eq!(report.summary.min_ttl, Some(300));
+    assert_eq!(report.summary.answer_ttl, Some(300));
+    assert_eq!(
+        report.summary.queries, 4,
+        "three referral steps and the priming query"
+    );
+    let priming = report.priming.as_ref().unwrap();
+    assert_eq!((priming.ns.len(), priming.error.as_deref()), (1, None));
+    // Every query of the walk goes out with RD=0.
+    assert!(net.asked.lock().unwrap().iter().all(|q| !q.3));
+}
+
+#[test]
+fn glueless_name_servers_get_their_own_walk_and_cnames_restart_from_cached_cuts() {
+    let net = FakeNet::default()
+        .on(ROOT, ".", RecordType::NS, answer(vec![]))
+        .on(
+            ROOT,
+            "www.shop.test",
+            RecordType::A,
+            referral("test.", &[("ns.tld.test.", Some(TLD))]),
+        )
+        .on(
+            TLD,
+            "www.shop.test",
+            RecordType::A,
+            referral("shop.test.", &[("ns-1.awsdns-01.net.", None)]),
+        )
+        .on(
+            ROOT,
+            "ns-1.awsdns-01.net",
+            RecordType::A,
+            referral("net.", &[("ns.tld.net.", Some("127.0.0.4"))]),
+        )
+        .on(
+            "127.0.0.4",
+            "ns-1.awsdns-01.net",
+            RecordType::A,
+            referral("awsdns-01.net.", &[("ns.awsdns-01.net.", Some("127.0.0.5"))]),
+        )
+        .on(
+            "127.0.0.5",
+            "ns-1.awsdns-01.net",
+            RecordType::A,
+            answer(vec![a("ns-1.awsdns-01.net.", "127.0.0.6", 172_800)]),
+        )
+        .on(
+            "127.0.0.6",
+            "www.shop.test",
+            RecordType::A,
+            answer(vec![cname("www.shop.test.", "d111abcdef8.cloudfront.net.")]),
+        )
+        .on(
+            "127.0.0.4",
+            "d111abcdef8.cloudfront.net",
+            RecordType::A,
+            referral("cloudfront.net.", &[("ns.cloudfront.net.", Some("127.0.0.7"))]),
+        )
+        .on(
+            "127.0.0.7",
+            "d111abcdef8.cloudfront.net",
+            RecordType::A,
+            answer(vec![a("d111abcdef8.cloudfront.net.", "192.0.2.80", 60)]),
+        );
+    let report = run(&net, "www.shop.test");
+    assert_eq!(
+        net.asked(),
+        [
+            "127.0.0.1 www.shop.test. A",
+            "127.0.0.2 www.shop.test. A",
+            "127.0.0.1 ns-1.awsdns-01.net. A",
+            "127.0.0.4 ns-1.awsdns-01.net. A",
+            "127.0.0.5 ns-1.awsdns-01.net. A",
+            "127.0.0.6 www.shop.test. A",
+            // net. was learned by the glueless walk: the CNAME target starts there.
+            "127.0.0.4 d111abcdef8.cloudfront.net. A",
+            "127.0.0.7 d111abcdef8.cloudfront.net. A",
+        ]
+    );
+    assert_eq!(
+        report.outcome.kind,
+        OutcomeKind::Answer,
+        "{}",
+        report.outcome.message
+    );
+    let shop = &report.hops[2];
+    assert_eq!(shop.zone, "shop.test.");
+    assert_eq!(shop.subwalks.len(), 1);
+    assert_eq!(shop.subwalks[0].name, "ns-1.awsdns-01.net.");
+    assert_eq!(shop.subwalks[0].hops.len(), 3);
+    assert!(
+        report.hops[1].notes.iter().any(|n| n.contains("Route 53")),
+        "{:?}",
+        report.hops[1].notes
+    );
+    assert!(
+        shop.notes.iter().any(|n| n.contains("CloudFront")),
+        "{:?}",
+        shop.notes
+    );
+    let restart = &report.hops[3];
+    assert_eq!((restart.zone.as_str(), restart.cached), ("net.", true));
+    assert_eq!(report.cname_chain.len(), 1);
+    assert_eq!(report.cname_chain[0].target, "d111abcdef8.cloudfront.net.");
+    assert_eq!(report.cname_chain[0].zone, "shop.test.");
+    assert_eq!(report.summary.answer_ttl, Some(60));
+}
+
+#[test]
+fn lame_and_dead_servers_are_skipped() {
+    let mut lame = message();
+    lame.metadata.authoritative = false;
+    let net = chain()
+        .on(
+            ROOT,
+            "www.example.test",
+            RecordType::A,
+            referral(
+                "test.",
+                &[
+                    ("ns1.tld.test.", Some("127.0.0.8")),
+                    ("ns2.tld.test.", Some("127.0.0.9")),
+                    ("ns3.tld.test.", Some(TLD)),
+                ],
+            ),
+        )
+        .on("127.0.0.8", "www.example.test", RecordType::A, lame)
+        .dead("127.0.0.9", "www.example.test", RecordType::A);
+    let report = run(&net, "www.example.test");
+    assert_eq!(report.outcome.kind, OutcomeKind::Answer);
+    let tld = &report.hops[1];
+    let outcomes: Vec<&str> = tld.attempts.iter().map(|a| a.outcome.as_str()).collect();
+    assert_eq!(outcomes, ["lame: not authoritative and no referral", "timed out"]);
+    assert_eq!(tld.server.as_ref().unwrap().address, TLD);
+    assert_eq!(report.summary.failures, 2);
+}
+
+#[test]
+fn all_servers_dead_means_no_reachable_server() {
+    let net = chain().dead(TLD, "www.example.test", RecordType::A);
+    let report = run(&net, "www.example.test");
+    assert_eq!(report.outcome.kind, OutcomeKind::NoReachableServer);
+    assert_eq!(report.exit_code, 9);
+    assert_eq!(report.hops.last().unwrap().outcome, HopKind::Failed);
+    assert!(
+        report.outcome.message.contains("no server of test."),
+        "{}",
+        report.outcome.message
+    );
+}
+
+#[test]
+fn servfail_everywhere_is_an_error_rcode() {
+    let net = chain().on(
+        TLD,
+        "www.example.test",
+        RecordType::A,
+        rcode(ResponseCode::ServFail),
+    );
+    let report = run(&net, "www.example.test");
+    assert_eq!(report.outcome.kind, OutcomeKind::Servfail);
+    assert_eq!(report.exit_code, 5);
+}
+
+#[test]
+fn negative_answers_carry_their_soa() {
+    let net = chain().on(
+        AUTH,
+        "www.example.test",
+        RecordType::A,
+        negative("example.test.", ResponseCode::NXDomain),
+    );
+    let report = run(&net, "www.example.test");
+    assert_eq!(
+        (report.outcome.kind, report.exit_code),
+        (OutcomeKind::Nxdomain, 3)
+    );
+    assert_eq!(report.hops.last().unwrap().records[0].rtype, "SOA");
+    let net = chain().on(
+        AUTH,
+        "www.example.test",
+        RecordType::A,
+        negative("example.test.", ResponseCode::NoError),
+    );
+    let report = run(&net, "www.example.test");
+    assert_eq!((report.outcome.kind, report.exit_code), (OutcomeKind::Nodata, 4));
+}
+
+#[test]
+fn cname_loops_and_long_chains_end_the_walk() {
+    let net = chain()
+        .on(
+            AUTH,
+            "www.example.test",
+            RecordType::A,
+            answer(vec![cname("www.example.test.", "b.example.test.")]),
+        )
+        .on(
+            ROOT,
+            "b.example.test",
+            RecordType::A,
+            referral("test.", &[("ns.tld.test.", Some(TLD))]),
+        )
+        .on(
+            AUTH,
+            "b.example.test",
+            RecordType::A,
+            answer(vec![cname("b.example.test.", "www.example.test.")]),
+        );
+    let report = run(&net, "www.example.test");
+    assert_eq!(report.outcome.kind, OutcomeKind::CnameLoop);
+    assert_eq!(
+        report.outcome.message,
+        "CNAME loop: www.example.test. → b.example.test. → www.example.test."
+    );
+    assert_eq!(report.exit_code, 5);
+    // b.example.test is asked straight at example.test.'s server, learned before.
+    assert_eq!(net.asked().len(), 4);
+
+    let mut long = chain();
+    for i in 0..20 {
+        let (from, to) = (format!("c{i}.example.test"), format!("c{}.example.test.", i + 1));
+        long = long.on(
+            AUTH,
+            &from,
+            RecordType::A,
+            answer(vec![cname(&format!("{from}."), &to)]),
+        );
+    }
+    long = long
+        .on(
+            ROOT,
+            "c0.example.test",
+            RecordType::A,
+            referral("test.", &[("ns.tld.test.", Some(TLD))]),
+        )
+        .on(
+            TLD,
+            "c0.example.test",
+            RecordType::A,
+            referral("example.test.", &[("ns.example.test.", Some(AUTH))]),
+        );
+    let report = run(&long, "c0.example.test");
+    assert_eq!(report.outcome.kind, OutcomeKind::LimitExceeded);
+    assert_eq!(report.outcome.message, "more than 16 CNAME hops");
+    assert_eq!(report.cname_chain.len(), 16);
+}
+
+#[test]
+fn upward_referral_is_skipped() {
+    let net = chain()
+        .on(
+            ROOT,
+            "www.example.test",
+            RecordType::A,
+            referral(
+                "test.",
+                &[("up.tld.test.", Some("127.0.0.8")), ("ns.tld.test.", Some(TLD))],
+            ),
+        )
+        .on(
+            "127.0.0.8",
+            "www.example.test",
+            RecordType::A,
+            referral(".", &[("a.root.test.", Some(ROOT))]),
+        );
+    let report = run(&net, "www.example.test");
+    assert_eq!(report.outcome.kind, OutcomeKind::Answer);
+    assert_eq!(report.hops[1].attempts[0].outcome, "upward referral to .");
+}
+
+#[test]
+fn the_query_budget_is_enforced() {
+    let net = chain();
+    // Two queries cannot reach the answer whichever way priming and the walk share them.
+    let limits = Limits {
+        queries: 2,
+        ..Limits::default()
+    };
+    let report = run_with(
+        &net,
+        "www.example.test",
+        RecordType::A,
+        limits,
+        &Start::Hints,
+        Family::Any,
+    );
+    assert_eq!(report.outcome.kind, OutcomeKind::LimitExceeded);
+    assert_eq!(report.outcome.message, "query budget of 2 queries spent");
+    assert_eq!(report.summary.queries, 2);
+}
+
+#[test]
+fn a_zone_reachable_only_through_itself_is_a_cycle() {
+    let net = FakeNet::default()
+        .on(ROOT, ".", RecordType::NS, answer(vec![]))
+        .on(
+            ROOT,
+            "www.a.test",
+            RecordType::A,
+            referral("test.", &[("ns.tld.test.", Some(TLD))]),
+        )
+        .on(
+            TLD,
+            "www.a.test",
+            RecordType::A,
+            referral("a.test.", &[("ns.b.test.", None)]),
+        )
+        .on(
+            TLD,
+            "ns.b.test",
+            RecordType::A,
+            referral("b.test.", &[("ns.a.test.", None)]),
+        )
+        .on(
+            TLD,
+            "ns.a.test",
+            RecordType::A,
+            referral("a.test.", &[("ns.b.test.", None)]),
+        );
+    let report = run(&net, "www.a.test");
+    assert_eq!(
+        report.outcome.kind,
+        OutcomeKind::DelegationCycle,
+        "{}",
+        report.outcome.message
+    );
+    assert!(
+        report
+            .outcome
+            .message
+            .contains("ns.b.test. → ns.a.test. → ns.b.test."),
+        "{}",
+        report.outcome.message
+    );
+    assert_eq!(report.exit_code, 5);
+}
+
+#[test]
+fn out_of_bailiwick_glue_is_not_trusted() {
+    let net = chain()
+        .on(TLD, "www.example.test", RecordType::A, {
+            let mut m = referral("example.test.", &[("ns.evil.org.", Some("127.0.0.66"))]);
+            m.additionals.push(a("ns.example.test.", "127.0.0.67", 60));
+            m
+        })
+        .on(
+            ROOT,
+            "ns.evil.org",
+            RecordType::A,
+            referral("org.", &[("ns.tld.org.", Some("127.0.0.10"))]),
+        )
+        .on(
+            "127.0.0.10",
+            "ns.evil.org",
+            RecordType::A,
+            answer(vec![a("ns.evil.org.", AUTH, 300)]),
+        );
+    let report = run(&net, "www.example.test");
+    assert_eq!(
+        report.outcome.kind,
+        OutcomeKind::Answer,
+        "{}",
+        report.outcome.message
+    );
+    assert!(
+        !net.asked().iter().any(|q| q.starts_with("127.0.0.66")),
+        "{:?}",
+        net.asked()
+    );
+    let referral = report.hops[1].referral.as_ref().unwrap();
+    assert_eq!((referral.glue.len(), referral.ignored.len()), (0, 2));
+    assert!(report.hops[1].notes[0].starts_with("ignored 2 additional record(s)"));
+}
+
+#[test]
+fn ipv6_only_servers_with_dash_6() {
+    let net = FakeNet::default()
+        .on("::1", ".", RecordType::NS, answer(vec![]))
+        .on(
+            "::1",
+            "www.example.test",
+            RecordType::AAAA,
+            referral(
+                "test.",
+                &[
+                    ("ns.tld.test.", Some("127.0.0.2")),
+                    ("ns6.tld.test.", Some("::1")),
+                ],
+            ),
+        )
+        .on(
+            "::1",
+            "www.example.test",
+            RecordType::AAAA,
+            referral(
+                "test.",
+                &[
+                    ("ns.tld.test.", Some("127.0.0.2")),
+                    ("ns6.tld.test.", Some("::1")),
+                ],
+            ),
+        );
+    let question = Question {
+        name: name("www.example.test"),
+        rtype: RecordType::AAAA,
+        class: DNSClass::IN,
+    };
+    let v6_hints = vec![Hint {
+        name: name("a.root.test."),
+        addrs: vec![ip(ROOT), ip("::1")],
+    }];
+    let report = trace(
+        &net,
+        &settings(Family::V6),
+        Limits::default(),
+        &v6_hints,
+        &Start::Hints,
+        &question,
+        SystemTime::UNIX_EPOCH,
+    );
+    assert!(
+        net.asked().iter().all(|q| q.starts_with("::1 ")),
+        "{:?}",
+        net.asked()
+    );
+    assert_eq!(report.hops[0].server.as_ref().unwrap().address, "::1");
+}
+
+#[test]
+fn priming_through_a_server_uses_its_root_set() {
+    let mut primed = answer(vec![Record::from_rdata(
+        Name::root(),
+        518_400,
+        RData::NS(NS(name("x.root.test."))),
+    )]);
+    primed.additionals.push(a("x.root.test.", "127.0.0.11", 518_400));
+    let net = chain().on("127.0.0.53", ".", RecordType::NS, primed).on(
+        "127.0.0.11",
+        "www.example.test",
+        RecordType::A,
+        referral("test.", &[("ns.tld.test.", Some(TLD))]),
+    );
+    let start = Start::Server(vec!["127.0.0.53:53".parse().unwrap()]);
+    let report = run_with(
+        &net,
+        "www.example.test",
+        RecordType::A,
+        Limits::default(),
+        &start,
+        Family::Any,
+    );
+    assert_eq!(
+        report.outcome.kind,
+        OutcomeKind::Answer,
+        "{}",
+        report.outcome.message
+    );
+    let asked = net.asked.lock().unwrap().clone();
+    assert_eq!(
+        (asked[0].0, asked[0].1.as_str(), asked[0].3),
+        (ip("127.0.0.53"), ".", true),
+        "priming asks @server with RD=1"
+    );
+    assert_eq!(report.hops[0].server.as_ref().unwrap().address, "127.0.0.11");
+}
