@@ -2,6 +2,7 @@ complete -c dnscope -s t -l type -d 'Record type for names given without one (di
 complete -c dnscope -s c -l class -d 'Class for names given without one (dig -c)' -r
 complete -c dnscope -s x -l reverse -d 'Reverse lookup: query the PTR record of this IPv4 or IPv6 address (repeatable)' -r
 complete -c dnscope -s p -l port -d 'Server port (default 53)' -r
+complete -c dnscope -l root-hints -d 'Root hints for +trace, in named.root format, instead of the embedded IANA list' -r -F
 complete -c dnscope -l timeout -d 'Wait this long for each reply, e.g. 1500ms or 2s (default 5s, or resolv.conf\'s)' -r
 complete -c dnscope -l tries -d 'Attempts per server (default 3, or resolv.conf\'s attempts)' -r
 complete -c dnscope -l color -d 'When to use colour' -r -f -a "auto\t'Colour when stdout is a terminal, unless NO_COLOR is set or CLICOLOR_FORCE asks for it'
@@ -18,6 +19,7 @@ complete -c dnscope -s 4 -d 'Use IPv4 servers only'
 complete -c dnscope -s 6 -d 'Use IPv6 servers only'
 complete -c dnscope -l json -d 'Print JSON: one object per query, one per line (same as +json)'
 complete -c dnscope -l short -d 'Print only the answer data, one record per line (same as +short)'
+complete -c dnscope -l trace -d 'Walk the delegation chain from the root hints to the final answer (same as +trace)'
 complete -c dnscope -l tcp -d 'Query over TCP (same as +tcp)'
 complete -c dnscope -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c dnscope -s V -l version -d 'Print version'

@@ -50,7 +50,7 @@ pub enum Generate {
         class (IN, CH, CLASS3) applies to the name before it (or the next one), +OPTION sets a \
         query or display option, and anything else is a name to look up. Several names on one \
         line make several queries.",
-    after_help = "Examples:\n  dnscope example.com MX @1.1.1.1\n  dnscope +short -x 192.0.2.1\n  dnscope --json example.com AAAA | jq .answer\n\nSee the man page for every +option and the exit codes.",
+    after_help = "Examples:\n  dnscope example.com MX @1.1.1.1\n  dnscope +trace www.example.com\n  dnscope +short -x 192.0.2.1\n  dnscope --json example.com AAAA | jq .answer\n\nSee the man page for every +option and the exit codes.",
     max_term_width = 100
 )]
 pub struct Cli {
@@ -89,6 +89,14 @@ pub struct Cli {
     /// Print only the answer data, one record per line (same as +short).
     #[arg(long)]
     pub short: bool,
+
+    /// Walk the delegation chain from the root hints to the final answer (same as +trace).
+    #[arg(long)]
+    pub trace: bool,
+
+    /// Root hints for +trace, in named.root format, instead of the embedded IANA list.
+    #[arg(long = "root-hints", value_name = "FILE")]
+    pub root_hints: Option<PathBuf>,
 
     /// Query over TCP (same as +tcp).
     #[arg(long)]

@@ -104,6 +104,8 @@ No usable reply from any server: timeouts, refused connections, malformed replie
 \fB10\fR
 Internal error: a failure of dnscope or of this machine (opening a socket, writing output).
 .PP
+With \fB+trace\fR the final outcome of the walk counts: an answer 0, NXDOMAIN 3, NODATA 4; SERVFAIL from every server of a zone, a CNAME loop, a delegation cycle or an exhausted limit 5 (what a resolver would answer); no reachable server for a zone 9.
+.PP
 With several queries on one command line the worst status wins, in this order from best to worst: 0, 4, 3, 5, 9, 1, 10.
 .PP
 \fBHow this differs from dig:\fR dig exits 0 whenever a reply arrives, NXDOMAIN included, so a script must parse its output to learn whether a name exists. dnscope makes the outcome the exit status, so that \fBdnscope \-\-short name || alert\fR works in shell scripts and CI checks. Codes 1, 9 and 10 mean what they mean in dig.
@@ -117,6 +119,12 @@ Print the PTR record of 192.0.2.1 only.
 .TP
 \fBdnscope \-\-json example.com AAAA | jq '.response.answer[].data'\fR
 Read the answer from a script.
+.TP
+\fBdnscope +trace www.example.com\fR
+Walk from the root servers to the final answer, following CNAMEs and resolving name servers that come without glue.
+.TP
+\fBdnscope +trace \-\-root\-hints lab.hints \-p 5300 www.example.test\fR
+Walk a lab hierarchy on loopback: every server of the walk on port 5300.
 .TP
 \fBdnscope a.example MX b.example TXT +noall +answer\fR
 Two queries, answers only.

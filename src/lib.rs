@@ -32,7 +32,8 @@ use std::time::SystemTime;
 use crate::env::Env;
 use crate::error::Exit;
 use crate::model::{Context, Report};
-use crate::plan::{Lookup, Plan, Request};
+use crate::plan::{Lookup, Mode, Plan, Request, TracePlan};
+use crate::trace::TraceReport;
 use crate::transport::Transport;
 use crate::transport::policy;
 use crate::wire::Status;
@@ -64,15 +65,25 @@ pub fn run(
     };
     let mut exit = Exit::ANSWER;
     for (index, lookup) in plan.lookups.iter().enumerate() {
-        let report = execute(&plan, lookup, transport);
-        exit = exit.worst(report.exit());
         let options = render::Options {
             format: plan.format,
             display: plan.display,
             command_line: &plan.command_line,
             index,
         };
-        let written = render::report(&report, &options, out, err).and_then(|()| out.flush());
+        let written = match &plan.mode {
+            Mode::Direct => {
+                let report = execute(&plan, lookup, transport);
+                exit = exit.worst(report.exit());
+                render::report(&report, &options, out, err)
+            }
+            Mode::Trace(trace_plan) => {
+                let report = walk_for(&plan, trace_plan, lookup, transport);
+                exit = exit.worst(Exit::from_status(report.status));
+                render::trace(&report, &options, out, err)
+            }
+        };
+        let written = written.and_then(|()| out.flush());
         match written {
             Ok(()) => {}
             Err(e) if e.kind() == io::ErrorKind::BrokenPipe => return exit,
@@ -83,6 +94,30 @@ pub fn run(
         }
     }
     exit
+}
+
+/// Walks from the root for the lookup's (first) question.
+fn walk_for(plan: &Plan, trace_plan: &TracePlan, lookup: &Lookup, transport: &dyn Transport) -> TraceReport {
+    let settings = walk::Settings {
+        transport: plan.transport.clone(),
+        flags: plan.flags.clone(),
+        port: trace_plan.port,
+        family: trace_plan.family,
+        names: plan.display.names,
+    };
+    let start = match &trace_plan.prime_from {
+        Some(servers) => walk::Start::Server(servers.clone()),
+        None => walk::Start::Hints,
+    };
+    walk::trace(
+        transport,
+        &settings,
+        walk::Limits::default(),
+        &trace_plan.hints,
+        &start,
+        &lookup.candidates[0],
+        SystemTime::now(),
+    )
 }
 
 /// Runs one lookup: each search-list candidate in turn until one gives an answer (as

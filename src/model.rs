@@ -25,6 +25,8 @@ pub const SCHEMA_VERSION: u32 = 1;
 #[derive(Debug, Clone, Serialize)]
 pub struct Report {
     pub schema_version: u32,
+    /// Always "query"; a `+trace` report is "trace".
+    pub mode: &'static str,
     pub query: QueryInfo,
     pub server: ServerInfo,
     /// Round-trip time of the accepted reply, in microseconds.
@@ -209,13 +211,9 @@ impl ErrorReport {
 impl Report {
     /// The exit status of this lookup.
     pub fn exit(&self) -> Exit {
-        match (&self.status, &self.error) {
-            (Some(Status::Answer), _) => Exit::ANSWER,
-            (Some(Status::Nodata), _) => Exit::NODATA,
-            (Some(Status::Nxdomain), _) => Exit::NXDOMAIN,
-            (Some(Status::Error), _) => Exit::RCODE,
-            (None, Some(e)) if e.kind == "internal" => Exit::INTERNAL,
-            (None, _) => Exit::NO_REPLY,
+        match &self.error {
+            Some(e) if self.status.is_none() && e.kind == "internal" => Exit::INTERNAL,
+            _ => Exit::from_status(self.status),
         }
     }
 }
@@ -236,6 +234,7 @@ pub fn completed(ctx: Context<'_>, done: &Completed) -> Report {
     let sent_cookie = done.flags.edns.as_ref().and_then(|e| e.cookie.as_deref());
     let mut report = Report {
         schema_version: SCHEMA_VERSION,
+        mode: "query",
         query: query_info(ctx, &done.flags),
         server: server_info(done.server, done.protocol, ctx.server_name),
         rtt_us: Some(u64::try_from(done.reply.rtt.as_micros()).unwrap_or(u64::MAX)),
@@ -264,6 +263,7 @@ pub fn failed(ctx: Context<'_>, flags: &QueryFlags, failure: &Failed, fallback: 
     };
     let mut report = Report {
         schema_version: SCHEMA_VERSION,
+        mode: "query",
         query: query_info(ctx, flags),
         server: server_info(server, protocol, ctx.server_name),
         rtt_us: None,

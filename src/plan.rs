@@ -15,13 +15,18 @@ use crate::error::Error;
 use crate::names::{self, NameStyle};
 use crate::plusopts::{self, Setting};
 use crate::resolvconf::{self, ResolvConf};
+use crate::roots::{self, Hint};
 use crate::rrtype;
 use crate::transport::policy::Settings;
+use crate::walk::Family;
 use crate::wire::{EdnsSettings, QueryFlags, Question};
 
 /// dig's defaults.
 const DEFAULT_TIMEOUT: Duration = Duration::from_secs(5);
 const DEFAULT_TRIES: u32 = 3;
+/// A trace asks many servers; a dead one should cost little (the next one is tried).
+const TRACE_TIMEOUT: Duration = Duration::from_millis(800);
+const TRACE_TRIES: u32 = 1;
 const DEFAULT_PORT: u16 = 53;
 /// The DNS Flag Day 2020 recommendation, which avoids IP fragmentation.
 pub const DEFAULT_BUFSIZE: u16 = 1232;
@@ -64,6 +69,28 @@ pub struct Lookup {
     pub candidates: Vec<Question>,
 }
 
+/// Whether each lookup is one query or an iterative walk.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Mode {
+    /// Ask the servers directly (dig's default).
+    Direct,
+    /// Walk from the root (`+trace`).
+    Trace(Box<TracePlan>),
+}
+
+/// What a `+trace` walk starts from.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TracePlan {
+    /// The root servers to start from.
+    pub hints: Vec<Hint>,
+    /// `@server` to prime the root NS set from, when given.
+    pub prime_from: Option<Vec<SocketAddr>>,
+    /// `-4`/`-6`.
+    pub family: Family,
+    /// The port of every server of the walk.
+    pub port: u16,
+}
+
 /// The servers to ask.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Servers {
@@ -76,6 +103,7 @@ pub struct Servers {
 /// Everything a run does, settled.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Plan {
+    pub mode: Mode,
     pub lookups: Vec<Lookup>,
     pub servers: Servers,
     pub flags: QueryFlags,
@@ -157,6 +185,7 @@ struct Options {
     short: bool,
     json: bool,
     search: bool,
+    trace: bool,
     idnout: Option<bool>,
     timeout: Option<Duration>,
     tries: Option<u32>,
@@ -214,7 +243,11 @@ impl<'a> Planner<'a> {
         let default_class = self.cli.qclass.as_deref().map(parse_class_flag).transpose()?;
         options.merge_flags(&self.cli);
         let format = options.format()?;
-        let needs_conf = server_words.is_empty() || options.search;
+        let trace = options.trace || self.cli.trace;
+        if self.cli.root_hints.is_some() && !trace {
+            return Err(usage("--root-hints only applies to +trace".to_owned()));
+        }
+        let needs_conf = (server_words.is_empty() && !trace) || options.search;
         let conf = if needs_conf {
             self.resolv_conf()?
         } else {
@@ -245,8 +278,20 @@ impl<'a> Planner<'a> {
             refuse_transfers(&lookup.candidates[0])?;
         }
 
-        let servers = self.servers(&server_words, &conf)?;
+        let servers = if trace && server_words.is_empty() {
+            Servers {
+                label: "root hints".to_owned(),
+                addresses: Vec::new(),
+            }
+        } else {
+            self.servers(&server_words, &conf)?
+        };
         let flags = options.query_flags()?;
+        let (default_timeout, default_tries) = if trace {
+            (TRACE_TIMEOUT, TRACE_TRIES)
+        } else {
+            (DEFAULT_TIMEOUT, DEFAULT_TRIES)
+        };
         let transport = Settings {
             tcp: options.tcp,
             ignore_truncation: options.ignore,
@@ -255,20 +300,35 @@ impl<'a> Planner<'a> {
                 .tries
                 .or(options.tries)
                 .or(conf.attempts)
-                .unwrap_or(DEFAULT_TRIES)
+                .unwrap_or(default_tries)
                 .max(1),
             timeout: self
                 .cli
                 .timeout
                 .or(options.timeout)
                 .or(conf.timeout)
-                .unwrap_or(DEFAULT_TIMEOUT),
+                .unwrap_or(default_timeout),
+        };
+        let mode = if trace {
+            Mode::Trace(Box::new(TracePlan {
+                hints: self.hints()?,
+                prime_from: (!server_words.is_empty()).then(|| servers.addresses.clone()),
+                family: match (self.cli.ipv4, self.cli.ipv6) {
+                    (true, _) => Family::V4,
+                    (_, true) => Family::V6,
+                    _ => Family::Any,
+                },
+                port: self.cli.port.unwrap_or(DEFAULT_PORT),
+            }))
+        } else {
+            Mode::Direct
         };
         if transport.timeout.is_zero() {
             return Err(usage("--timeout must be longer than zero".to_owned()));
         }
         let display = self.display(options.display, options.idnout, format);
         Ok(Plan {
+            mode,
             lookups,
             servers,
             flags,
@@ -308,6 +368,17 @@ impl<'a> Planner<'a> {
                 .map(|name| Question { name, rtype, class })
                 .collect(),
         })
+    }
+
+    fn hints(&self) -> Result<Vec<Hint>, Error> {
+        let Some(path) = &self.cli.root_hints else {
+            return Ok(roots::embedded());
+        };
+        let text = self
+            .env
+            .read_file(path)
+            .map_err(|e| Error::Usage(format!("cannot read --root-hints {}: {e}", path.display())))?;
+        roots::parse(&text).map_err(|e| Error::Usage(format!("--root-hints {}: {e}", path.display())))
     }
 
     fn resolv_conf(&self) -> Result<ResolvConf, Error> {
@@ -469,6 +540,7 @@ impl Options {
             short: false,
             json: false,
             search: false,
+            trace: false,
             idnout: None,
             timeout: None,
             tries: None,
@@ -515,6 +587,7 @@ impl Options {
                 "class" => d.class = on,
                 "idnout" => self.idnout = Some(on),
                 "search" => self.search = on,
+                "trace" => self.trace = on,
                 other => unreachable!("+{other} is in the option table but not applied"),
             },
             // RFC 6891 §6.2.5: a requestor's size below 512 is treated as 512.
@@ -801,6 +874,51 @@ mod tests {
     }
 
     #[test]
+    fn trace_mode() {
+        let mut e = env();
+        e.files.insert(
+            PathBuf::from("/lab/hints"),
+            ". NS a.root.lab.\na.root.lab. A 127.0.0.10\n",
+        );
+        let p = plan_with(
+            &e,
+            &[
+                "+trace",
+                "www.example.test",
+                "--root-hints",
+                "/lab/hints",
+                "-p",
+                "5300",
+            ],
+        )
+        .unwrap();
+        let Mode::Trace(t) = &p.mode else {
+            panic!("{:?}", p.mode)
+        };
+        assert_eq!(t.hints.len(), 1);
+        assert_eq!(
+            (t.port, t.prime_from.as_ref(), t.family),
+            (5300, None, Family::Any)
+        );
+        assert_eq!((p.transport.timeout, p.transport.tries), (TRACE_TIMEOUT, 1));
+        let p = plan_with(
+            &e,
+            &["--trace", "www.example.test", "@::1", "-6", "--timeout", "2s"],
+        )
+        .unwrap();
+        let Mode::Trace(t) = &p.mode else { panic!() };
+        assert_eq!(t.hints.len(), 13, "embedded hints");
+        assert_eq!(t.prime_from.as_deref(), Some(&["[::1]:53".parse().unwrap()][..]));
+        assert_eq!(
+            (t.family, p.transport.timeout),
+            (Family::V6, Duration::from_secs(2))
+        );
+        assert_eq!(plan(&["a.test"]).mode, Mode::Direct);
+        // Without @server a trace needs no resolv.conf at all.
+        assert!(plan_with(&Fixed::default(), &["+trace", "a.test"]).is_ok());
+    }
+
+    #[test]
     fn usage_errors_say_what_is_wrong() {
         assert!(usage_error(&["a.test", "+bogus"]).contains("'+bogus'"));
         assert!(usage_error(&["-t", "BOGUS", "a.test"]).contains("'BOGUS'"));
@@ -814,6 +932,12 @@ mod tests {
         assert!(usage_error(&["a.test", "--timeout", "0s"]).contains("longer than zero"));
         assert!(usage_error(&["a.test", "--bogus"]).contains("--bogus"));
         assert!(usage_error(&["a.test", "-4", "-6"]).contains("cannot be used with"));
+        assert!(usage_error(&["a.test", "--root-hints", "/lab/hints"]).contains("only applies to +trace"));
+        assert!(
+            usage_error(&["+trace", "a.test", "--root-hints", "/nope"])
+                .contains("cannot read --root-hints /nope")
+        );
+        assert!(usage_error(&["+trace", "a.test", "--root-hints", "/lab/resolv.conf"]).contains("line 1"));
         let missing = plan_with(&Fixed::default(), &["a.test"]).unwrap_err();
         assert!(missing.to_string().contains("/lab/resolv.conf"), "{missing}");
     }

@@ -44,6 +44,10 @@ const fn flag(name: &'static str, help: &'static str) -> Spec {
 pub const OPTIONS: &[Spec] = &[
     flag("short", "print only the answer data, one record per line"),
     flag("json", "print JSON, one object per query per line"),
+    flag(
+        "trace",
+        "walk the delegation chain from the root hints (RD=0), following CNAMEs to the end",
+    ),
     flag("tcp", "query over TCP (also +vc)"),
     flag("vc", "same as +tcp"),
     flag(

@@ -10,7 +10,7 @@ const PROVIDERS: &[(&str, &str)] = &[
     ("ns-#.awsdns-#.net", "Amazon Route 53 name server"),
     ("ns-#.awsdns-#.org", "Amazon Route 53 name server"),
     ("ns-#.awsdns-#.co.uk", "Amazon Route 53 name server"),
-    ("*.cloudfront.net", "Amazon CloudFront distribution"),
+    ("*.cloudfront.net", "Amazon CloudFront (CDN)"),
     ("*.s3-website-*.amazonaws.com", "Amazon S3 website endpoint"),
     ("*.s3-website.*.amazonaws.com", "Amazon S3 website endpoint"),
     ("*.s3.amazonaws.com", "Amazon S3 bucket endpoint"),
@@ -72,7 +72,7 @@ mod tests {
         for (name, expected) in [
             ("ns-1234.awsdns-56.org.", "Amazon Route 53 name server"),
             ("NS-7.AWSDNS-01.CO.UK", "Amazon Route 53 name server"),
-            ("d111abcdef8.cloudfront.net.", "Amazon CloudFront distribution"),
+            ("d111abcdef8.cloudfront.net.", "Amazon CloudFront (CDN)"),
             (
                 "bucket.s3-website-us-east-1.amazonaws.com.",
                 "Amazon S3 website endpoint",

@@ -300,6 +300,11 @@ impl Walker<'_> {
             };
             walk.chain
                 .extend(chain.iter().filter_map(|r| self.link(r, &zone)));
+            if walk.chain.len() > self.limits.cnames {
+                let message = format!("more than {} CNAME hops", self.limits.cnames);
+                walk.outcome = outcome(OutcomeKind::LimitExceeded, message);
+                return walk;
+            }
             let final_name = walk
                 .chain
                 .last()
@@ -332,13 +337,6 @@ impl Walker<'_> {
                         walk.outcome = outcome(
                             OutcomeKind::CnameLoop,
                             format!("CNAME loop: {}", names.join(" → ")),
-                        );
-                        return walk;
-                    }
-                    if walk.chain.len() >= self.limits.cnames {
-                        walk.outcome = outcome(
-                            OutcomeKind::LimitExceeded,
-                            format!("more than {} CNAME hops", self.limits.cnames),
                         );
                         return walk;
                     }

@@ -5,6 +5,7 @@ use std::io::{self, Write};
 
 use crate::error::Error;
 use crate::model::{ErrorReport, Report};
+use crate::trace::TraceReport;
 
 pub(super) fn report(report: &Report, out: &mut dyn Write) -> io::Result<()> {
     serde_json::to_writer(&mut *out, report)?;
@@ -13,5 +14,10 @@ pub(super) fn report(report: &Report, out: &mut dyn Write) -> io::Result<()> {
 
 pub(super) fn error(error: &Error, out: &mut dyn Write) -> io::Result<()> {
     serde_json::to_writer(&mut *out, &ErrorReport::of(error))?;
+    writeln!(out)
+}
+
+pub(super) fn trace(report: &TraceReport, out: &mut dyn Write) -> io::Result<()> {
+    serde_json::to_writer(&mut *out, report)?;
     writeln!(out)
 }

@@ -5,6 +5,7 @@ mod json;
 mod palette;
 mod short;
 mod text;
+mod trace_text;
 
 use std::io::{self, Write};
 
@@ -13,6 +14,7 @@ pub use palette::Palette;
 use crate::error::Error;
 use crate::model::Report;
 use crate::plan::{Display, Format};
+use crate::trace::{OutcomeKind, TraceReport};
 
 /// Settings every renderer may need.
 #[derive(Debug, Clone, Copy)]
@@ -40,6 +42,40 @@ pub fn report(
         Format::Short => short::report(report, out, err),
         Format::Text => text::report(report, options, out, err),
     }
+}
+
+/// Writes one trace.
+///
+/// # Errors
+/// When writing fails.
+pub fn trace(
+    report: &TraceReport,
+    options: &Options<'_>,
+    out: &mut dyn Write,
+    err: &mut dyn Write,
+) -> io::Result<()> {
+    match options.format {
+        Format::Json => json::trace(report, out)?,
+        Format::Short => {
+            for record in &report.answer {
+                writeln!(out, "{}", record.data)?;
+            }
+        }
+        Format::Text => trace_text::report(report, options, out)?,
+    }
+    if options.format != Format::Json
+        && !matches!(
+            report.outcome.kind,
+            OutcomeKind::Answer | OutcomeKind::Nxdomain | OutcomeKind::Nodata
+        )
+    {
+        writeln!(
+            err,
+            "dnscope: {} {}: {}",
+            report.query.name, report.query.rtype, report.outcome.message
+        )?;
+    }
+    Ok(())
 }
 
 /// Writes an error that ends the run before any query: JSON on stdout in JSON mode, a

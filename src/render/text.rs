@@ -165,7 +165,7 @@ fn spaced_hex(hex: &str) -> String {
         .join(" ")
 }
 
-fn record_line(r: &RecordInfo, d: &Display, p: &Palette) -> String {
+pub(super) fn record_line(r: &RecordInfo, d: &Display, p: &Palette) -> String {
     let mut line = format!("{}", p.owner.style(&r.name));
     if d.ttlid {
         let ttl = if d.ttlunits {

@@ -1,0 +1,46 @@
+//! The test hierarchy of `tests/support/lab.rs` as a process, for benchmarks and for
+//! trying `+trace` by hand. Every server is on 127.0.0.x (and ::1), one shared port.
+//!
+//! ```sh
+//! cargo run --example lab -- [--delay ROOT_MS,TLD_MS,AUTH_MS]
+//! ```
+//! It prints `port=N hints=FILE` on one line, then serves until it is killed.
+
+#![allow(dead_code)] // the test modules carry helpers only the tests use
+
+#[path = "../tests/support/lab.rs"]
+mod lab;
+#[path = "../tests/support/server.rs"]
+mod server;
+
+use std::io::Write;
+use std::time::Duration;
+
+fn main() {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let delays = match args.as_slice() {
+        [] => None,
+        [flag, value] if flag == "--delay" => {
+            let ms: Vec<u64> = value.split(',').filter_map(|v| v.parse().ok()).collect();
+            match ms.as_slice() {
+                [root, tld, auth] => Some([*root, *tld, *auth].map(Duration::from_millis)),
+                _ => usage(),
+            }
+        }
+        _ => usage(),
+    };
+    let lab = lab::Lab::start();
+    if let Some([root, tld, auth]) = delays {
+        lab.set_delays(root, tld, auth);
+    }
+    println!("port={} hints={}", lab.port, lab.hints.display());
+    let _ = std::io::stdout().flush();
+    loop {
+        std::thread::park();
+    }
+}
+
+fn usage() -> ! {
+    eprintln!("usage: lab [--delay ROOT_MS,TLD_MS,AUTH_MS]");
+    std::process::exit(1);
+}

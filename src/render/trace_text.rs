@@ -1,0 +1,219 @@
+//! `+trace` as text: a block per zone cut asked, with the server and its round-trip
+//! time, failed attempts dimmed, glueless sub-walks indented under the hop that needed
+//! them, a line where a CNAME makes the walk start again, and a closing summary.
+
+use std::io::{self, Write};
+use std::time::Duration;
+
+use super::text::{record_line, ttl_units};
+use super::{Options, Palette};
+use crate::plan::Display;
+use crate::trace::{Hop, OutcomeKind, ServerRef, TraceReport};
+
+/// Indentation of a hop's records under its header, and of a sub-walk under its hop.
+const STEP: usize = 4;
+
+pub(super) fn report(r: &TraceReport, options: &Options<'_>, out: &mut dyn Write) -> io::Result<()> {
+    let d = options.display;
+    let p = Palette::new(d.colour);
+    if options.index > 0 {
+        writeln!(out)?;
+    }
+    if d.cmd {
+        let version = env!("CARGO_PKG_VERSION");
+        writeln!(
+            out,
+            "{}",
+            p.comment
+                .style(format!("; <<>> dnscope {version} <<>> {}", options.command_line))
+        )?;
+    }
+    if d.comments
+        && let Some(priming) = &r.priming
+    {
+        let line = match &priming.error {
+            Some(error) => format!(
+                ";; priming the root NS set from {} failed: {error}",
+                server(&priming.server)
+            ),
+            None => format!(
+                ";; root NS set primed from {}{}: {} server(s), TTL {}",
+                server(&priming.server),
+                rtt(priming.rtt_us),
+                priming.ns.len(),
+                priming
+                    .ns
+                    .iter()
+                    .map(|n| ttl(n.ttl, &d))
+                    .next()
+                    .unwrap_or_default()
+            ),
+        };
+        writeln!(out, "{}", p.comment.style(line))?;
+    }
+    hops(out, &r.hops, 0, &d, &p)?;
+    if !d.stats {
+        return Ok(());
+    }
+    writeln!(out)?;
+    if d.answer && !r.answer.is_empty() {
+        writeln!(out, "{}", p.comment.style(";; ANSWER:"))?;
+        for record in &r.answer {
+            writeln!(out, "{}", record_line(record, &d, &p))?;
+        }
+    }
+    if let Some(first) = r.cname_chain.first() {
+        let mut names = vec![first.owner.clone()];
+        names.extend(r.cname_chain.iter().map(|c| c.target.clone()));
+        writeln!(out, ";; CNAME chain: {}", names.join(" → "))?;
+    }
+    let verdict = match r.outcome.kind {
+        OutcomeKind::Answer => p.good,
+        OutcomeKind::Nxdomain | OutcomeKind::Nodata => p.warn,
+        _ => p.bad,
+    };
+    let kind = serde_json::to_value(r.outcome.kind)
+        .ok()
+        .and_then(|v| v.as_str().map(str::to_owned))
+        .unwrap_or_default();
+    writeln!(
+        out,
+        ";; OUTCOME: {}: {}",
+        verdict.style(kind.to_uppercase()),
+        r.outcome.message
+    )?;
+    let s = &r.summary;
+    if let (Some(min), Some(answer)) = (s.min_ttl, s.answer_ttl) {
+        writeln!(
+            out,
+            ";; lowest TTL on the path: {}; the answer may be cached for {}",
+            ttl(min, &d),
+            ttl(answer, &d)
+        )?;
+    }
+    writeln!(
+        out,
+        ";; {} queries, {} failed attempt(s), {} in all",
+        s.queries,
+        s.failures,
+        humantime::format_duration(Duration::from_micros(s.total_us))
+    )
+}
+
+fn hops(out: &mut dyn Write, hops: &[Hop], indent: usize, d: &Display, p: &Palette) -> io::Result<()> {
+    let pad = " ".repeat(indent);
+    let inner = " ".repeat(indent + STEP);
+    for (i, hop) in hops.iter().enumerate() {
+        if i > 0 && hop.qname != hops[i - 1].qname && d.comments {
+            let cached = if hop.cached {
+                " (cached from this trace)"
+            } else {
+                ""
+            };
+            let line = format!(
+                ";; CNAME → {}: walking again from {}{cached}",
+                hop.qname, hop.zone
+            );
+            writeln!(out, "{pad}{}", p.comment.style(line))?;
+        }
+        let asked = match &hop.server {
+            Some(s) => format!("{}{}", server(s), rtt(hop.rtt_us)),
+            None => p.bad.style("no usable reply").to_string(),
+        };
+        let mut flags = String::new();
+        if hop.aa == Some(true) {
+            flags.push_str(" aa");
+        }
+        if hop.protocol == Some(crate::transport::Protocol::Tcp) {
+            flags.push_str(" tcp");
+        }
+        writeln!(
+            out,
+            "{pad}{}  {asked}{}",
+            p.owner.style(&hop.zone),
+            p.comment.style(flags)
+        )?;
+        for attempt in &hop.attempts {
+            let who = if attempt.server.address.is_empty() {
+                attempt.server.name.clone().unwrap_or_default()
+            } else {
+                server(&attempt.server)
+            };
+            writeln!(
+                out,
+                "{inner}{}",
+                p.comment.style(format!("✗ {who}: {}", attempt.outcome))
+            )?;
+        }
+        for sub in &hop.subwalks {
+            writeln!(
+                out,
+                "{inner}{}",
+                p.comment.style(format!(
+                    "↳ {} has no glue: walking for its {} record",
+                    sub.name, sub.rtype
+                ))
+            )?;
+            self::hops(out, &sub.hops, indent + 2 * STEP, d, p)?;
+            let found = if sub.answer.is_empty() {
+                sub.outcome.message.clone()
+            } else {
+                sub.answer
+                    .iter()
+                    .map(|r| r.data.clone())
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            };
+            writeln!(
+                out,
+                "{inner}{}",
+                p.comment.style(format!("↳ {} = {found}", sub.name))
+            )?;
+        }
+        if let Some(referral) = &hop.referral {
+            for record in referral.ns.iter().chain(&referral.glue) {
+                writeln!(out, "{inner}{}", record_line(record, d, p))?;
+            }
+        }
+        for record in &hop.records {
+            writeln!(out, "{inner}{}", record_line(record, d, p))?;
+        }
+        if d.comments {
+            for note in &hop.notes {
+                writeln!(out, "{inner}{}", p.warn.style(format!("; {note}")))?;
+            }
+        }
+    }
+    Ok(())
+}
+
+/// `name (address)`, with `#port` when it is not 53.
+fn server(s: &ServerRef) -> String {
+    let address = if s.address.contains(':') {
+        format!("[{}]", s.address)
+    } else {
+        s.address.clone()
+    };
+    let port = if s.port == 53 {
+        String::new()
+    } else {
+        format!("#{}", s.port)
+    };
+    match &s.name {
+        Some(name) => format!("{name} ({address}{port})"),
+        None => format!("{address}{port}"),
+    }
+}
+
+fn rtt(us: Option<u64>) -> String {
+    us.map(|us| format!(" in {}", humantime::format_duration(Duration::from_micros(us))))
+        .unwrap_or_default()
+}
+
+fn ttl(seconds: u32, d: &Display) -> String {
+    if d.ttlunits {
+        ttl_units(seconds)
+    } else {
+        format!("{seconds}s")
+    }
+}

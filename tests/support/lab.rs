@@ -1,0 +1,333 @@
+//! A whole DNS hierarchy on loopback, every server on the same port: a root, `com.`,
+//! `net.`, `org.`, a site hosted on Route 53-style glueless name servers whose `www`
+//! is a CNAME to a CloudFront-like distribution, an S3 website endpoint under a
+//! sub-delegated `amazonaws.com.`, and zones that misbehave the ways real ones do.
+
+use std::net::IpAddr;
+use std::path::PathBuf;
+use std::time::Duration;
+
+use super::server::{Mode, TestServer, Zone};
+
+/// Address, role, zones, and how the server behaves.
+struct Spec {
+    ip: &'static str,
+    level: Level,
+    zones: Vec<Zone>,
+    mode: Mode,
+}
+
+/// Where a server sits in the hierarchy, for per-level delays.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Level {
+    Root,
+    Tld,
+    Auth,
+}
+
+pub struct Lab {
+    pub servers: Vec<(IpAddr, Level, TestServer)>,
+    pub port: u16,
+    pub hints: PathBuf,
+}
+
+fn soa(origin: &str) -> String {
+    let base = if origin == "." { "root.lab." } else { origin };
+    format!("$TTL 86400\n{origin} 3600 IN SOA ns.{base} hostmaster.{base} 2024010101 7200 3600 1209600 300\n")
+}
+
+fn zone(origin: &str, body: &str) -> Zone {
+    Zone::parse(origin, &format!("{}{body}", soa(origin)))
+}
+
+fn root_zone() -> Zone {
+    zone(
+        ".",
+        ". 518400 IN NS a.root.lab.\n\
+         a.root.lab. 518400 IN A 127.0.0.10\n\
+         com. 172800 IN NS a.gtld.com.\n\
+         a.gtld.com. 172800 IN A 127.0.0.20\n\
+         net. 172800 IN NS a.gtld.net.\n\
+         a.gtld.net. 172800 IN A 127.0.0.21\n\
+         org. 172800 IN NS a.gtld.org.\n\
+         a.gtld.org. 172800 IN A 127.0.0.22\n",
+    )
+}
+
+fn com_zone() -> Zone {
+    let mut body = String::from(
+        "com. 172800 IN NS a.gtld.com.\n\
+         a.gtld.com. 172800 IN A 127.0.0.20\n\
+         palette.com. 172800 IN NS ns-1.awsdns-01.org.\n\
+         palette.com. 172800 IN NS ns-2.awsdns-02.net.\n\
+         shop.com. 172800 IN NS ns1.shop.com.\n\
+         ns1.shop.com. 172800 IN A 127.0.0.31\n\
+         amazonaws.com. 172800 IN NS ns1.amazonaws.com.\n\
+         ns1.amazonaws.com. 172800 IN A 127.0.0.40\n\
+         lame.com. 172800 IN NS ns1.lame.com.\n\
+         lame.com. 172800 IN NS ns2.lame.com.\n\
+         ns1.lame.com. 172800 IN A 127.0.0.50\n\
+         ns2.lame.com. 172800 IN A 127.0.0.51\n\
+         dead.com. 172800 IN NS ns1.dead.com.\n\
+         dead.com. 172800 IN NS ns2.dead.com.\n\
+         ns1.dead.com. 172800 IN A 127.0.0.52\n\
+         ns2.dead.com. 172800 IN A 127.0.0.53\n\
+         alldead.com. 172800 IN NS ns1.alldead.com.\n\
+         ns1.alldead.com. 172800 IN A 127.0.0.54\n\
+         up.com. 172800 IN NS ns1.up.com.\n\
+         up.com. 172800 IN NS ns2.up.com.\n\
+         ns1.up.com. 172800 IN A 127.0.0.61\n\
+         ns2.up.com. 172800 IN A 127.0.0.62\n\
+         loop.com. 172800 IN NS ns1.loop.com.\n\
+         ns1.loop.com. 172800 IN A 127.0.0.63\n\
+         v6only.com. 172800 IN NS ns6.v6only.com.\n\
+         ns6.v6only.com. 172800 IN AAAA ::1\n\
+         cycle.com. 172800 IN NS ns.cycle2.com.\n\
+         cycle2.com. 172800 IN NS ns.cycle.com.\n",
+    );
+    // A delegation whose referral does not fit in 1232 bytes: TC, then TCP.
+    for i in 0..40 {
+        body.push_str(&format!(
+            "big.com. 172800 IN NS ns{i:02}.a-rather-long-name-server-label-for-big.com.\n\
+             ns{i:02}.a-rather-long-name-server-label-for-big.com. 172800 IN A 127.0.0.60\n"
+        ));
+    }
+    // So many glueless name servers that resolving them all would pass the query budget.
+    for i in 0..160 {
+        body.push_str(&format!("budget.com. 172800 IN NS ns{i}.budget-dns.net.\n"));
+    }
+    zone("com.", &body)
+}
+
+fn net_zone() -> Zone {
+    zone(
+        "net.",
+        "net. 172800 IN NS a.gtld.net.\n\
+         a.gtld.net. 172800 IN A 127.0.0.21\n\
+         cloudfront.net. 172800 IN NS ns.cloudfront.net.\n\
+         ns.cloudfront.net. 172800 IN A 127.0.0.24\n\
+         awsdns-02.net. 172800 IN NS ns.awsdns-02.net.\n\
+         ns.awsdns-02.net. 172800 IN A 127.0.0.25\n\
+         budget-dns.net. 172800 IN NS ns.budget-dns.net.\n\
+         ns.budget-dns.net. 172800 IN A 127.0.0.70\n",
+    )
+}
+
+fn org_zone() -> Zone {
+    zone(
+        "org.",
+        "org. 172800 IN NS a.gtld.org.\n\
+         a.gtld.org. 172800 IN A 127.0.0.22\n\
+         awsdns-01.org. 172800 IN NS ns.awsdns-01.org.\n\
+         ns.awsdns-01.org. 172800 IN A 127.0.0.23\n",
+    )
+}
+
+fn palette_zone() -> Zone {
+    let mut body = String::from(
+        "palette.com. 172800 IN NS ns-1.awsdns-01.org.\n\
+         palette.com. 172800 IN NS ns-2.awsdns-02.net.\n\
+         palette.com. 300 IN A 192.0.2.30\n\
+         www 300 IN CNAME d111abcdef8.cloudfront.net.\n\
+         static 300 IN CNAME bucket.s3-website-us-east-1.amazonaws.com.\n\
+         loop1 300 IN CNAME loop2.palette.com.\n\
+         loop2 300 IN CNAME loop1.palette.com.\n\
+         hop0 300 IN CNAME d111abcdef8.cloudfront.net.\n",
+    );
+    // c0 → c1 → … → c17: 17 CNAME hops, one past the limit.
+    for i in 0..17 {
+        body.push_str(&format!("c{i} 300 IN CNAME c{}.palette.com.\n", i + 1));
+    }
+    body.push_str("c17 300 IN A 192.0.2.17\n");
+    zone("palette.com.", &body)
+}
+
+fn host(origin: &str, ns: &str, ns_ip: &str, www: &str) -> Zone {
+    let rtype = if ns_ip.contains(':') { "AAAA" } else { "A" };
+    zone(
+        origin,
+        &format!("{origin} 172800 IN NS {ns}\n{ns} 172800 IN {rtype} {ns_ip}\nwww.{origin} 300 IN A {www}\n"),
+    )
+}
+
+fn specs() -> Vec<Spec> {
+    use Level::{Auth, Root, Tld};
+    let spec = |ip, level, zones, mode| Spec {
+        ip,
+        level,
+        zones,
+        mode,
+    };
+    vec![
+        spec("127.0.0.10", Root, vec![root_zone()], Mode::Normal),
+        spec("127.0.0.20", Tld, vec![com_zone()], Mode::Normal),
+        spec("127.0.0.21", Tld, vec![net_zone()], Mode::Normal),
+        spec("127.0.0.22", Tld, vec![org_zone()], Mode::Normal),
+        spec(
+            "127.0.0.23",
+            Auth,
+            vec![zone(
+                "awsdns-01.org.",
+                "awsdns-01.org. 172800 IN NS ns.awsdns-01.org.\nns.awsdns-01.org. 172800 IN A 127.0.0.23\nns-1.awsdns-01.org. 172800 IN A 127.0.0.30\n",
+            )],
+            Mode::Normal,
+        ),
+        spec(
+            "127.0.0.25",
+            Auth,
+            vec![zone(
+                "awsdns-02.net.",
+                "awsdns-02.net. 172800 IN NS ns.awsdns-02.net.\nns.awsdns-02.net. 172800 IN A 127.0.0.25\nns-2.awsdns-02.net. 172800 IN A 127.0.0.30\n",
+            )],
+            Mode::Normal,
+        ),
+        spec(
+            "127.0.0.24",
+            Auth,
+            vec![zone(
+                "cloudfront.net.",
+                "cloudfront.net. 172800 IN NS ns.cloudfront.net.\nns.cloudfront.net. 172800 IN A 127.0.0.24\nd111abcdef8.cloudfront.net. 60 IN A 192.0.2.80\nd111abcdef8.cloudfront.net. 60 IN A 192.0.2.81\n",
+            )],
+            Mode::Normal,
+        ),
+        spec("127.0.0.30", Auth, vec![palette_zone()], Mode::Normal),
+        spec(
+            "127.0.0.31",
+            Auth,
+            vec![host("shop.com.", "ns1.shop.com.", "127.0.0.31", "192.0.2.31")],
+            Mode::Normal,
+        ),
+        spec(
+            "127.0.0.40",
+            Auth,
+            vec![zone(
+                "amazonaws.com.",
+                "amazonaws.com. 172800 IN NS ns1.amazonaws.com.\nns1.amazonaws.com. 172800 IN A 127.0.0.40\ns3-website-us-east-1.amazonaws.com. 172800 IN NS ns1.s3-website-us-east-1.amazonaws.com.\nns1.s3-website-us-east-1.amazonaws.com. 172800 IN A 127.0.0.41\n",
+            )],
+            Mode::Normal,
+        ),
+        spec(
+            "127.0.0.41",
+            Auth,
+            vec![zone(
+                "s3-website-us-east-1.amazonaws.com.",
+                "s3-website-us-east-1.amazonaws.com. 172800 IN NS ns1.s3-website-us-east-1.amazonaws.com.\nns1.s3-website-us-east-1.amazonaws.com. 172800 IN A 127.0.0.41\nbucket.s3-website-us-east-1.amazonaws.com. 5 IN A 192.0.2.90\n",
+            )],
+            Mode::Normal,
+        ),
+        spec("127.0.0.50", Auth, vec![], Mode::Lame),
+        spec(
+            "127.0.0.51",
+            Auth,
+            vec![host("lame.com.", "ns2.lame.com.", "127.0.0.51", "192.0.2.51")],
+            Mode::Normal,
+        ),
+        spec("127.0.0.52", Auth, vec![], Mode::Silent),
+        spec(
+            "127.0.0.53",
+            Auth,
+            vec![host("dead.com.", "ns2.dead.com.", "127.0.0.53", "192.0.2.53")],
+            Mode::Normal,
+        ),
+        spec("127.0.0.54", Auth, vec![], Mode::Silent),
+        spec(
+            "127.0.0.60",
+            Auth,
+            vec![host(
+                "big.com.",
+                "ns00.a-rather-long-name-server-label-for-big.com.",
+                "127.0.0.60",
+                "192.0.2.60",
+            )],
+            Mode::Normal,
+        ),
+        // A stale copy of com.: it refers up.com. and loop.com. to themselves.
+        spec("127.0.0.61", Auth, vec![com_zone()], Mode::Normal),
+        spec(
+            "127.0.0.62",
+            Auth,
+            vec![host("up.com.", "ns2.up.com.", "127.0.0.62", "192.0.2.62")],
+            Mode::Normal,
+        ),
+        spec("127.0.0.63", Auth, vec![com_zone()], Mode::Normal),
+        spec(
+            "127.0.0.70",
+            Auth,
+            vec![zone(
+                "budget-dns.net.",
+                "budget-dns.net. 172800 IN NS ns.budget-dns.net.\nns.budget-dns.net. 172800 IN A 127.0.0.70\n",
+            )],
+            Mode::Normal,
+        ),
+        spec(
+            "::1",
+            Auth,
+            vec![host("v6only.com.", "ns6.v6only.com.", "::1", "192.0.2.66")],
+            Mode::Normal,
+        ),
+    ]
+}
+
+impl Lab {
+    /// Starts every server and writes a root hints file naming only the lab's root.
+    pub fn start() -> Lab {
+        let specs = specs();
+        let modes: Vec<(Level, Mode)> = specs.iter().map(|s| (s.level, s.mode.clone())).collect();
+        let servers = TestServer::start_many(
+            specs
+                .into_iter()
+                .map(|s| (s.ip.parse().unwrap(), s.zones))
+                .collect(),
+        );
+        let port = servers[0].addr.port();
+        let servers: Vec<(IpAddr, Level, TestServer)> = servers
+            .into_iter()
+            .zip(modes)
+            .map(|(server, (level, mode))| {
+                server.set_mode(mode);
+                (server.addr.ip(), level, server)
+            })
+            .collect();
+        let hints = std::env::temp_dir().join(format!("dnscope-lab-{}-{port}.hints", std::process::id()));
+        std::fs::write(
+            &hints,
+            ". 3600000 NS a.root.lab.\na.root.lab. 3600000 A 127.0.0.10\n",
+        )
+        .unwrap();
+        Lab { servers, port, hints }
+    }
+
+    /// The server on `ip`.
+    pub fn server(&self, ip: &str) -> &TestServer {
+        let ip: IpAddr = ip.parse().unwrap();
+        &self
+            .servers
+            .iter()
+            .find(|(i, _, _)| *i == ip)
+            .expect("a lab server")
+            .2
+    }
+
+    /// Delays every answering server by its level (the benchmark's per-level latency).
+    pub fn set_delays(&self, root: Duration, tld: Duration, auth: Duration) {
+        for (_, level, server) in &self.servers {
+            if server.mode() == Mode::Normal {
+                server.set_mode(Mode::Delay(match level {
+                    Level::Root => root,
+                    Level::Tld => tld,
+                    Level::Auth => auth,
+                }));
+            }
+        }
+    }
+
+    /// `--root-hints FILE -p PORT`.
+    pub fn args(&self) -> Vec<String> {
+        vec![
+            "--root-hints".into(),
+            self.hints.display().to_string(),
+            "-p".into(),
+            self.port.to_string(),
+        ]
+    }
+}

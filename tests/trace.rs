@@ -1,0 +1,297 @@
+//! `+trace` end to end: the binary walks a whole hierarchy of test servers on
+//! 127.0.0.x (and ::1), all on one port, from a root hints file the test writes.
+
+mod support;
+
+use support::lab::Lab;
+use support::{Run, json_lines};
+
+fn lab() -> &'static Lab {
+    static LAB: std::sync::OnceLock<Lab> = std::sync::OnceLock::new();
+    LAB.get_or_init(Lab::start)
+}
+
+fn trace(words: &[&str]) -> Run {
+    let mut args = lab().args();
+    args.extend(["+trace", "--timeout", "300ms"].map(str::to_owned));
+    args.extend(words.iter().map(|w| (*w).to_owned()));
+    support::dnscope(&args.iter().map(String::as_str).collect::<Vec<_>>())
+}
+
+fn trace_json(words: &[&str]) -> (i32, serde_json::Value) {
+    let mut all = vec!["--json"];
+    all.extend(words);
+    let run = trace(&all);
+    let doc = json_lines(&run.stdout).remove(0);
+    (run.code, doc)
+}
+
+fn zones(doc: &serde_json::Value) -> Vec<String> {
+    doc["hops"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|h| h["zone"].as_str().unwrap().to_owned())
+        .collect()
+}
+
+#[test]
+fn plain_delegation_chain() {
+    let (code, doc) = trace_json(&["www.shop.com"]);
+    assert_eq!(code, 0, "{doc}");
+    assert_eq!(doc["mode"], "trace");
+    assert_eq!(zones(&doc), [".", "com.", "shop.com."]);
+    assert_eq!(doc["hops"][0]["server"]["name"], "a.root.lab.");
+    assert_eq!(doc["hops"][0]["server"]["address"], "127.0.0.10");
+    assert_eq!(doc["hops"][0]["referral"]["zone"], "com.");
+    assert_eq!(doc["hops"][0]["referral"]["ttl"], 172_800);
+    assert_eq!(doc["hops"][2]["aa"], true);
+    assert_eq!(doc["answer"][0]["data"], "192.0.2.31");
+    assert_eq!(doc["outcome"]["kind"], "answer");
+    assert_eq!(doc["priming"]["ns"][0]["data"], "a.root.lab.");
+    assert_eq!(doc["summary"]["queries"], 4);
+    assert!(doc["summary"]["total_us"].is_u64());
+    assert!(doc["hops"][0]["rtt_us"].is_u64());
+}
+
+#[test]
+fn route53_site_with_cloudfront_cname() {
+    let (code, doc) = trace_json(&["www.palette.com"]);
+    assert_eq!(code, 0, "{doc}");
+    // net. was not learned on the way (the name server resolved through org.), so the
+    // CNAME target is walked from the root.
+    assert_eq!(
+        zones(&doc),
+        [".", "com.", "palette.com.", ".", "net.", "cloudfront.net."]
+    );
+    let palette = &doc["hops"][2];
+    assert_eq!(palette["server"]["name"], "ns-1.awsdns-01.org.");
+    let subwalk = &palette["subwalks"][0];
+    assert_eq!(subwalk["name"], "ns-1.awsdns-01.org.");
+    let sub_zones: Vec<&str> = subwalk["hops"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|h| h["zone"].as_str().unwrap())
+        .collect();
+    assert_eq!(sub_zones, [".", "org.", "awsdns-01.org."]);
+    assert_eq!(subwalk["answer"][0]["data"], "127.0.0.30");
+    let restart = &doc["hops"][3];
+    assert_eq!(restart["qname"], "d111abcdef8.cloudfront.net.");
+    assert_eq!(restart["cached"], false, "the root is never called cached");
+    assert_eq!(doc["cname_chain"][0]["owner"], "www.palette.com.");
+    assert_eq!(doc["cname_chain"][0]["target"], "d111abcdef8.cloudfront.net.");
+    assert_eq!(doc["cname_chain"][0]["zone"], "palette.com.");
+    assert_eq!(doc["answer"].as_array().unwrap().len(), 2);
+    assert_eq!(doc["summary"]["answer_ttl"], 60);
+    let notes: Vec<String> = doc["hops"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .flat_map(|h| {
+            h["notes"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|n| n.as_str().unwrap().to_owned())
+        })
+        .collect();
+    assert!(
+        notes.iter().any(|n| n.contains("Amazon Route 53 name server")),
+        "{notes:?}"
+    );
+    assert!(
+        notes.iter().any(|n| n.contains("Amazon CloudFront (CDN)")),
+        "{notes:?}"
+    );
+}
+
+#[test]
+fn s3_website_endpoint_under_a_sub_delegation() {
+    let (code, doc) = trace_json(&["static.palette.com"]);
+    assert_eq!(code, 0, "{doc}");
+    assert_eq!(
+        zones(&doc),
+        [
+            ".",
+            "com.",
+            "palette.com.",
+            "com.",
+            "amazonaws.com.",
+            "s3-website-us-east-1.amazonaws.com."
+        ]
+    );
+    assert_eq!(
+        doc["hops"][3]["cached"], true,
+        "com. was learned on the way to palette.com."
+    );
+    assert_eq!(doc["answer"][0]["data"], "192.0.2.90");
+    assert_eq!(doc["summary"]["min_ttl"], 5);
+}
+
+#[test]
+fn lame_server_then_a_good_one() {
+    let (code, doc) = trace_json(&["www.lame.com"]);
+    assert_eq!(code, 0, "{doc}");
+    let hop = &doc["hops"][2];
+    assert_eq!(hop["attempts"][0]["server"]["address"], "127.0.0.50");
+    assert_eq!(
+        hop["attempts"][0]["outcome"],
+        "lame: not authoritative and no referral"
+    );
+    assert_eq!(hop["server"]["address"], "127.0.0.51");
+}
+
+#[test]
+fn dead_server_then_a_good_one() {
+    let (code, doc) = trace_json(&["www.dead.com"]);
+    assert_eq!(code, 0, "{doc}");
+    let hop = &doc["hops"][2];
+    assert_eq!(hop["attempts"][0]["outcome"], "timed out");
+    assert_eq!(hop["server"]["address"], "127.0.0.53");
+    assert_eq!(doc["summary"]["failures"], 1);
+}
+
+#[test]
+fn all_servers_dead() {
+    let run = trace(&["www.alldead.com"]);
+    assert_eq!(run.code, 9, "{}", run.stdout);
+    assert!(
+        run.stderr
+            .contains("no server of alldead.com. gave a usable reply"),
+        "{}",
+        run.stderr
+    );
+    assert!(
+        run.stdout.contains(";; OUTCOME: NO_REACHABLE_SERVER"),
+        "{}",
+        run.stdout
+    );
+}
+
+#[test]
+fn cname_loop() {
+    let (code, doc) = trace_json(&["loop1.palette.com"]);
+    assert_eq!(code, 5);
+    assert_eq!(doc["outcome"]["kind"], "cname_loop");
+}
+
+#[test]
+fn seventeen_cname_hops_is_past_the_limit() {
+    let (code, doc) = trace_json(&["c0.palette.com"]);
+    assert_eq!(code, 5, "{doc}");
+    assert_eq!(doc["outcome"]["kind"], "limit_exceeded");
+    assert_eq!(doc["outcome"]["message"], "more than 16 CNAME hops");
+}
+
+#[test]
+fn nxdomain_and_nodata() {
+    let (code, doc) = trace_json(&["nope.palette.com"]);
+    assert_eq!(code, 3);
+    assert_eq!(doc["outcome"]["kind"], "nxdomain");
+    assert_eq!(
+        doc["hops"].as_array().unwrap().last().unwrap()["records"][0]["type"],
+        "SOA"
+    );
+    let (code, doc) = trace_json(&["palette.com", "TXT"]);
+    assert_eq!(code, 4);
+    assert_eq!(doc["outcome"]["kind"], "nodata");
+}
+
+#[test]
+fn a_referral_too_large_for_udp_comes_over_tcp() {
+    let (code, doc) = trace_json(&["www.big.com"]);
+    assert_eq!(code, 0, "{doc}");
+    let com = &doc["hops"][1];
+    assert_eq!(com["protocol"], "tcp");
+    assert_eq!(com["referral"]["ns"].as_array().unwrap().len(), 40);
+}
+
+#[test]
+fn upward_referral_is_skipped() {
+    let (code, doc) = trace_json(&["www.up.com"]);
+    assert_eq!(code, 0, "{doc}");
+    let hop = &doc["hops"][2];
+    assert_eq!(hop["attempts"][0]["outcome"], "upward referral to up.com.");
+    assert_eq!(hop["server"]["address"], "127.0.0.62");
+}
+
+#[test]
+fn referral_loop_ends_the_walk() {
+    let (code, doc) = trace_json(&["www.loop.com"]);
+    assert_eq!(code, 9, "{doc}");
+    assert_eq!(
+        doc["hops"][2]["attempts"][0]["outcome"],
+        "upward referral to loop.com."
+    );
+}
+
+#[test]
+fn query_budget_exhausted() {
+    let (code, doc) = trace_json(&["www.budget.com"]);
+    assert_eq!(code, 5, "{doc}");
+    assert_eq!(doc["outcome"]["kind"], "limit_exceeded");
+    assert_eq!(doc["outcome"]["message"], "query budget of 150 queries spent");
+    assert_eq!(doc["summary"]["queries"], 150);
+}
+
+#[test]
+fn delegation_cycle() {
+    let (code, doc) = trace_json(&["www.cycle.com"]);
+    assert_eq!(code, 5, "{doc}");
+    assert_eq!(doc["outcome"]["kind"], "delegation_cycle");
+    assert!(
+        doc["outcome"]["message"]
+            .as_str()
+            .unwrap()
+            .contains("ns.cycle2.com. → ns.cycle.com. → ns.cycle2.com."),
+        "{doc}"
+    );
+}
+
+#[test]
+fn ipv6_only_name_server() {
+    let (code, doc) = trace_json(&["www.v6only.com"]);
+    assert_eq!(code, 0, "{doc}");
+    assert_eq!(doc["hops"][2]["server"]["address"], "::1");
+}
+
+#[test]
+fn short_prints_only_the_final_answer() {
+    let run = trace(&["www.palette.com", "+short"]);
+    assert_eq!(run.code, 0);
+    assert_eq!(run.stdout, "192.0.2.80\n192.0.2.81\n");
+}
+
+#[test]
+fn priming_through_a_server() {
+    let mut args = lab().args();
+    args.extend(["+trace", "@127.0.0.10", "www.shop.com", "--json"].map(str::to_owned));
+    let run = support::dnscope(&args.iter().map(String::as_str).collect::<Vec<_>>());
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let doc = json_lines(&run.stdout).remove(0);
+    assert_eq!(doc["priming"]["server"]["address"], "127.0.0.10");
+    assert_eq!(zones(&doc), [".", "com.", "shop.com."]);
+}
+
+#[test]
+fn text_output() {
+    let run = trace(&["www.palette.com", "+nocmd"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let port = lab().port.to_string();
+    let text: String = run
+        .stdout
+        .lines()
+        .map(|l| {
+            let l = l.replace(&format!("#{port}"), "#PORT");
+            match (l.find(" in "), l.starts_with(";;")) {
+                (Some(at), false) if l.contains(") in ") => l[..at].to_owned(),
+                _ if l.starts_with(";; root NS set primed") => ";; root NS set primed [..]".to_owned(),
+                _ if l.starts_with(";; ") && l.contains(" queries, ") => ";; [TOTALS]".to_owned(),
+                _ => l,
+            }
+        })
+        .collect::<Vec<_>>()
+        .join("\n");
+    insta::assert_snapshot!(text);
+}
