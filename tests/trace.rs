@@ -150,6 +150,18 @@ fn dead_server_then_a_good_one() {
     assert_eq!(hop["attempts"][0]["outcome"], "timed out");
     assert_eq!(hop["server"]["address"], "127.0.0.53");
     assert_eq!(doc["summary"]["failures"], 1);
+    let text = trace(&["www.dead.com"]);
+    assert!(
+        text.stdout
+            .contains(";; servers that failed: ns1.dead.com. (timed out)"),
+        "{}",
+        text.stdout
+    );
+    assert!(
+        text.stdout.contains("✗ ns1.dead.com. (127.0.0.52#"),
+        "{}",
+        text.stdout
+    );
 }
 
 #[test]

@@ -82,6 +82,10 @@ pub(super) fn report(r: &TraceReport, options: &Options<'_>, out: &mut dyn Write
         verdict.style(kind.to_uppercase()),
         r.outcome.message
     )?;
+    let failed = failed_servers(&r.hops);
+    if !failed.is_empty() {
+        writeln!(out, ";; servers that failed: {}", p.warn.style(failed.join("; ")))?;
+    }
     let s = &r.summary;
     if let (Some(min), Some(answer)) = (s.min_ttl, s.answer_ttl) {
         writeln!(
@@ -185,6 +189,32 @@ fn hops(out: &mut dyn Write, hops: &[Hop], indent: usize, d: &Display, p: &Palet
         }
     }
     Ok(())
+}
+
+/// Every failed attempt of the walk and its sub-walks, once per server and reason.
+fn failed_servers(hops: &[Hop]) -> Vec<String> {
+    let mut failed: Vec<String> = Vec::new();
+    for hop in hops {
+        for attempt in &hop.attempts {
+            let who = attempt
+                .server
+                .name
+                .clone()
+                .unwrap_or_else(|| attempt.server.address.clone());
+            let line = format!("{who} ({})", attempt.outcome);
+            if !failed.contains(&line) {
+                failed.push(line);
+            }
+        }
+        for sub in &hop.subwalks {
+            for line in failed_servers(&sub.hops) {
+                if !failed.contains(&line) {
+                    failed.push(line);
+                }
+            }
+        }
+    }
+    failed
 }
 
 /// `name (address)`, with `#port` when it is not 53.
