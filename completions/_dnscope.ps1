@@ -30,6 +30,7 @@ Register-ArgumentCompleter -Native -CommandName 'dnscope' -ScriptBlock {
             [CompletionResult]::new('-p', '-p', [CompletionResultType]::ParameterName, 'Server port (default 53)')
             [CompletionResult]::new('--port', '--port', [CompletionResultType]::ParameterName, 'Server port (default 53)')
             [CompletionResult]::new('--root-hints', '--root-hints', [CompletionResultType]::ParameterName, 'Root hints for +trace, in named.root format, instead of the embedded IANA list')
+            [CompletionResult]::new('--expect', '--expect', [CompletionResultType]::ParameterName, 'Assert on the result, e.g. A=192.0.2.10, ''CNAME=*.cloudfront.net'', rcode=NXDOMAIN, ''ttl<=300'', answers>=2, ''ns=ns-*.awsdns-*'' (repeatable; exit 6 when one fails)')
             [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'Wait this long for each reply, e.g. 1500ms or 2s (default 5s, or resolv.conf''s)')
             [CompletionResult]::new('--tries', '--tries', [CompletionResultType]::ParameterName, 'Attempts per server (default 3, or resolv.conf''s attempts)')
             [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to use colour')

@@ -23,7 +23,7 @@ _dnscope() {
 
     case "${cmd}" in
         dnscope)
-            opts="-t -c -x -p -4 -6 -h -V --type --class --reverse --port --json --short --trace --root-hints --tcp --timeout --tries --color --resolv-conf --generate --help --version"
+            opts="-t -c -x -p -4 -6 -h -V --type --class --reverse --port --json --short --trace --root-hints --expect --tcp --timeout --tries --color --resolv-conf --generate --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -62,6 +62,10 @@ _dnscope() {
                     return 0
                     ;;
                 --root-hints)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --expect)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

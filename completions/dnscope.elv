@@ -27,6 +27,7 @@ set edit:completion:arg-completer[dnscope] = {|@words|
             cand -p 'Server port (default 53)'
             cand --port 'Server port (default 53)'
             cand --root-hints 'Root hints for +trace, in named.root format, instead of the embedded IANA list'
+            cand --expect 'Assert on the result, e.g. A=192.0.2.10, ''CNAME=*.cloudfront.net'', rcode=NXDOMAIN, ''ttl<=300'', answers>=2, ''ns=ns-*.awsdns-*'' (repeatable; exit 6 when one fails)'
             cand --timeout 'Wait this long for each reply, e.g. 1500ms or 2s (default 5s, or resolv.conf''s)'
             cand --tries 'Attempts per server (default 3, or resolv.conf''s attempts)'
             cand --color 'When to use colour'

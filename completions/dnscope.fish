@@ -3,6 +3,7 @@ complete -c dnscope -s c -l class -d 'Class for names given without one (dig -c)
 complete -c dnscope -s x -l reverse -d 'Reverse lookup: query the PTR record of this IPv4 or IPv6 address (repeatable)' -r
 complete -c dnscope -s p -l port -d 'Server port (default 53)' -r
 complete -c dnscope -l root-hints -d 'Root hints for +trace, in named.root format, instead of the embedded IANA list' -r -F
+complete -c dnscope -l expect -d 'Assert on the result, e.g. A=192.0.2.10, \'CNAME=*.cloudfront.net\', rcode=NXDOMAIN, \'ttl<=300\', answers>=2, \'ns=ns-*.awsdns-*\' (repeatable; exit 6 when one fails)' -r
 complete -c dnscope -l timeout -d 'Wait this long for each reply, e.g. 1500ms or 2s (default 5s, or resolv.conf\'s)' -r
 complete -c dnscope -l tries -d 'Attempts per server (default 3, or resolv.conf\'s attempts)' -r
 complete -c dnscope -l color -d 'When to use colour' -r -f -a "auto\t'Colour when stdout is a terminal, unless NO_COLOR is set or CLICOLOR_FORCE asks for it'

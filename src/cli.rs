@@ -98,6 +98,11 @@ pub struct Cli {
     #[arg(long = "root-hints", value_name = "FILE")]
     pub root_hints: Option<PathBuf>,
 
+    /// Assert on the result, e.g. A=192.0.2.10, 'CNAME=*.cloudfront.net', rcode=NXDOMAIN,
+    /// 'ttl<=300', answers>=2, 'ns=ns-*.awsdns-*' (repeatable; exit 6 when one fails).
+    #[arg(long = "expect", value_name = "EXPR")]
+    pub expect: Vec<String>,
+
     /// Query over TCP (same as +tcp).
     #[arg(long)]
     pub tcp: bool,

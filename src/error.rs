@@ -23,6 +23,8 @@ impl Exit {
     pub const NODATA: Exit = Exit(4);
     /// The server answered with another error rcode (SERVFAIL, REFUSED, FORMERR, …).
     pub const RCODE: Exit = Exit(5);
+    /// An `--expect` assertion failed.
+    pub const EXPECTATION: Exit = Exit(6);
     /// No usable reply from any server: timeouts, refused connections, malformed replies.
     pub const NO_REPLY: Exit = Exit(9);
     /// A failure of dnscope itself or of the machine (cannot open a socket, write output).
@@ -34,16 +36,18 @@ impl Exit {
     }
 
     /// How bad an outcome is, for "the worst code wins" over several queries: an error
-    /// of ours beats no reply, which beats an error rcode, NXDOMAIN, NODATA, success.
+    /// of ours beats a usage error, no reply, a failed expectation, an error rcode,
+    /// NXDOMAIN, NODATA, success.
     fn severity(self) -> u8 {
         match self.0 {
             0 => 0,
             4 => 1,
             3 => 2,
             5 => 3,
-            9 => 4,
-            1 => 5,
-            _ => 6,
+            6 => 4,
+            9 => 5,
+            1 => 6,
+            _ => 7,
         }
     }
 
@@ -56,6 +60,17 @@ impl Exit {
             Some(Status::Nxdomain) => Exit::NXDOMAIN,
             Some(Status::Error) => Exit::RCODE,
             None => Exit::NO_REPLY,
+        }
+    }
+
+    /// The exit status of a lookup judged by `--expect`: 6 when an expectation failed,
+    /// 0 when all passed, whatever the rcode; without a reply the lookup's own status
+    /// stands, since nothing could be judged.
+    pub fn with_expectations(self, verdicts: &[crate::expect::Verdict], replied: bool) -> Exit {
+        match (verdicts.is_empty(), replied) {
+            (true, _) | (false, false) => self,
+            (false, true) if verdicts.iter().all(|v| v.passed) => Exit::ANSWER,
+            (false, true) => Exit::EXPECTATION,
         }
     }
 
@@ -127,6 +142,8 @@ mod tests {
         assert_eq!(Exit::NXDOMAIN.worst(Exit::NODATA), Exit::NXDOMAIN);
         assert_eq!(Exit::RCODE.worst(Exit::NXDOMAIN), Exit::RCODE);
         assert_eq!(Exit::NO_REPLY.worst(Exit::RCODE), Exit::NO_REPLY);
+        assert_eq!(Exit::EXPECTATION.worst(Exit::RCODE), Exit::EXPECTATION);
+        assert_eq!(Exit::EXPECTATION.worst(Exit::NO_REPLY), Exit::NO_REPLY);
         assert_eq!(Exit::INTERNAL.worst(Exit::NO_REPLY), Exit::INTERNAL);
         assert_eq!(Exit::ANSWER.worst(Exit::ANSWER), Exit::ANSWER);
     }

@@ -98,6 +98,9 @@ NODATA: the name exists (NOERROR) but has no record of the asked type. A CNAME o
 \fB5\fR
 The server answered with another error rcode (SERVFAIL, REFUSED, FORMERR, NOTIMP, ...).
 .TP
+\fB6\fR
+An \fB\-\-expect\fR assertion failed. When expectations are given and a reply came, the status is 0 if every one passed and 6 otherwise, whatever the rcode (so \fB\-\-expect rcode=NXDOMAIN\fR exits 0 on NXDOMAIN).
+.TP
 \fB9\fR
 No usable reply from any server: timeouts, refused connections, malformed replies.
 .TP
@@ -106,9 +109,34 @@ Internal error: a failure of dnscope or of this machine (opening a socket, writi
 .PP
 With \fB+trace\fR the final outcome of the walk counts: an answer 0, NXDOMAIN 3, NODATA 4; SERVFAIL from every server of a zone, a CNAME loop, a delegation cycle or an exhausted limit 5 (what a resolver would answer); no reachable server for a zone 9.
 .PP
-With several queries on one command line the worst status wins, in this order from best to worst: 0, 4, 3, 5, 9, 1, 10.
+With several queries on one command line the worst status wins, in this order from best to worst: 0, 4, 3, 5, 6, 9, 1, 10.
 .PP
 \fBHow this differs from dig:\fR dig exits 0 whenever a reply arrives, NXDOMAIN included, so a script must parse its output to learn whether a name exists. dnscope makes the outcome the exit status, so that \fBdnscope \-\-short name || alert\fR works in shell scripts and CI checks. Codes 1, 9 and 10 mean what they mean in dig.
+.SH EXPECTATIONS
+\fB\-\-expect\fR \fIEXPR\fR (repeatable) asserts on the final result of a query or trace.
+.PP
+.nf
+expectation = subject op value
+subject     = TYPE | rcode | ttl | answers | ns      (any case)
+op          = "=" | "!=" | "<" | "<=" | ">" | ">="
+.fi
+.TP
+\fBTYPE=VALUE\fR, \fBTYPE!=VALUE\fR
+Some (or no) record of TYPE in the answer, CNAME chain included, matches VALUE. For A and AAAA, VALUE is an address or a CIDR prefix (\fBA=192.0.2.0/24\fR); for other types a pattern against the record's presentation data, where \fB*\fR is any run of characters and \fB?\fR one character, case-insensitive, the final dot optional (\fBCNAME=*.cloudfront.net\fR).
+.TP
+\fBrcode=NAME\fR, \fBrcode!=NAME\fR
+The response code: NOERROR, NXDOMAIN, SERVFAIL, REFUSED, ...
+.TP
+\fBttl\fR \fIop\fR \fIN\fR
+Every answer record's TTL satisfies the comparison; N in seconds or a duration (\fBttl<=5m\fR).
+.TP
+\fBanswers\fR \fIop\fR \fIN\fR
+The number of records of the asked type in the answer (\fBanswers>=2\fR).
+.TP
+\fBns=PATTERN\fR, \fBns!=PATTERN\fR
+The NS set of the zone that answered: the last referral of a trace, or NS records in the answer or authority section of a direct query (\fBns=ns\-*.awsdns\-*\fR).
+.PP
+Records, rcode and ns take only = and !=. A malformed expectation is a usage error naming the column of the bad character. Each verdict is printed with what was seen (\fB;; EXPECT ... passed/FAILED (seen: ...)\fR; in JSON, the \fBexpectations\fR list); with +short only failures are printed, on stderr.
 .SH EXAMPLES
 .TP
 \fBdnscope example.com MX @1.1.1.1\fR
@@ -119,6 +147,9 @@ Print the PTR record of 192.0.2.1 only.
 .TP
 \fBdnscope \-\-json example.com AAAA | jq '.response.answer[].data'\fR
 Read the answer from a script.
+.TP
+\fBdnscope +trace www.example.com \-\-expect 'CNAME=*.cloudfront.net' \-\-expect 'ttl<=300'\fR
+Check in CI that www still points at the CDN with a short TTL (exit 6 when not).
 .TP
 \fBdnscope +trace www.example.com\fR
 Walk from the root servers to the final answer, following CNAMEs and resolving name servers that come without glue.

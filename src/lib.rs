@@ -9,7 +9,9 @@ pub mod classify;
 pub mod cli;
 pub mod env;
 pub mod error;
+pub mod expect;
 pub mod generate;
+pub mod glob;
 pub mod model;
 pub mod names;
 pub mod plan;
@@ -73,13 +75,24 @@ pub fn run(
         };
         let written = match &plan.mode {
             Mode::Direct => {
-                let report = execute(&plan, lookup, transport);
-                exit = exit.worst(report.exit());
+                let mut report = execute(&plan, lookup, transport);
+                report.expectations =
+                    expect::judge_all(&plan.expectations, &expect::Observed::of_query(&report));
+                let judged = report
+                    .exit()
+                    .with_expectations(&report.expectations, report.response.is_some());
+                report.exit_code = judged.code();
+                exit = exit.worst(judged);
                 render::report(&report, &options, out, err)
             }
             Mode::Trace(trace_plan) => {
-                let report = walk_for(&plan, trace_plan, lookup, transport);
-                exit = exit.worst(Exit::from_status(report.status));
+                let mut report = walk_for(&plan, trace_plan, lookup, transport);
+                report.expectations =
+                    expect::judge_all(&plan.expectations, &expect::Observed::of_trace(&report));
+                let judged = Exit::from_status(report.status)
+                    .with_expectations(&report.expectations, report.status.is_some());
+                report.exit_code = judged.code();
+                exit = exit.worst(judged);
                 render::trace(&report, &options, out, err)
             }
         };

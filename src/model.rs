@@ -43,6 +43,8 @@ pub struct Report {
     /// Messages that arrived and were not accepted as the reply, with the reason.
     pub ignored: Vec<String>,
     pub error: Option<ErrorInfo>,
+    /// `--expect` verdicts (empty without `--expect`).
+    pub expectations: Vec<crate::expect::Verdict>,
 }
 
 /// The question and the header bits and EDNS the query was sent with.
@@ -245,6 +247,7 @@ pub fn completed(ctx: Context<'_>, done: &Completed) -> Report {
         attempts: done.attempts.clone(),
         ignored: done.ignored.clone(),
         error: None,
+        expectations: Vec::new(),
     };
     report.exit_code = report.exit().code();
     report
@@ -277,6 +280,7 @@ pub fn failed(ctx: Context<'_>, flags: &QueryFlags, failure: &Failed, fallback: 
             kind: error.kind(),
             message: error.to_string(),
         }),
+        expectations: Vec::new(),
     };
     report.exit_code = report.exit().code();
     report

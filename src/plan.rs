@@ -104,6 +104,8 @@ pub struct Servers {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Plan {
     pub mode: Mode,
+    /// `--expect` assertions, judged on every lookup.
+    pub expectations: Vec<crate::expect::Expectation>,
     pub lookups: Vec<Lookup>,
     pub servers: Servers,
     pub flags: QueryFlags,
@@ -327,8 +329,16 @@ impl<'a> Planner<'a> {
             return Err(usage("--timeout must be longer than zero".to_owned()));
         }
         let display = self.display(options.display, options.idnout, format);
+        let expectations = self
+            .cli
+            .expect
+            .iter()
+            .map(|e| crate::expect::parse(e))
+            .collect::<Result<Vec<_>, _>>()
+            .map_err(usage)?;
         Ok(Plan {
             mode,
+            expectations,
             lookups,
             servers,
             flags,
@@ -933,6 +943,13 @@ mod tests {
         assert!(usage_error(&["a.test", "--bogus"]).contains("--bogus"));
         assert!(usage_error(&["a.test", "-4", "-6"]).contains("cannot be used with"));
         assert!(usage_error(&["a.test", "--root-hints", "/lab/hints"]).contains("only applies to +trace"));
+        assert!(usage_error(&["a.test", "--expect", "ttl<=3x0"]).contains("at column 7"));
+        assert_eq!(
+            plan(&["a.test", "--expect", "A=192.0.2.1", "--expect", "ttl<=60"])
+                .expectations
+                .len(),
+            2
+        );
         assert!(
             usage_error(&["+trace", "a.test", "--root-hints", "/nope"])
                 .contains("cannot read --root-hints /nope")

@@ -47,20 +47,8 @@ pub fn note(name: &str) -> Option<&'static str> {
     let name = name.trim_end_matches('.').to_ascii_lowercase();
     PROVIDERS
         .iter()
-        .find(|(pattern, _)| matches(pattern.as_bytes(), name.as_bytes()))
+        .find(|(pattern, _)| crate::glob::matches_with_digits(pattern, &name))
         .map(|(_, note)| *note)
-}
-
-fn matches(pattern: &[u8], text: &[u8]) -> bool {
-    match pattern.split_first() {
-        None => text.is_empty(),
-        Some((b'*', rest)) => (0..=text.len()).any(|skip| matches(rest, &text[skip..])),
-        Some((b'#', rest)) => {
-            let digits = text.iter().take_while(|b| b.is_ascii_digit()).count();
-            (1..=digits).any(|n| matches(rest, &text[n..]))
-        }
-        Some((p, rest)) => text.first() == Some(p) && matches(rest, &text[1..]),
-    }
 }
 
 #[cfg(test)]

@@ -23,6 +23,8 @@ pub struct TraceReport {
     pub answer: Vec<RecordInfo>,
     pub outcome: Outcome,
     pub summary: Summary,
+    /// `--expect` verdicts (empty without `--expect`).
+    pub expectations: Vec<crate::expect::Verdict>,
 }
 
 impl TraceReport {
@@ -44,6 +46,7 @@ impl TraceReport {
                 message: String::new(),
             },
             summary: Summary::default(),
+            expectations: Vec::new(),
         }
     }
 }

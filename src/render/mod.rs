@@ -60,6 +60,7 @@ pub fn trace(
             for record in &report.answer {
                 writeln!(out, "{}", record.data)?;
             }
+            write_failed_verdicts(&report.expectations, err)?;
         }
         Format::Text => trace_text::report(report, options, out)?,
     }
@@ -89,6 +90,33 @@ pub fn error(error: &Error, json: bool, out: &mut dyn Write, err: &mut dyn Write
     } else {
         writeln!(err, "dnscope: {error}")
     }
+}
+
+/// One line per `--expect` verdict, for the end of the text output.
+fn verdict_lines(verdicts: &[crate::expect::Verdict], p: &Palette) -> Vec<String> {
+    verdicts
+        .iter()
+        .map(|v| {
+            let mark = if v.passed {
+                p.good.style("✓ passed")
+            } else {
+                p.bad.style("✗ FAILED")
+            };
+            format!(";; EXPECT {} {mark} (seen: {})", v.expect, v.seen)
+        })
+        .collect()
+}
+
+/// Failed expectations, for stderr in `+short` mode.
+fn write_failed_verdicts(verdicts: &[crate::expect::Verdict], err: &mut dyn Write) -> io::Result<()> {
+    for v in verdicts.iter().filter(|v| !v.passed) {
+        writeln!(
+            err,
+            "dnscope: expectation failed: {} (seen: {})",
+            v.expect, v.seen
+        )?;
+    }
+    Ok(())
 }
 
 /// The one-line error of a report without a response, for stderr.

@@ -11,5 +11,5 @@ pub(super) fn report(report: &Report, out: &mut dyn Write, err: &mut dyn Write) 
     for record in report.response.iter().flat_map(|r| &r.answer) {
         writeln!(out, "{}", record.data)?;
     }
-    Ok(())
+    super::write_failed_verdicts(&report.expectations, err)
 }

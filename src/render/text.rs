@@ -34,6 +34,7 @@ pub(super) fn report(
         }
         return Ok(());
     };
+    let verdicts = super::verdict_lines(&report.expectations, &p);
     if d.comments {
         header(response, &p, out)?;
         if let Some(edns) = &response.edns {
@@ -71,6 +72,12 @@ pub(super) fn report(
     }
     if d.stats {
         stats(report, response, &p, out)?;
+    }
+    if !verdicts.is_empty() {
+        writeln!(out)?;
+        for line in verdicts {
+            writeln!(out, "{line}")?;
+        }
     }
     Ok(())
 }

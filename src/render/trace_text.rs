@@ -52,9 +52,17 @@ pub(super) fn report(r: &TraceReport, options: &Options<'_>, out: &mut dyn Write
         writeln!(out, "{}", p.comment.style(line))?;
     }
     hops(out, &r.hops, 0, &d, &p)?;
-    if !d.stats {
-        return Ok(());
+    if d.stats {
+        summary(r, &d, &p, out)?;
     }
+    for line in super::verdict_lines(&r.expectations, &p) {
+        writeln!(out, "{line}")?;
+    }
+    Ok(())
+}
+
+fn summary(r: &TraceReport, d: &Display, p: &Palette, out: &mut dyn Write) -> io::Result<()> {
+    let (d, p) = (*d, *p);
     writeln!(out)?;
     if d.answer && !r.answer.is_empty() {
         writeln!(out, "{}", p.comment.style(";; ANSWER:"))?;
