@@ -43,6 +43,24 @@ set edit:completion:arg-completer[dnscope] = {|@words|
             cand --help 'Print help (see more with ''--help'')'
             cand -V 'Print version'
             cand --version 'Print version'
+            cand check 'Run every check of a check file (JSON, or TOML by its .toml ending) and report each'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'dnscope;check'= {
+            cand --junit 'Also write a JUnit XML report to this file, for CI systems that display it'
+            cand --color 'When to use colour'
+            cand --resolv-conf 'resolv.conf for checks that name no server'
+            cand --json 'Print the report as one JSON object'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+        }
+        &'dnscope;help'= {
+            cand check 'Run every check of a check file (JSON, or TOML by its .toml ending) and report each'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'dnscope;help;check'= {
+        }
+        &'dnscope;help;help'= {
         }
     ]
     $completions[$command]

@@ -8,7 +8,7 @@ use std::ffi::OsString;
 use std::path::PathBuf;
 use std::time::Duration;
 
-use clap::{Parser, ValueEnum};
+use clap::{Args, Parser, Subcommand, ValueEnum};
 
 /// When to colour the output.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -43,7 +43,8 @@ pub enum Generate {
 #[command(
     name = "dnscope",
     version,
-    override_usage = "dnscope [@SERVER] [NAME] [TYPE] [CLASS] [+OPTION]... [OPTIONS]",
+    override_usage = "dnscope [@SERVER] [NAME] [TYPE] [CLASS] [+OPTION]... [OPTIONS]\n       dnscope check FILE [--json] [--junit FILE]",
+    args_conflicts_with_subcommands = true,
     about = "Ask DNS servers questions and show the whole answer, dig-style",
     long_about = "Ask DNS servers questions and show the whole answer, dig-style.\n\n\
         Words are read as in dig: @SERVER names the server, a record type (A, MX, TYPE65534) or \
@@ -54,6 +55,10 @@ pub enum Generate {
     max_term_width = 100
 )]
 pub struct Cli {
+    /// Run a file of checks instead of a query.
+    #[command(subcommand)]
+    pub command: Option<Command>,
+
     /// Query words: [@SERVER] [NAME] [TYPE] [CLASS] [+OPTION]..., in any order, repeatable.
     #[arg(value_name = "WORDS")]
     pub words: Vec<String>,
@@ -126,6 +131,37 @@ pub struct Cli {
     /// Print a shell completion script or the man page, then exit.
     #[arg(long, value_enum, value_name = "WHAT", hide = true, exclusive = true)]
     pub generate: Option<Generate>,
+}
+
+/// Subcommands.
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Run every check of a check file (JSON, or TOML by its .toml ending) and report each.
+    Check(CheckArgs),
+}
+
+/// `dnscope check`.
+#[derive(Debug, Clone, Args)]
+pub struct CheckArgs {
+    /// The check file.
+    #[arg(value_name = "FILE")]
+    pub file: PathBuf,
+
+    /// Print the report as one JSON object.
+    #[arg(long)]
+    pub json: bool,
+
+    /// Also write a JUnit XML report to this file, for CI systems that display it.
+    #[arg(long, value_name = "FILE")]
+    pub junit: Option<PathBuf>,
+
+    /// When to use colour.
+    #[arg(long, value_enum, value_name = "WHEN", default_value_t = ColorChoice::Auto)]
+    pub color: ColorChoice,
+
+    /// resolv.conf for checks that name no server.
+    #[arg(long = "resolv-conf", value_name = "FILE")]
+    pub resolv_conf: Option<PathBuf>,
 }
 
 /// The clap command, for parsing and for generating completions and the man page.

@@ -30,6 +30,11 @@ impl Exit {
     /// A failure of dnscope itself or of the machine (cannot open a socket, write output).
     pub const INTERNAL: Exit = Exit(10);
 
+    /// The status whose code is `code` (as stored in a report).
+    pub(crate) fn of_code(code: u8) -> Exit {
+        Exit(code)
+    }
+
     /// The numeric status.
     pub fn code(self) -> u8 {
         self.0

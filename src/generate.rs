@@ -30,6 +30,7 @@ pub fn files() -> Vec<(&'static str, String)> {
         ("completions/_dnscope.ps1", render(Generate::Powershell)),
         ("completions/dnscope.elv", render(Generate::Elvish)),
         ("man/dnscope.1", render(Generate::Man)),
+        ("man/dnscope-check.1", check_man()),
     ]
 }
 
@@ -47,7 +48,8 @@ fn man() -> String {
         .and_then(|()| man.render_name_section(&mut out))
         .and_then(|()| man.render_synopsis_section(&mut out))
         .and_then(|()| man.render_description_section(&mut out))
-        .and_then(|()| man.render_options_section(&mut out));
+        .and_then(|()| man.render_options_section(&mut out))
+        .and_then(|()| man.render_subcommands_section(&mut out));
     if let Err(e) = rendered {
         return format!(".\\\" cannot render the man page: {e}\n");
     }
@@ -55,6 +57,21 @@ fn man() -> String {
     page.push_str(&plus_options_section());
     page.push_str(EXTRA_SECTIONS);
     page
+}
+
+/// The page of `dnscope check`, which the main page's SUBCOMMANDS section names.
+fn check_man() -> String {
+    let Some(check) = cli::command().find_subcommand("check").cloned() else {
+        return String::new();
+    };
+    let mut out = Vec::new();
+    let page = clap_mangen::Man::new(check.name("dnscope-check").bin_name("dnscope check"));
+    if let Err(e) = page.render(&mut out) {
+        return format!(".\\\" cannot render the man page: {e}\n");
+    }
+    let mut text = String::from_utf8_lossy(&out).into_owned();
+    text.push_str(".SH \"SEE ALSO\"\ndnscope(1), section CHECK FILES\n");
+    text
 }
 
 /// Escapes text for roff: backslashes, and hyphens so they are not hyphenation points.
@@ -137,6 +154,8 @@ The number of records of the asked type in the answer (\fBanswers>=2\fR).
 The NS set of the zone that answered: the last referral of a trace, or NS records in the answer or authority section of a direct query (\fBns=ns\-*.awsdns\-*\fR).
 .PP
 Records, rcode and ns take only = and !=. A malformed expectation is a usage error naming the column of the bad character. Each verdict is printed with what was seen (\fB;; EXPECT ... passed/FAILED (seen: ...)\fR; in JSON, the \fBexpectations\fR list); with +short only failures are printed, on stderr.
+.SH "CHECK FILES"
+\fBdnscope check\fR \fIFILE\fR [\fB\-\-json\fR] [\fB\-\-junit\fR \fIXML\fR] runs every check of a check file, JSON or (by its \fB.toml\fR ending) TOML, described by \fBschema/check.schema.json\fR. A check names a \fBquery\fR and may set \fBname\fR, \fBtype\fR, \fBclass\fR, \fBserver\fR, \fBport\fR, \fBmode\fR (direct or trace), \fBtcp\fR, \fBdnssec\fR, \fBtimeout\fR, \fBtries\fR, \fBroot_hints\fR and \fBexpect\fR (a list of expectations); \fBdefaults\fR holds settings every check inherits. Each check runs as the command line it stands for. A check passes when it exits 0: all its expectations hold, or, without expectations, the name is answered. The run exits 0 when every check passes, otherwise with the worst status of the failed checks; an unreadable or invalid file is a usage error (1). \fB\-\-json\fR prints one report object; \fB\-\-junit\fR also writes JUnit XML (failed expectations as failures, checks without a reply as errors).
 .SH EXAMPLES
 .TP
 \fBdnscope example.com MX @1.1.1.1\fR
@@ -150,6 +169,9 @@ Read the answer from a script.
 .TP
 \fBdnscope +trace www.example.com \-\-expect 'CNAME=*.cloudfront.net' \-\-expect 'ttl<=300'\fR
 Check in CI that www still points at the CDN with a short TTL (exit 6 when not).
+.TP
+\fBdnscope check site.json \-\-junit dns.xml\fR
+Check a whole site's DNS records in CI and write a JUnit report.
 .TP
 \fBdnscope +trace www.example.com\fR
 Walk from the root servers to the final answer, following CNAMEs and resolving name servers that come without glue.

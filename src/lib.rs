@@ -5,6 +5,7 @@
 //! real stdout, stderr, network and environment; everything else receives them, so the
 //! whole run can be driven in-process by tests.
 
+pub mod check;
 pub mod classify;
 pub mod cli;
 pub mod env;
@@ -12,6 +13,7 @@ pub mod error;
 pub mod expect;
 pub mod generate;
 pub mod glob;
+pub mod junit;
 pub mod model;
 pub mod names;
 pub mod plan;
@@ -54,6 +56,7 @@ pub fn run(
     let json = plan::wants_json(args);
     let plan = match plan::build(args, env) {
         Ok(Request::Run(plan)) => plan,
+        Ok(Request::Check(check_args)) => return check::run(&check_args, env, transport, out, err),
         Ok(Request::Print(text)) => {
             return match out.write_all(text.as_bytes()).and_then(|()| out.flush()) {
                 Err(e) if e.kind() != io::ErrorKind::BrokenPipe => Exit::INTERNAL,
@@ -73,29 +76,9 @@ pub fn run(
             command_line: &plan.command_line,
             index,
         };
-        let written = match &plan.mode {
-            Mode::Direct => {
-                let mut report = execute(&plan, lookup, transport);
-                report.expectations =
-                    expect::judge_all(&plan.expectations, &expect::Observed::of_query(&report));
-                let judged = report
-                    .exit()
-                    .with_expectations(&report.expectations, report.response.is_some());
-                report.exit_code = judged.code();
-                exit = exit.worst(judged);
-                render::report(&report, &options, out, err)
-            }
-            Mode::Trace(trace_plan) => {
-                let mut report = walk_for(&plan, trace_plan, lookup, transport);
-                report.expectations =
-                    expect::judge_all(&plan.expectations, &expect::Observed::of_trace(&report));
-                let judged = Exit::from_status(report.status)
-                    .with_expectations(&report.expectations, report.status.is_some());
-                report.exit_code = judged.code();
-                exit = exit.worst(judged);
-                render::trace(&report, &options, out, err)
-            }
-        };
+        let outcome = look_up(&plan, lookup, transport);
+        exit = exit.worst(outcome.exit());
+        let written = render::outcome(&outcome, &options, out, err);
         let written = written.and_then(|()| out.flush());
         match written {
             Ok(()) => {}
@@ -107,6 +90,55 @@ pub fn run(
         }
     }
     exit
+}
+
+/// What one lookup came to: a query's report or a trace, with `--expect` judged.
+#[derive(Debug, Clone, serde::Serialize)]
+#[serde(untagged)]
+pub enum Outcome {
+    Query(Box<model::Report>),
+    Trace(Box<TraceReport>),
+}
+
+impl Outcome {
+    /// The exit status of this lookup alone.
+    pub fn exit(&self) -> Exit {
+        Exit::of_code(match self {
+            Outcome::Query(r) => r.exit_code,
+            Outcome::Trace(r) => r.exit_code,
+        })
+    }
+
+    /// The `--expect` verdicts.
+    pub fn expectations(&self) -> &[expect::Verdict] {
+        match self {
+            Outcome::Query(r) => &r.expectations,
+            Outcome::Trace(r) => &r.expectations,
+        }
+    }
+}
+
+/// Runs one lookup of `plan` (a query or a trace) and judges its expectations.
+pub fn look_up(plan: &Plan, lookup: &Lookup, transport: &dyn Transport) -> Outcome {
+    match &plan.mode {
+        Mode::Direct => {
+            let mut report = execute(plan, lookup, transport);
+            report.expectations = expect::judge_all(&plan.expectations, &expect::Observed::of_query(&report));
+            let judged = report
+                .exit()
+                .with_expectations(&report.expectations, report.response.is_some());
+            report.exit_code = judged.code();
+            Outcome::Query(Box::new(report))
+        }
+        Mode::Trace(trace_plan) => {
+            let mut report = walk_for(plan, trace_plan, lookup, transport);
+            report.expectations = expect::judge_all(&plan.expectations, &expect::Observed::of_trace(&report));
+            let judged = Exit::from_status(report.status)
+                .with_expectations(&report.expectations, report.status.is_some());
+            report.exit_code = judged.code();
+            Outcome::Trace(Box::new(report))
+        }
+    }
 }
 
 /// Walks from the root for the lookup's (first) question.

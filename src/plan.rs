@@ -123,6 +123,8 @@ pub enum Request {
     Run(Box<Plan>),
     /// Text to print on stdout, then exit 0 (`--help`, `--version`, `--generate`).
     Print(String),
+    /// `dnscope check FILE`.
+    Check(Box<cli::CheckArgs>),
 }
 
 /// Whether argv asks for JSON, so that even a usage error can be reported as JSON.
@@ -149,6 +151,9 @@ pub fn build(args: &[String], env: &dyn Env) -> Result<Request, Error> {
     };
     if let Some(what) = cli.generate {
         return Ok(Request::Print(crate::generate::render(what)));
+    }
+    if let Some(cli::Command::Check(check)) = cli.command {
+        return Ok(Request::Check(Box::new(check)));
     }
     Planner::new(cli, env)
         .plan(args)
@@ -721,6 +726,7 @@ mod tests {
         match build(&args, env)? {
             Request::Run(plan) => Ok(*plan),
             Request::Print(text) => panic!("unexpected print: {text}"),
+            Request::Check(args) => panic!("unexpected check: {args:?}"),
         }
     }
 

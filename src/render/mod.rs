@@ -44,6 +44,22 @@ pub fn report(
     }
 }
 
+/// Writes one lookup's outcome.
+///
+/// # Errors
+/// When writing fails.
+pub fn outcome(
+    outcome: &crate::Outcome,
+    options: &Options<'_>,
+    out: &mut dyn Write,
+    err: &mut dyn Write,
+) -> io::Result<()> {
+    match outcome {
+        crate::Outcome::Query(r) => report(r, options, out, err),
+        crate::Outcome::Trace(r) => trace(r, options, out, err),
+    }
+}
+
 /// Writes one trace.
 ///
 /// # Errors
