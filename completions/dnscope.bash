@@ -35,7 +35,7 @@ _dnscope() {
 
     case "${cmd}" in
         dnscope)
-            opts="-t -c -x -p -4 -6 -h -V --type --class --reverse --port --json --short --trace --root-hints --expect --tcp --timeout --tries --color --resolv-conf --generate --help --version check help"
+            opts="-t -c -x -p -4 -6 -f -j -h -V --type --class --reverse --port --json --short --trace --root-hints --expect --file --jobs --ordered --qps --max-per-server --tcp --timeout --tries --color --resolv-conf --generate --help --version check help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -78,6 +78,30 @@ _dnscope() {
                     return 0
                     ;;
                 --expect)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -f)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --jobs)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -j)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --qps)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --max-per-server)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

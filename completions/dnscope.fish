@@ -1,6 +1,6 @@
 # Print an optspec for argparse to handle cmd's options that are independent of any subcommand.
 function __fish_dnscope_global_optspecs
-    string join \n t/type= c/class= x/reverse= p/port= 4 6 json short trace root-hints= expect= tcp timeout= tries= color= resolv-conf= generate= h/help V/version
+    string join \n t/type= c/class= x/reverse= p/port= 4 6 json short trace root-hints= expect= f/file= j/jobs= ordered qps= max-per-server= tcp timeout= tries= color= resolv-conf= generate= h/help V/version
 end
 
 function __fish_dnscope_needs_command
@@ -30,6 +30,10 @@ complete -c dnscope -n "__fish_dnscope_needs_command" -s x -l reverse -d 'Revers
 complete -c dnscope -n "__fish_dnscope_needs_command" -s p -l port -d 'Server port (default 53)' -r
 complete -c dnscope -n "__fish_dnscope_needs_command" -l root-hints -d 'Root hints for +trace, in named.root format, instead of the embedded IANA list' -r -F
 complete -c dnscope -n "__fish_dnscope_needs_command" -l expect -d 'Assert on the result, e.g. A=192.0.2.10, \'CNAME=*.cloudfront.net\', rcode=NXDOMAIN, \'ttl<=300\', answers>=2, \'ns=ns-*.awsdns-*\' (repeatable; exit 6 when one fails)' -r
+complete -c dnscope -n "__fish_dnscope_needs_command" -s f -l file -d 'Batch: one query per line of FILE (\'-\' for standard input), in dig\'s syntax; the rest of the command line applies to every line' -r
+complete -c dnscope -n "__fish_dnscope_needs_command" -s j -l jobs -d 'Batch: queries in flight at once' -r
+complete -c dnscope -n "__fish_dnscope_needs_command" -l qps -d 'Batch: send at most N queries per second' -r
+complete -c dnscope -n "__fish_dnscope_needs_command" -l max-per-server -d 'Batch: at most N queries in flight to any one server' -r
 complete -c dnscope -n "__fish_dnscope_needs_command" -l timeout -d 'Wait this long for each reply, e.g. 1500ms or 2s (default 5s, or resolv.conf\'s)' -r
 complete -c dnscope -n "__fish_dnscope_needs_command" -l tries -d 'Attempts per server (default 3, or resolv.conf\'s attempts)' -r
 complete -c dnscope -n "__fish_dnscope_needs_command" -l color -d 'When to use colour' -r -f -a "auto\t'Colour when stdout is a terminal, unless NO_COLOR is set or CLICOLOR_FORCE asks for it'
@@ -47,6 +51,7 @@ complete -c dnscope -n "__fish_dnscope_needs_command" -s 6 -d 'Use IPv6 servers 
 complete -c dnscope -n "__fish_dnscope_needs_command" -l json -d 'Print JSON: one object per query, one per line (same as +json)'
 complete -c dnscope -n "__fish_dnscope_needs_command" -l short -d 'Print only the answer data, one record per line (same as +short)'
 complete -c dnscope -n "__fish_dnscope_needs_command" -l trace -d 'Walk the delegation chain from the root hints to the final answer (same as +trace)'
+complete -c dnscope -n "__fish_dnscope_needs_command" -l ordered -d 'Batch: print results in input order instead of as they complete'
 complete -c dnscope -n "__fish_dnscope_needs_command" -l tcp -d 'Query over TCP (same as +tcp)'
 complete -c dnscope -n "__fish_dnscope_needs_command" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c dnscope -n "__fish_dnscope_needs_command" -s V -l version -d 'Print version'

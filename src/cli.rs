@@ -108,6 +108,27 @@ pub struct Cli {
     #[arg(long = "expect", value_name = "EXPR")]
     pub expect: Vec<String>,
 
+    /// Batch: one query per line of FILE ('-' for standard input), in dig's syntax; the
+    /// rest of the command line applies to every line.
+    #[arg(short = 'f', long = "file", value_name = "FILE")]
+    pub batch: Option<String>,
+
+    /// Batch: queries in flight at once.
+    #[arg(short = 'j', long = "jobs", value_name = "N", default_value_t = 16, value_parser = clap::value_parser!(u32).range(1..=1024))]
+    pub jobs: u32,
+
+    /// Batch: print results in input order instead of as they complete.
+    #[arg(long)]
+    pub ordered: bool,
+
+    /// Batch: send at most N queries per second.
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(1..))]
+    pub qps: Option<u32>,
+
+    /// Batch: at most N queries in flight to any one server.
+    #[arg(long = "max-per-server", value_name = "N", default_value_t = 16, value_parser = clap::value_parser!(u32).range(1..))]
+    pub max_per_server: u32,
+
     /// Query over TCP (same as +tcp).
     #[arg(long)]
     pub tcp: bool,

@@ -5,12 +5,23 @@ use std::io::{self, IsTerminal};
 use std::net::{IpAddr, ToSocketAddrs};
 use std::path::Path;
 
-/// The environment of a run.
-pub trait Env {
+/// The environment of a run; `Sync`, so that batch workers plan their lines at once.
+pub trait Env: Sync {
     /// An environment variable, if set.
     fn var(&self, key: &str) -> Option<String>;
     /// Whether standard output is a terminal.
     fn stdout_is_terminal(&self) -> bool;
+    /// Whether standard error is a terminal (for progress bars).
+    fn stderr_is_terminal(&self) -> bool {
+        false
+    }
+    /// Reads all of standard input (`-f -`).
+    ///
+    /// # Errors
+    /// When standard input cannot be read.
+    fn read_stdin(&self) -> io::Result<String> {
+        Err(io::Error::other("no standard input here"))
+    }
     /// Reads a whole text file.
     ///
     /// # Errors
@@ -38,6 +49,14 @@ impl Env for System {
 
     fn read_file(&self, path: &Path) -> io::Result<String> {
         std::fs::read_to_string(path)
+    }
+
+    fn stderr_is_terminal(&self) -> bool {
+        io::stderr().is_terminal()
+    }
+
+    fn read_stdin(&self) -> io::Result<String> {
+        io::read_to_string(io::stdin())
     }
 
     fn lookup_host(&self, host: &str) -> io::Result<Vec<IpAddr>> {

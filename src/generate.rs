@@ -123,6 +123,9 @@ No usable reply from any server: timeouts, refused connections, malformed replie
 .TP
 \fB10\fR
 Internal error: a failure of dnscope or of this machine (opening a socket, writing output).
+.TP
+\fB130\fR
+A batch (\fB\-f\fR) was interrupted with Ctrl-C; the results of the lines that finished were printed.
 .PP
 With \fB+trace\fR the final outcome of the walk counts: an answer 0, NXDOMAIN 3, NODATA 4; SERVFAIL from every server of a zone, a CNAME loop, a delegation cycle or an exhausted limit 5 (what a resolver would answer); no reachable server for a zone 9.
 .PP

@@ -5,6 +5,7 @@
 //! real stdout, stderr, network and environment; everything else receives them, so the
 //! whole run can be driven in-process by tests.
 
+pub mod batch;
 pub mod check;
 pub mod classify;
 pub mod cli;
@@ -57,6 +58,7 @@ pub fn run(
     let plan = match plan::build(args, env) {
         Ok(Request::Run(plan)) => plan,
         Ok(Request::Check(check_args)) => return check::run(&check_args, env, transport, out, err),
+        Ok(Request::Batch(batch_plan)) => return batch::run(&batch_plan, env, transport, out, err),
         Ok(Request::Print(text)) => {
             return match out.write_all(text.as_bytes()).and_then(|()| out.flush()) {
                 Err(e) if e.kind() != io::ErrorKind::BrokenPipe => Exit::INTERNAL,
@@ -107,6 +109,14 @@ impl Outcome {
             Outcome::Query(r) => r.exit_code,
             Outcome::Trace(r) => r.exit_code,
         })
+    }
+
+    /// Marks the batch line this outcome came from.
+    pub fn set_line(&mut self, line: usize) {
+        match self {
+            Outcome::Query(r) => r.line = Some(line),
+            Outcome::Trace(r) => r.line = Some(line),
+        }
     }
 
     /// The `--expect` verdicts.

@@ -27,6 +27,9 @@ pub struct Report {
     pub schema_version: u32,
     /// Always "query"; a `+trace` report is "trace".
     pub mode: &'static str,
+    /// The line of the batch file (`-f`) this query came from; absent otherwise.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub line: Option<usize>,
     pub query: QueryInfo,
     pub server: ServerInfo,
     /// Round-trip time of the accepted reply, in microseconds.
@@ -192,6 +195,9 @@ pub struct ErrorInfo {
 #[derive(Debug, Clone, Serialize)]
 pub struct ErrorReport {
     pub schema_version: u32,
+    /// The batch line (`-f`) the error is about; absent otherwise.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub line: Option<usize>,
     pub exit_code: u8,
     pub error: ErrorInfo,
 }
@@ -201,6 +207,7 @@ impl ErrorReport {
     pub fn of(error: &Error) -> Self {
         Self {
             schema_version: SCHEMA_VERSION,
+            line: None,
             exit_code: error.exit().code(),
             error: ErrorInfo {
                 kind: error.kind(),
@@ -237,6 +244,7 @@ pub fn completed(ctx: Context<'_>, done: &Completed) -> Report {
     let mut report = Report {
         schema_version: SCHEMA_VERSION,
         mode: "query",
+        line: None,
         query: query_info(ctx, &done.flags),
         server: server_info(done.server, done.protocol, ctx.server_name),
         rtt_us: Some(u64::try_from(done.reply.rtt.as_micros()).unwrap_or(u64::MAX)),
@@ -267,6 +275,7 @@ pub fn failed(ctx: Context<'_>, flags: &QueryFlags, failure: &Failed, fallback: 
     let mut report = Report {
         schema_version: SCHEMA_VERSION,
         mode: "query",
+        line: None,
         query: query_info(ctx, flags),
         server: server_info(server, protocol, ctx.server_name),
         rtt_us: None,

@@ -125,6 +125,8 @@ pub enum Request {
     Print(String),
     /// `dnscope check FILE`.
     Check(Box<cli::CheckArgs>),
+    /// `-f FILE`.
+    Batch(Box<crate::batch::BatchPlan>),
 }
 
 /// Whether argv asks for JSON, so that even a usage error can be reported as JSON.
@@ -155,9 +157,27 @@ pub fn build(args: &[String], env: &dyn Env) -> Result<Request, Error> {
     if let Some(cli::Command::Check(check)) = cli.command {
         return Ok(Request::Check(Box::new(check)));
     }
-    Planner::new(cli, env)
-        .plan(args)
-        .map(|p| Request::Run(Box::new(p)))
+    let Some(source) = cli.batch.clone() else {
+        return Planner::new(cli, env)
+            .plan(args)
+            .map(|p| Request::Run(Box::new(p)));
+    };
+    // The base command line is planned once, so that its mistakes stop the batch
+    // before any line runs and its display settings apply to every line.
+    let (jobs, ordered, qps, max_per_server) = (cli.jobs, cli.ordered, cli.qps, cli.max_per_server);
+    let base = crate::batch::base_args(args);
+    let mut base_plan = Planner::new(cli, env).plan(&base)?;
+    base_plan.display.cmd = false;
+    Ok(Request::Batch(Box::new(crate::batch::BatchPlan {
+        source,
+        base,
+        jobs: usize::try_from(jobs).unwrap_or(1),
+        ordered,
+        qps,
+        max_per_server: usize::try_from(max_per_server).unwrap_or(1),
+        format: base_plan.format,
+        display: base_plan.display,
+    })))
 }
 
 fn first_line(text: &str) -> String {
@@ -727,6 +747,7 @@ mod tests {
             Request::Run(plan) => Ok(*plan),
             Request::Print(text) => panic!("unexpected print: {text}"),
             Request::Check(args) => panic!("unexpected check: {args:?}"),
+            Request::Batch(batch) => panic!("unexpected batch: {batch:?}"),
         }
     }
 

@@ -13,6 +13,9 @@ pub struct TraceReport {
     pub schema_version: u32,
     /// Always "trace"; direct queries are "query".
     pub mode: &'static str,
+    /// The line of the batch file (`-f`) this trace came from; absent otherwise.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub line: Option<usize>,
     pub query: TraceQuery,
     pub when: String,
     pub status: Option<Status>,
@@ -33,6 +36,7 @@ impl TraceReport {
         Self {
             schema_version: SCHEMA_VERSION,
             mode: "trace",
+            line: None,
             query,
             when,
             status: None,

@@ -232,6 +232,9 @@ struct State {
     seen: Mutex<Vec<Seen>>,
     nsid: Mutex<Option<Vec<u8>>>,
     ede: Mutex<Option<(u16, String)>>,
+    /// Delayed UDP replies being held, now and at most.
+    in_flight: std::sync::atomic::AtomicUsize,
+    peak: std::sync::atomic::AtomicUsize,
 }
 
 /// A running test server. Its threads live until the test process ends.
@@ -273,6 +276,8 @@ impl TestServer {
             seen: Mutex::new(Vec::new()),
             nsid: Mutex::new(None),
             ede: Mutex::new(None),
+            in_flight: std::sync::atomic::AtomicUsize::new(0),
+            peak: std::sync::atomic::AtomicUsize::new(0),
         });
         let udp_state = Arc::clone(&state);
         thread::spawn(move || serve_udp(udp, udp_state));
@@ -299,6 +304,11 @@ impl TestServer {
 
     pub fn replace_zone(&self, zone: Zone) {
         *self.state.zones.lock().unwrap() = vec![zone];
+    }
+
+    /// The most delayed UDP queries held at once (with [`Mode::Delay`]).
+    pub fn peak_in_flight(&self) -> usize {
+        self.state.peak.load(std::sync::atomic::Ordering::SeqCst)
     }
 
     /// Every query received so far, in order.
@@ -529,8 +539,13 @@ fn serve_udp(socket: UdpSocket, state: Arc<State>) {
         };
         let (outgoing, delay, _) = respond(&state, &buffer[..len], false);
         let (socket, other) = (Arc::clone(&socket), Arc::clone(&other));
+        let held = Arc::clone(&state);
         let send = move || {
+            use std::sync::atomic::Ordering::SeqCst;
+            let now = held.in_flight.fetch_add(1, SeqCst) + 1;
+            held.peak.fetch_max(now, SeqCst);
             thread::sleep(delay);
+            held.in_flight.fetch_sub(1, SeqCst);
             for out in outgoing {
                 let via = if out.from_other_port { &other } else { &socket };
                 let _ = via.send_to(&out.bytes, from);

@@ -1,0 +1,428 @@
+//! `-f FILE`: many queries, one per line in dig's syntax, run concurrently.
+//!
+//! Every line is planned as if its words were typed after the rest of the command line
+//! (`dnscope -f names.txt @ns1 +short` asks ns1 for each line), so a batch line and a
+//! one-off command behave the same way. Workers take lines in order; results stream as
+//! they complete (JSON lines carry their input line number), or in input order with
+//! `--ordered`. A malformed line is reported with its number and the others still run.
+//! `--qps` spaces queries out and `--max-per-server` caps the queries in flight to any
+//! one server, so a batch never floods a server. Ctrl-C stops taking new lines, lets
+//! those in flight finish, and says how far the batch got.
+
+use std::collections::{BTreeMap, HashMap};
+use std::io::{self, Write};
+use std::net::SocketAddr;
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+use std::sync::{Condvar, Mutex, mpsc};
+use std::time::{Duration, Instant};
+
+use crate::env::Env;
+use crate::error::{Error, Exit};
+use crate::model::ErrorReport;
+use crate::plan::{self, Format, Request};
+use crate::render;
+use crate::transport::Transport;
+use crate::{Outcome, look_up};
+
+/// Set by Ctrl-C; read by the workers.
+static STOP: AtomicBool = AtomicBool::new(false);
+
+/// The exit status after Ctrl-C (128 + SIGINT, as shells report it).
+pub const INTERRUPTED: u8 = 130;
+
+/// A batch, as the command line asked for it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct BatchPlan {
+    /// The file, or "-" for standard input.
+    pub source: String,
+    /// The command line without the batch flags: what every line is added to.
+    pub base: Vec<String>,
+    pub jobs: usize,
+    pub ordered: bool,
+    pub qps: Option<u32>,
+    pub max_per_server: usize,
+    pub format: Format,
+    /// Display settings of the base command line (a line cannot change them).
+    pub display: plan::Display,
+}
+
+/// Flags that belong to the batch itself, with whether they take a value.
+const BATCH_FLAGS: &[(&str, bool)] = &[
+    ("-f", true),
+    ("--file", true),
+    ("-j", true),
+    ("--jobs", true),
+    ("--ordered", false),
+    ("--qps", true),
+    ("--max-per-server", true),
+];
+
+/// The command line without the batch flags.
+pub fn base_args(args: &[String]) -> Vec<String> {
+    let mut base = Vec::with_capacity(args.len());
+    let mut skip_value = false;
+    for arg in args {
+        if std::mem::take(&mut skip_value) {
+            continue;
+        }
+        let flag = BATCH_FLAGS
+            .iter()
+            .find(|(name, _)| arg == name || arg.starts_with(&format!("{name}=")));
+        match flag {
+            Some((name, takes_value)) => skip_value = *takes_value && arg == name,
+            None => base.push(arg.clone()),
+        }
+    }
+    base
+}
+
+/// The lines that hold a query: (line number, words). Blank lines and lines starting
+/// with `#` or `;` are skipped.
+pub fn lines(text: &str) -> Vec<(usize, Vec<String>)> {
+    text.lines()
+        .enumerate()
+        .map(|(i, line)| (i + 1, line.trim()))
+        .filter(|(_, line)| !line.is_empty() && !line.starts_with('#') && !line.starts_with(';'))
+        .map(|(n, line)| (n, line.split_whitespace().map(str::to_owned).collect()))
+        .collect()
+}
+
+/// What one line came to.
+struct Done {
+    index: usize,
+    line: usize,
+    result: Result<Vec<Outcome>, Error>,
+}
+
+/// Spaces queries `1/qps` apart across all workers.
+struct RateLimit {
+    next: Mutex<Instant>,
+    gap: Duration,
+}
+
+impl RateLimit {
+    fn wait(&self) {
+        let slot = {
+            let mut next = self.next.lock().expect("rate limit lock");
+            let slot = (*next).max(Instant::now());
+            *next = slot + self.gap;
+            slot
+        };
+        std::thread::sleep(slot.saturating_duration_since(Instant::now()));
+    }
+}
+
+/// At most `cap` queries in flight per server.
+struct ServerGate {
+    in_flight: Mutex<HashMap<SocketAddr, usize>>,
+    freed: Condvar,
+    cap: usize,
+}
+
+impl ServerGate {
+    fn enter(&self, server: SocketAddr) {
+        let mut counts = self.in_flight.lock().expect("gate lock");
+        while counts.get(&server).copied().unwrap_or(0) >= self.cap {
+            counts = self.freed.wait(counts).expect("gate lock");
+        }
+        *counts.entry(server).or_insert(0) += 1;
+    }
+
+    fn leave(&self, server: SocketAddr) {
+        let mut counts = self.in_flight.lock().expect("gate lock");
+        if let Some(n) = counts.get_mut(&server) {
+            *n -= 1;
+        }
+        self.freed.notify_all();
+    }
+}
+
+/// Runs a batch.
+pub fn run(
+    batch: &BatchPlan,
+    env: &dyn Env,
+    transport: &dyn Transport,
+    out: &mut dyn Write,
+    err: &mut dyn Write,
+) -> Exit {
+    let json = batch.format == Format::Json;
+    let text = if batch.source == "-" {
+        env.read_stdin()
+    } else {
+        env.read_file(std::path::Path::new(&batch.source))
+    };
+    let text = match text {
+        Ok(text) => text,
+        Err(e) => {
+            let error = Error::Usage(format!("cannot read batch file {}: {e}", batch.source));
+            let _ = render::error(&error, json, out, err);
+            return error.exit();
+        }
+    };
+    let lines = lines(&text);
+    STOP.store(false, Ordering::SeqCst);
+    // Only the first handler of a process sticks; later batches reuse it.
+    let _ = ctrlc::set_handler(|| STOP.store(true, Ordering::SeqCst));
+
+    let progress = (env.stderr_is_terminal() && !json && lines.len() > 100).then(|| {
+        let bar = indicatif::ProgressBar::new(lines.len() as u64);
+        bar.set_draw_target(indicatif::ProgressDrawTarget::stderr());
+        bar
+    });
+    let next = AtomicUsize::new(0);
+    let limit = batch.qps.map(|qps| RateLimit {
+        next: Mutex::new(Instant::now()),
+        gap: Duration::from_secs(1) / qps,
+    });
+    let gate = ServerGate {
+        in_flight: Mutex::new(HashMap::new()),
+        freed: Condvar::new(),
+        cap: batch.max_per_server,
+    };
+    let (send, receive) = mpsc::channel::<Done>();
+
+    let mut printer = Printer {
+        batch,
+        out,
+        err,
+        exit: Exit::ANSWER,
+        shown: 0,
+        broken: false,
+        pending: BTreeMap::new(),
+        next_index: 0,
+    };
+    std::thread::scope(|scope| {
+        for _ in 0..batch.jobs.min(lines.len()) {
+            let send = send.clone();
+            let (next, lines, gate, limit) = (&next, &lines, &gate, limit.as_ref());
+            scope.spawn(move || {
+                loop {
+                    if STOP.load(Ordering::SeqCst) {
+                        return;
+                    }
+                    let index = next.fetch_add(1, Ordering::SeqCst);
+                    let Some((line, words)) = lines.get(index) else {
+                        return;
+                    };
+                    let result = run_line(batch, words, env, transport, gate, limit);
+                    if send
+                        .send(Done {
+                            index,
+                            line: *line,
+                            result,
+                        })
+                        .is_err()
+                    {
+                        return;
+                    }
+                }
+            });
+        }
+        drop(send);
+        for done in receive {
+            if let Some(bar) = &progress {
+                bar.inc(1);
+                bar.suspend(|| printer.accept(done));
+            } else {
+                printer.accept(done);
+            }
+            if printer.broken {
+                STOP.store(true, Ordering::SeqCst);
+            }
+        }
+    });
+    if let Some(bar) = progress {
+        bar.finish_and_clear();
+    }
+    let done = printer.shown_lines();
+    let mut exit = printer.finish();
+    if STOP.load(Ordering::SeqCst) && done < lines.len() {
+        let _ = writeln!(err, "dnscope: interrupted after {done} of {} lines", lines.len());
+        exit = Exit::of_code(INTERRUPTED);
+    }
+    exit
+}
+
+fn run_line(
+    batch: &BatchPlan,
+    words: &[String],
+    env: &dyn Env,
+    transport: &dyn Transport,
+    gate: &ServerGate,
+    limit: Option<&RateLimit>,
+) -> Result<Vec<Outcome>, Error> {
+    let mut argv = batch.base.clone();
+    argv.extend(words.iter().cloned());
+    let plan = match plan::build(&argv, env)? {
+        Request::Run(plan) => plan,
+        _ => return Err(Error::Usage("a batch line must be a query".to_owned())),
+    };
+    let server = plan.servers.addresses.first().copied();
+    let mut outcomes = Vec::with_capacity(plan.lookups.len());
+    for lookup in &plan.lookups {
+        if let Some(limit) = limit {
+            limit.wait();
+        }
+        if let Some(server) = server {
+            gate.enter(server);
+        }
+        outcomes.push(look_up(&plan, lookup, transport));
+        if let Some(server) = server {
+            gate.leave(server);
+        }
+    }
+    Ok(outcomes)
+}
+
+/// Writes results as they come, or in input order.
+struct Printer<'a> {
+    batch: &'a BatchPlan,
+    out: &'a mut dyn Write,
+    err: &'a mut dyn Write,
+    exit: Exit,
+    shown: usize,
+    broken: bool,
+    pending: BTreeMap<usize, Done>,
+    next_index: usize,
+}
+
+impl Printer<'_> {
+    fn accept(&mut self, done: Done) {
+        if !self.batch.ordered {
+            self.next_index += 1;
+            return self.show(done);
+        }
+        self.pending.insert(done.index, done);
+        while let Some(done) = self.pending.remove(&self.next_index) {
+            self.next_index += 1;
+            self.show(done);
+        }
+    }
+
+    /// Lines shown so far.
+    fn shown_lines(&self) -> usize {
+        self.next_index
+    }
+
+    fn show(&mut self, done: Done) {
+        if self.broken {
+            return;
+        }
+        let json = self.batch.format == Format::Json;
+        let written = match done.result {
+            Err(error) => {
+                self.exit = self.exit.worst(error.exit());
+                if json {
+                    let mut report = ErrorReport::of(&error);
+                    report.line = Some(done.line);
+                    serde_json::to_writer(&mut *self.out, &report)
+                        .map_err(io::Error::from)
+                        .and_then(|()| writeln!(self.out))
+                } else {
+                    writeln!(self.err, "dnscope: line {}: {error}", done.line)
+                }
+            }
+            Ok(outcomes) => outcomes.into_iter().try_for_each(|mut outcome| {
+                self.exit = self.exit.worst(outcome.exit());
+                outcome.set_line(done.line);
+                let options = render::Options {
+                    format: self.batch.format,
+                    display: self.batch.display,
+                    command_line: "",
+                    index: self.shown,
+                };
+                self.shown += 1;
+                render::outcome(&outcome, &options, self.out, self.err)
+            }),
+        };
+        if written.and_then(|()| self.out.flush()).is_err() {
+            self.broken = true;
+        }
+    }
+
+    fn finish(self) -> Exit {
+        self.exit
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn strings(words: &[&str]) -> Vec<String> {
+        words.iter().map(|w| (*w).to_owned()).collect()
+    }
+
+    #[test]
+    fn batch_flags_are_taken_out_of_the_base_command_line() {
+        let args = strings(&[
+            "dnscope",
+            "-f",
+            "names.txt",
+            "@127.0.0.1",
+            "-j",
+            "8",
+            "--ordered",
+            "--qps=100",
+            "+short",
+            "--max-per-server",
+            "4",
+        ]);
+        assert_eq!(base_args(&args), strings(&["dnscope", "@127.0.0.1", "+short"]));
+    }
+
+    #[test]
+    fn lines_skip_blanks_and_comments() {
+        let parsed =
+            lines("www.example.test A\n\n# comment\n; dig comment\n  mail.example.test MX @127.0.0.2  \n");
+        assert_eq!(
+            parsed,
+            vec![
+                (1, strings(&["www.example.test", "A"])),
+                (5, strings(&["mail.example.test", "MX", "@127.0.0.2"]))
+            ]
+        );
+    }
+
+    #[test]
+    fn the_gate_caps_servers() {
+        let gate = ServerGate {
+            in_flight: Mutex::new(HashMap::new()),
+            freed: Condvar::new(),
+            cap: 2,
+        };
+        let server: SocketAddr = "127.0.0.1:53".parse().unwrap();
+        let peak = AtomicUsize::new(0);
+        let now = AtomicUsize::new(0);
+        std::thread::scope(|s| {
+            for _ in 0..8 {
+                s.spawn(|| {
+                    gate.enter(server);
+                    let current = now.fetch_add(1, Ordering::SeqCst) + 1;
+                    peak.fetch_max(current, Ordering::SeqCst);
+                    std::thread::sleep(Duration::from_millis(5));
+                    now.fetch_sub(1, Ordering::SeqCst);
+                    gate.leave(server);
+                });
+            }
+        });
+        assert_eq!(peak.load(Ordering::SeqCst), 2);
+    }
+
+    #[test]
+    fn the_rate_limit_spaces_queries() {
+        let limit = RateLimit {
+            next: Mutex::new(Instant::now()),
+            gap: Duration::from_millis(10),
+        };
+        let started = Instant::now();
+        for _ in 0..6 {
+            limit.wait();
+        }
+        assert!(
+            started.elapsed() >= Duration::from_millis(50),
+            "{:?}",
+            started.elapsed()
+        );
+    }
+}

@@ -1,0 +1,221 @@
+//! `-f FILE`: batches against the in-process server.
+
+mod support;
+
+use std::collections::BTreeMap;
+use std::io::{Read, Write};
+use std::path::{Path, PathBuf};
+use std::process::Stdio;
+use std::time::{Duration, Instant};
+
+use support::{Mode, Run, TestServer, command, dnscope, example_zone, json_lines};
+
+fn write(name: &str, text: &str) -> PathBuf {
+    let dir = std::env::temp_dir().join(format!("dnscope-batch-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let path = dir.join(name);
+    std::fs::write(&path, text).unwrap();
+    path
+}
+
+fn batch(server: &TestServer, file: &Path, extra: &[&str]) -> Run {
+    let mut args = server.at();
+    args.extend(["--timeout", "2s", "-f", file.to_str().unwrap()].map(str::to_owned));
+    args.extend(extra.iter().map(|w| (*w).to_owned()));
+    dnscope(&args.iter().map(String::as_str).collect::<Vec<_>>())
+}
+
+#[test]
+fn ten_thousand_names_each_accounted_for_once() {
+    let server = TestServer::start(example_zone());
+    let names = [
+        ("www.example.test", "A", "answer"),
+        ("nope.example.test", "A", "nxdomain"),
+        ("www.example.test", "TXT", "nodata"),
+        ("example.test", "MX", "answer"),
+    ];
+    let mut text = String::new();
+    for i in 0..10_000 {
+        let (name, rtype, _) = names[i % names.len()];
+        text.push_str(&format!("{name} {rtype}\n"));
+    }
+    let file = write("ten-thousand.txt", &text);
+    let run = batch(&server, &file, &["--json", "-j", "16"]);
+    assert_eq!(run.code, 3, "the worst outcome (NXDOMAIN) wins: {}", run.stderr);
+    let docs = json_lines(&run.stdout);
+    assert_eq!(docs.len(), 10_000);
+    let mut seen: BTreeMap<u64, u32> = BTreeMap::new();
+    for doc in &docs {
+        let line = doc["line"].as_u64().unwrap();
+        *seen.entry(line).or_default() += 1;
+        let (name, rtype, status) = names[usize::try_from(line - 1).unwrap() % names.len()];
+        assert_eq!(doc["query"]["name"], format!("{name}."), "line {line}");
+        assert_eq!(doc["query"]["type"], rtype, "line {line}");
+        assert_eq!(doc["status"], status, "line {line}");
+    }
+    assert_eq!(seen.len(), 10_000, "every line once");
+    assert!(seen.values().all(|&n| n == 1), "no line twice");
+    assert_eq!(seen.keys().next(), Some(&1));
+    assert_eq!(seen.keys().last(), Some(&10_000));
+    assert_eq!(server.seen().len(), 10_000);
+}
+
+#[test]
+fn malformed_lines_are_reported_and_the_others_run() {
+    let server = TestServer::start(example_zone());
+    let file = write(
+        "malformed.txt",
+        "www.example.test\nwww.example.test +bogus\n# a comment\na..b\nexample.test MX\n",
+    );
+    let run = batch(&server, &file, &["--json", "--ordered"]);
+    assert_eq!(run.code, 1, "a malformed line is a usage error");
+    let docs = json_lines(&run.stdout);
+    let lines: Vec<u64> = docs.iter().map(|d| d["line"].as_u64().unwrap()).collect();
+    assert_eq!(lines, [1, 2, 4, 5]);
+    assert_eq!(docs[1]["error"]["kind"], "usage");
+    assert!(docs[1]["error"]["message"].as_str().unwrap().contains("'+bogus'"));
+    assert!(
+        docs[2]["error"]["message"]
+            .as_str()
+            .unwrap()
+            .contains("empty label")
+    );
+    assert_eq!(docs[3]["status"], "answer");
+    let text = batch(&server, &file, &["+short", "--ordered"]);
+    assert_eq!(text.code, 1);
+    assert_eq!(
+        text.stdout,
+        "192.0.2.10\n192.0.2.11\n10 mail.example.test.\n20 mail2.other.test.\n"
+    );
+    assert!(
+        text.stderr.contains("dnscope: line 2: unknown option '+bogus'"),
+        "{}",
+        text.stderr
+    );
+    assert!(
+        text.stderr.contains("dnscope: line 4: empty label in 'a..b'"),
+        "{}",
+        text.stderr
+    );
+}
+
+#[test]
+fn ordered_output_follows_the_input() {
+    let server = TestServer::start(example_zone());
+    let text: String = (0..200)
+        .map(|i| {
+            if i % 2 == 0 {
+                "www.example.test\n"
+            } else {
+                "example.test MX\n"
+            }
+        })
+        .collect();
+    let file = write("ordered.txt", &text);
+    let run = batch(&server, &file, &["--json", "--ordered", "-j", "8"]);
+    let lines: Vec<u64> = json_lines(&run.stdout)
+        .iter()
+        .map(|d| d["line"].as_u64().unwrap())
+        .collect();
+    assert_eq!(lines, (1..=200).collect::<Vec<u64>>());
+}
+
+#[test]
+fn lines_from_standard_input() {
+    let server = TestServer::start(example_zone());
+    let mut args = server.at();
+    args.extend(["-f", "-", "+short", "--ordered"].map(str::to_owned));
+    let refs: Vec<&str> = args.iter().map(String::as_str).collect();
+    let mut child = command(&refs, &[])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .spawn()
+        .unwrap();
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(b"www.example.test AAAA\nexample.test MX\n")
+        .unwrap();
+    let mut out = String::new();
+    child.stdout.take().unwrap().read_to_string(&mut out).unwrap();
+    assert!(child.wait().unwrap().success());
+    assert_eq!(out, "2001:db8::10\n10 mail.example.test.\n20 mail2.other.test.\n");
+}
+
+#[test]
+fn qps_spaces_the_queries_out() {
+    let server = TestServer::start(example_zone());
+    let file = write("qps.txt", &"www.example.test\n".repeat(20));
+    let started = Instant::now();
+    let run = batch(&server, &file, &["+short", "--qps", "100"]);
+    assert_eq!(run.code, 0);
+    // 20 queries at 100 per second cannot all be sent in less than 190 ms.
+    assert!(
+        started.elapsed() >= Duration::from_millis(190),
+        "{:?}",
+        started.elapsed()
+    );
+}
+
+#[test]
+fn one_server_never_gets_more_than_its_cap() {
+    let server = TestServer::start(example_zone());
+    server.set_mode(Mode::Delay(Duration::from_millis(30)));
+    let file = write("cap.txt", &"www.example.test\n".repeat(40));
+    let run = batch(&server, &file, &["+short", "-j", "16", "--max-per-server", "3"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert_eq!(server.peak_in_flight(), 3);
+    let server = TestServer::start(example_zone());
+    server.set_mode(Mode::Delay(Duration::from_millis(30)));
+    let run = batch(&server, &file, &["+short", "-j", "8"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(
+        server.peak_in_flight() > 3,
+        "without a tighter cap, -j 8 runs 8 at once: {}",
+        server.peak_in_flight()
+    );
+}
+
+#[test]
+fn ctrl_c_stops_cleanly_and_says_how_far_it_got() {
+    let server = TestServer::start(example_zone());
+    server.set_mode(Mode::Delay(Duration::from_millis(50)));
+    let file = write("interrupt.txt", &"www.example.test\n".repeat(200));
+    let mut args = server.at();
+    args.extend(["-f", file.to_str().unwrap(), "--json", "-j", "2"].map(str::to_owned));
+    let refs: Vec<&str> = args.iter().map(String::as_str).collect();
+    let child = command(&refs, &[])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    std::thread::sleep(Duration::from_millis(400));
+    let killed = std::process::Command::new("kill")
+        .args(["-INT", &child.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(killed.success());
+    let output = child.wait_with_output().unwrap();
+    assert_eq!(output.status.code(), Some(130));
+    let docs = json_lines(&String::from_utf8_lossy(&output.stdout));
+    assert!(!docs.is_empty() && docs.len() < 200, "{} results", docs.len());
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(
+        stderr,
+        format!("dnscope: interrupted after {} of 200 lines\n", docs.len())
+    );
+}
+
+#[test]
+fn an_unreadable_batch_file_is_a_usage_error() {
+    let server = TestServer::start(example_zone());
+    let run = batch(&server, &PathBuf::from("/nonexistent/names.txt"), &[]);
+    assert_eq!(run.code, 1);
+    assert!(
+        run.stderr
+            .contains("cannot read batch file /nonexistent/names.txt"),
+        "{}",
+        run.stderr
+    );
+}
