@@ -19,7 +19,7 @@ use std::time::{Duration, Instant};
 use crate::env::Env;
 use crate::error::{Error, Exit};
 use crate::model::ErrorReport;
-use crate::plan::{self, Format, Request};
+use crate::plan::{self, Format};
 use crate::render;
 use crate::transport::Transport;
 use crate::{Outcome, look_up};
@@ -31,12 +31,14 @@ static STOP: AtomicBool = AtomicBool::new(false);
 pub const INTERRUPTED: u8 = 130;
 
 /// A batch, as the command line asked for it.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone)]
 pub struct BatchPlan {
     /// The file, or "-" for standard input.
     pub source: String,
     /// The command line without the batch flags: what every line is added to.
     pub base: Vec<String>,
+    /// The same, as clap parsed it.
+    pub base_cli: Box<crate::cli::Cli>,
     pub jobs: usize,
     pub ordered: bool,
     pub qps: Option<u32>,
@@ -251,12 +253,7 @@ fn run_line(
     gate: &ServerGate,
     limit: Option<&RateLimit>,
 ) -> Result<Vec<Outcome>, Error> {
-    let mut argv = batch.base.clone();
-    argv.extend(words.iter().cloned());
-    let plan = match plan::build(&argv, env)? {
-        Request::Run(plan) => plan,
-        _ => return Err(Error::Usage("a batch line must be a query".to_owned())),
-    };
+    let plan = plan::build_line(&batch.base_cli, &batch.base, words, env)?;
     let server = plan.servers.addresses.first().copied();
     let mut outcomes = Vec::with_capacity(plan.lookups.len());
     for lookup in &plan.lookups {

@@ -39,7 +39,7 @@ pub enum Generate {
 }
 
 /// A dig-like DNS query tool.
-#[derive(Debug, Parser)]
+#[derive(Debug, Clone, Parser)]
 #[command(
     name = "dnscope",
     version,
@@ -155,7 +155,7 @@ pub struct Cli {
 }
 
 /// Subcommands.
-#[derive(Debug, Subcommand)]
+#[derive(Debug, Clone, Subcommand)]
 pub enum Command {
     /// Run every check of a check file (JSON, or TOML by its .toml ending) and report each.
     Check(CheckArgs),

@@ -166,11 +166,13 @@ pub fn build(args: &[String], env: &dyn Env) -> Result<Request, Error> {
     // before any line runs and its display settings apply to every line.
     let (jobs, ordered, qps, max_per_server) = (cli.jobs, cli.ordered, cli.qps, cli.max_per_server);
     let base = crate::batch::base_args(args);
+    let base_cli = cli.clone();
     let mut base_plan = Planner::new(cli, env).plan(&base)?;
     base_plan.display.cmd = false;
     Ok(Request::Batch(Box::new(crate::batch::BatchPlan {
         source,
         base,
+        base_cli: Box::new(base_cli),
         jobs: usize::try_from(jobs).unwrap_or(1),
         ordered,
         qps,
@@ -178,6 +180,31 @@ pub fn build(args: &[String], env: &dyn Env) -> Result<Request, Error> {
         format: base_plan.format,
         display: base_plan.display,
     })))
+}
+
+/// Plans one batch line: its words after the base command line. A line of dig words
+/// only (no `-` flag, the usual case) reuses the base command line as clap parsed it
+/// once, instead of parsing it again for every line.
+///
+/// # Errors
+/// [`Error::Usage`] for a line that makes no sense.
+pub fn build_line(
+    base_cli: &Cli,
+    base_args: &[String],
+    words: &[String],
+    env: &dyn Env,
+) -> Result<Plan, Error> {
+    let mut argv = base_args.to_vec();
+    argv.extend(words.iter().cloned());
+    if words.iter().any(|w| w.starts_with('-')) {
+        return match build(&argv, env)? {
+            Request::Run(plan) => Ok(*plan),
+            _ => Err(Error::Usage("a batch line must be a query".to_owned())),
+        };
+    }
+    let mut cli = base_cli.clone();
+    cli.words.extend(words.iter().cloned());
+    Planner::new(cli, env).plan(&argv)
 }
 
 fn first_line(text: &str) -> String {
