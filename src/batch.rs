@@ -24,6 +24,8 @@ use crate::render;
 use crate::transport::Transport;
 use crate::{Outcome, look_up};
 
+mod pipeline;
+
 /// Set by Ctrl-C; read by the workers.
 static STOP: AtomicBool = AtomicBool::new(false);
 
@@ -117,6 +119,9 @@ impl RateLimit {
 /// At most `cap` queries in flight per server.
 struct ServerGate {
     in_flight: Mutex<HashMap<SocketAddr, usize>>,
+    /// Threads blocked in `enter`: `leave` wakes them only when there are some, since a
+    /// wake-up is a system call and a batch leaves the gate once per query.
+    waiting: AtomicUsize,
     freed: Condvar,
     cap: usize,
 }
@@ -125,9 +130,22 @@ impl ServerGate {
     fn enter(&self, server: SocketAddr) {
         let mut counts = self.in_flight.lock().expect("gate lock");
         while counts.get(&server).copied().unwrap_or(0) >= self.cap {
+            self.waiting.fetch_add(1, Ordering::SeqCst);
             counts = self.freed.wait(counts).expect("gate lock");
+            self.waiting.fetch_sub(1, Ordering::SeqCst);
         }
         *counts.entry(server).or_insert(0) += 1;
+    }
+
+    /// Enters when there is room, without waiting.
+    fn try_enter(&self, server: SocketAddr) -> bool {
+        let mut counts = self.in_flight.lock().expect("gate lock");
+        let n = counts.entry(server).or_insert(0);
+        if *n >= self.cap {
+            return false;
+        }
+        *n += 1;
+        true
     }
 
     fn leave(&self, server: SocketAddr) {
@@ -135,7 +153,10 @@ impl ServerGate {
         if let Some(n) = counts.get_mut(&server) {
             *n -= 1;
         }
-        self.freed.notify_all();
+        drop(counts);
+        if self.waiting.load(Ordering::SeqCst) > 0 {
+            self.freed.notify_all();
+        }
     }
 }
 
@@ -178,10 +199,11 @@ pub fn run(
     });
     let gate = ServerGate {
         in_flight: Mutex::new(HashMap::new()),
+        waiting: AtomicUsize::new(0),
         freed: Condvar::new(),
         cap: batch.max_per_server,
     };
-    let (send, receive) = mpsc::channel::<Done>();
+    let (send, receive) = mpsc::channel::<Vec<Done>>();
 
     let mut printer = Printer {
         batch,
@@ -193,35 +215,36 @@ pub fn run(
         pending: BTreeMap::new(),
         next_index: 0,
     };
+    // One pipelined worker per core, each with its share of the queries in flight.
+    let threads = batch
+        .jobs
+        .min(std::thread::available_parallelism().map_or(1, usize::from))
+        .min(lines.len())
+        .max(1);
+    let window = batch.jobs.div_ceil(threads);
     std::thread::scope(|scope| {
-        for _ in 0..batch.jobs.min(lines.len()) {
-            let send = send.clone();
-            let (next, lines, gate, limit) = (&next, &lines, &gate, limit.as_ref());
+        for _ in 0..threads {
+            let worker = Worker {
+                batch,
+                lines: &lines,
+                next: &next,
+                env,
+                transport,
+                gate: &gate,
+                limit: limit.as_ref(),
+                sender: send.clone(),
+                bundle: std::cell::RefCell::new(Bundle {
+                    done: Vec::new(),
+                    since: Instant::now(),
+                }),
+            };
             scope.spawn(move || {
-                loop {
-                    if STOP.load(Ordering::SeqCst) {
-                        return;
-                    }
-                    let index = next.fetch_add(1, Ordering::SeqCst);
-                    let Some((line, words)) = lines.get(index) else {
-                        return;
-                    };
-                    let result = run_line(batch, words, env, transport, gate, limit);
-                    if send
-                        .send(Done {
-                            index,
-                            line: *line,
-                            result,
-                        })
-                        .is_err()
-                    {
-                        return;
-                    }
-                }
+                pipeline::run(&worker, window);
+                worker.flush();
             });
         }
         drop(send);
-        for done in receive {
+        for done in receive.iter().flatten() {
             if let Some(bar) = &progress {
                 bar.inc(1);
                 bar.suspend(|| printer.accept(done));
@@ -245,30 +268,104 @@ pub fn run(
     exit
 }
 
-fn run_line(
-    batch: &BatchPlan,
-    words: &[String],
-    env: &dyn Env,
-    transport: &dyn Transport,
-    gate: &ServerGate,
-    limit: Option<&RateLimit>,
-) -> Result<Vec<Outcome>, Error> {
-    let plan = plan::build_line(&batch.base_cli, &batch.base, words, env)?;
-    let server = plan.servers.addresses.first().copied();
-    let mut outcomes = Vec::with_capacity(plan.lookups.len());
-    for lookup in &plan.lookups {
-        if let Some(limit) = limit {
-            limit.wait();
+/// What a worker thread shares with the others.
+struct Worker<'a> {
+    batch: &'a BatchPlan,
+    lines: &'a [(usize, Vec<String>)],
+    next: &'a AtomicUsize,
+    env: &'a dyn Env,
+    transport: &'a dyn Transport,
+    gate: &'a ServerGate,
+    limit: Option<&'a RateLimit>,
+    sender: mpsc::Sender<Vec<Done>>,
+    bundle: std::cell::RefCell<Bundle>,
+}
+
+/// Results waiting to go to the printer: handing them over one by one woke the
+/// printer thread once per query.
+struct Bundle {
+    done: Vec<Done>,
+    since: Instant,
+}
+
+/// Results go to the printer at least this often, and in bundles of at most this many.
+const BUNDLE_AGE: Duration = Duration::from_millis(20);
+const BUNDLE_SIZE: usize = 32;
+
+impl Worker<'_> {
+    /// The next line nobody has taken: (index, line number, words).
+    fn take(&self) -> Option<(usize, usize, &[String])> {
+        if STOP.load(Ordering::SeqCst) {
+            return None;
         }
-        if let Some(server) = server {
-            gate.enter(server);
-        }
-        outcomes.push(look_up(&plan, lookup, transport));
-        if let Some(server) = server {
-            gate.leave(server);
+        let index = self.next.fetch_add(1, Ordering::SeqCst);
+        self.lines
+            .get(index)
+            .map(|(line, words)| (index, *line, words.as_slice()))
+    }
+
+    fn send(&self, done: Done) {
+        let full = {
+            let mut bundle = self.bundle.borrow_mut();
+            if bundle.done.is_empty() {
+                bundle.since = Instant::now();
+            }
+            bundle.done.push(done);
+            bundle.done.len() >= BUNDLE_SIZE || bundle.since.elapsed() >= BUNDLE_AGE
+        };
+        if full {
+            self.flush();
         }
     }
-    Ok(outcomes)
+
+    /// Hands the waiting results over if the oldest has waited [`BUNDLE_AGE`].
+    fn flush_if_old(&self) {
+        let old = {
+            let bundle = self.bundle.borrow();
+            !bundle.done.is_empty() && bundle.since.elapsed() >= BUNDLE_AGE
+        };
+        if old {
+            self.flush();
+        }
+    }
+
+    /// Hands the waiting results to the printer.
+    fn flush(&self) {
+        let done = std::mem::take(&mut self.bundle.borrow_mut().done);
+        if !done.is_empty() {
+            // The receiver only goes away when the run is over.
+            let _ = self.sender.send(done);
+        }
+    }
+
+    /// Runs every lookup of a plan one after another, the ordinary way.
+    fn run_plan(&self, plan: &plan::Plan) -> Result<Vec<Outcome>, Error> {
+        let server = plan.servers.addresses.first().copied();
+        let mut outcomes = Vec::with_capacity(plan.lookups.len());
+        for lookup in &plan.lookups {
+            if let Some(limit) = self.limit {
+                limit.wait();
+            }
+            if let Some(server) = server {
+                self.gate.enter(server);
+            }
+            outcomes.push(look_up(plan, lookup, self.transport));
+            if let Some(server) = server {
+                self.gate.leave(server);
+            }
+        }
+        Ok(outcomes)
+    }
+
+    /// Takes lines one at a time and runs each the ordinary way.
+    fn run_blocking(&self) {
+        while let Some((index, line, words)) = self.take() {
+            let result = plan::build_line(&self.batch.base_cli, &self.batch.base, words, self.env)
+                .and_then(|plan| self.run_plan(&plan));
+            self.send(Done { index, line, result });
+            self.flush();
+        }
+    }
 }
 
 /// Writes results as they come, or in input order.
@@ -385,6 +482,7 @@ mod tests {
     fn the_gate_caps_servers() {
         let gate = ServerGate {
             in_flight: Mutex::new(HashMap::new()),
+            waiting: AtomicUsize::new(0),
             freed: Condvar::new(),
             cap: 2,
         };

@@ -131,15 +131,7 @@ impl Outcome {
 /// Runs one lookup of `plan` (a query or a trace) and judges its expectations.
 pub fn look_up(plan: &Plan, lookup: &Lookup, transport: &dyn Transport) -> Outcome {
     match &plan.mode {
-        Mode::Direct => {
-            let mut report = execute(plan, lookup, transport);
-            report.expectations = expect::judge_all(&plan.expectations, &expect::Observed::of_query(&report));
-            let judged = report
-                .exit()
-                .with_expectations(&report.expectations, report.response.is_some());
-            report.exit_code = judged.code();
-            Outcome::Query(Box::new(report))
-        }
+        Mode::Direct => judged_query(plan, execute(plan, lookup, transport)),
         Mode::Trace(trace_plan) => {
             let mut report = walk_for(plan, trace_plan, lookup, transport);
             report.expectations = expect::judge_all(&plan.expectations, &expect::Observed::of_trace(&report));
@@ -149,6 +141,27 @@ pub fn look_up(plan: &Plan, lookup: &Lookup, transport: &dyn Transport) -> Outco
             Outcome::Trace(Box::new(report))
         }
     }
+}
+
+/// The outcome of a query that completed outside [`look_up`] (a batch's pipelined
+/// exchange), judged exactly as `look_up` judges it.
+pub fn completed_outcome(plan: &Plan, question: &wire::Question, done: &policy::Completed) -> Outcome {
+    let ctx = Context {
+        question,
+        server_name: &plan.servers.label,
+        when: SystemTime::now(),
+        names: plan.display.names,
+    };
+    judged_query(plan, model::completed(ctx, done))
+}
+
+fn judged_query(plan: &Plan, mut report: model::Report) -> Outcome {
+    report.expectations = expect::judge_all(&plan.expectations, &expect::Observed::of_query(&report));
+    let judged = report
+        .exit()
+        .with_expectations(&report.expectations, report.response.is_some());
+    report.exit_code = judged.code();
+    Outcome::Query(Box::new(report))
 }
 
 /// Walks from the root for the lookup's (first) question.

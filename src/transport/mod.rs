@@ -118,6 +118,14 @@ impl Transport for Net {
     }
 }
 
+/// An unconnected UDP socket of `server`'s family on an OS-chosen port.
+///
+/// # Errors
+/// When the socket cannot be opened.
+pub fn udp_socket(server: std::net::SocketAddr) -> std::io::Result<std::net::UdpSocket> {
+    udp::open(server)
+}
+
 /// Maps a socket error to a [`Failure`].
 fn failure_of(error: &std::io::Error) -> Failure {
     use std::io::ErrorKind;

@@ -88,7 +88,7 @@ fn receive(
 }
 
 /// An unconnected socket of the server's address family on an OS-chosen port.
-fn open(server: SocketAddr) -> std::io::Result<UdpSocket> {
+pub(super) fn open(server: SocketAddr) -> std::io::Result<UdpSocket> {
     let socket = Socket::new(Domain::for_address(server), Type::DGRAM, Some(SockProtocol::UDP))?;
     let local: SocketAddr = match server {
         SocketAddr::V4(_) => (Ipv4Addr::UNSPECIFIED, 0).into(),

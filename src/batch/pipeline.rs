@@ -1,0 +1,226 @@
+//! The batch's fast path: each worker keeps a window of queries in flight on one UDP
+//! socket and matches replies to them by server and ID, as load generators do, instead
+//! of one blocking exchange per thread. It handles only the plain case (a direct UDP
+//! query to an IPv4 server, one per line); the reply is judged by the same
+//! [`Expectation::judge`](crate::wire::Expectation::judge) as every other exchange.
+//! Anything else (truncation, an EDNS complaint, a malformed reply, a timeout, a line
+//! that is not plain) goes through the ordinary synchronous policy, so the results are
+//! the same as without the pipeline, only sooner.
+
+use std::collections::HashMap;
+use std::net::{SocketAddr, UdpSocket};
+use std::sync::atomic::Ordering;
+use std::time::{Duration, Instant};
+
+use super::{Done, STOP, Worker};
+use crate::plan::{Mode, Plan};
+use crate::transport::policy::{Attempt, Completed};
+use crate::transport::{Protocol, Reply};
+use crate::wire::{self, Expectation, Question, Verdict};
+use crate::{Outcome, completed_outcome, look_up};
+
+/// A query sent and not yet answered.
+struct Pending {
+    index: usize,
+    line: usize,
+    plan: Box<Plan>,
+    expect: Expectation,
+    sent: Instant,
+}
+
+/// Whether a line's plan can take the fast path.
+fn plain(plan: &Plan) -> Option<(SocketAddr, Question)> {
+    let server = *plan.servers.addresses.first()?;
+    let [lookup] = plan.lookups.as_slice() else {
+        return None;
+    };
+    let [question] = lookup.candidates.as_slice() else {
+        return None;
+    };
+    (plan.mode == Mode::Direct && !plan.transport.tcp && server.is_ipv4()).then(|| (server, question.clone()))
+}
+
+/// Runs lines until there are none left (or Ctrl-C), `window` queries in flight.
+pub(super) fn run(worker: &Worker<'_>, window: usize) {
+    let Ok(socket) = crate::transport::udp_socket(SocketAddr::from(([127, 0, 0, 1], 0))) else {
+        return worker.run_blocking();
+    };
+    let mut pending: HashMap<u16, Pending> = HashMap::with_capacity(window);
+    let mut parked: Option<(usize, usize, Box<Plan>, SocketAddr, Question)> = None;
+    let mut exhausted = false;
+    let mut buffer = vec![0u8; 65_535];
+    loop {
+        // Fill the window.
+        while pending.len() < window && !STOP.load(Ordering::SeqCst) {
+            let (index, line, plan, server, question) = match parked.take() {
+                Some(parked) => parked,
+                None => {
+                    if exhausted {
+                        break;
+                    }
+                    let Some((index, line, words)) = worker.take() else {
+                        exhausted = true;
+                        break;
+                    };
+                    let plan = match crate::plan::build_line(
+                        &worker.batch.base_cli,
+                        &worker.batch.base,
+                        words,
+                        worker.env,
+                    ) {
+                        Ok(plan) => Box::new(plan),
+                        Err(error) => {
+                            worker.send(Done {
+                                index,
+                                line,
+                                result: Err(error),
+                            });
+                            continue;
+                        }
+                    };
+                    let Some((server, question)) = plain(&plan) else {
+                        let result = worker.run_plan(&plan);
+                        worker.send(Done { index, line, result });
+                        continue;
+                    };
+                    (index, line, plan, server, question)
+                }
+            };
+            if !worker.gate.try_enter(server) {
+                parked = Some((index, line, plan, server, question));
+                break;
+            }
+            if let Some(limit) = worker.limit {
+                limit.wait();
+            }
+            let id = loop {
+                let id = crate::random::id();
+                if !pending.contains_key(&id) {
+                    break id;
+                }
+            };
+            let sent = wire::build_query(&question, &plan.flags, id)
+                .ok()
+                .and_then(|query| socket.send_to(&query, server).ok());
+            let expect = Expectation { server, id, question };
+            let entry = Pending {
+                index,
+                line,
+                plan,
+                expect,
+                sent: Instant::now(),
+            };
+            if sent.is_some() {
+                pending.insert(id, entry);
+            } else {
+                fall_back(worker, entry);
+            }
+        }
+        if pending.is_empty() {
+            worker.flush();
+            if parked.is_none() && (exhausted || STOP.load(Ordering::SeqCst)) {
+                return;
+            }
+            // Parked behind a full gate with nothing of ours in flight: others will free it.
+            std::thread::sleep(Duration::from_micros(200));
+            continue;
+        }
+        worker.flush_if_old();
+        receive(worker, &socket, &mut pending, &mut buffer);
+    }
+}
+
+/// Waits for replies until the earliest deadline, and deals with what came.
+fn receive(worker: &Worker<'_>, socket: &UdpSocket, pending: &mut HashMap<u16, Pending>, buffer: &mut [u8]) {
+    let now = Instant::now();
+    let next_deadline = pending
+        .values()
+        .map(|p| p.sent + p.plan.transport.timeout)
+        .min()
+        .unwrap_or(now);
+    // Wake at least every BUNDLE_AGE, so finished results never wait behind a slow server.
+    let wait = next_deadline
+        .saturating_duration_since(now)
+        .clamp(Duration::from_millis(1), super::BUNDLE_AGE);
+    if socket.set_read_timeout(Some(wait)).is_err() {
+        return sweep(worker, pending, Instant::now() + Duration::from_secs(3600));
+    }
+    match socket.recv_from(buffer) {
+        Ok((len, from)) => {
+            let bytes = &buffer[..len];
+            let Some(id) = bytes.get(..2).map(|b| u16::from_be_bytes([b[0], b[1]])) else {
+                return;
+            };
+            let Some(entry) = pending.get(&id) else { return };
+            match entry.expect.judge(from, bytes) {
+                Verdict::Ignored(_) => {}
+                Verdict::Malformed(_) => {
+                    let entry = pending.remove(&id).expect("present");
+                    fall_back(worker, entry);
+                }
+                Verdict::Reply(message) => {
+                    let entry = pending.remove(&id).expect("present");
+                    let needs_policy = message.metadata.truncation
+                        || (entry.plan.flags.edns.is_some() && wire::rejects_edns(&message));
+                    if needs_policy {
+                        return fall_back(worker, entry);
+                    }
+                    worker.gate.leave(entry.expect.server);
+                    let rtt = entry.sent.elapsed();
+                    let rtt_us = u64::try_from(rtt.as_micros()).ok();
+                    let server = entry.expect.server;
+                    let done = Completed {
+                        attempts: vec![Attempt {
+                            server,
+                            protocol: Protocol::Udp,
+                            outcome: wire::rcode_text(wire::rcode_number(&message)),
+                            rtt_us,
+                        }],
+                        reply: Reply {
+                            message: *message,
+                            size: len,
+                            rtt,
+                            ignored: Vec::new(),
+                        },
+                        server,
+                        protocol: Protocol::Udp,
+                        flags: entry.plan.flags.clone(),
+                        ignored: Vec::new(),
+                    };
+                    let outcome = completed_outcome(&entry.plan, &entry.expect.question, &done);
+                    worker.send(Done {
+                        index: entry.index,
+                        line: entry.line,
+                        result: Ok(vec![outcome]),
+                    });
+                }
+            }
+        }
+        Err(_) => sweep(worker, pending, Instant::now()),
+    }
+}
+
+/// Queries past their timeout go through the ordinary policy (which retries them).
+fn sweep(worker: &Worker<'_>, pending: &mut HashMap<u16, Pending>, now: Instant) {
+    let late: Vec<u16> = pending
+        .iter()
+        .filter(|(_, p)| p.sent + p.plan.transport.timeout <= now)
+        .map(|(id, _)| *id)
+        .collect();
+    for id in late {
+        if let Some(entry) = pending.remove(&id) {
+            fall_back(worker, entry);
+        }
+    }
+}
+
+/// Runs a query the ordinary way: the reply was unusual, or did not come in time.
+fn fall_back(worker: &Worker<'_>, entry: Pending) {
+    worker.gate.leave(entry.expect.server);
+    let outcome: Outcome = look_up(&entry.plan, &entry.plan.lookups[0], worker.transport);
+    worker.send(Done {
+        index: entry.index,
+        line: entry.line,
+        result: Ok(vec![outcome]),
+    });
+}
