@@ -75,10 +75,10 @@ dnsperf_out=$(dnsperf -s 127.0.0.1 -p $PORT -d "$work/names.txt" -n 1 -q 100 2>&
 dnsperf_qps=$(echo "$dnsperf_out" | awk '/Queries per second/ {print int($4)}')
 dnsperf_lost=$(echo "$dnsperf_out" | awk '/Queries lost/ {print $3}')
 
-secs=$(timed target/release/dnscope -f "$work/names.txt" @127.0.0.1 -p $PORT -j "$JOBS" --json)
+secs=$(timed target/release/dnscope -f "$work/names.txt" @127.0.0.1 -p $PORT -j "$JOBS" --max-per-server "$JOBS" --json)
 answered=$(grep -c '"status":"answer"' "$work/out" || true)
 dnscope_json=$(rate "$NAMES" "$secs")
-secs_short=$(timed target/release/dnscope -f "$work/names.txt" @127.0.0.1 -p $PORT -j "$JOBS" +short)
+secs_short=$(timed target/release/dnscope -f "$work/names.txt" @127.0.0.1 -p $PORT -j "$JOBS" --max-per-server "$JOBS" +short)
 dnscope_short=$(rate "$NAMES" "$secs_short")
 
 dig_secs=$(timed dig -p $PORT @127.0.0.1 -f "$work/dig-names.txt" +short)

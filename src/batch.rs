@@ -244,13 +244,16 @@ pub fn run(
             });
         }
         drop(send);
-        for done in receive.iter().flatten() {
-            if let Some(bar) = &progress {
-                bar.inc(1);
-                bar.suspend(|| printer.accept(done));
-            } else {
-                printer.accept(done);
+        for bundle in receive {
+            for done in bundle {
+                if let Some(bar) = &progress {
+                    bar.inc(1);
+                    bar.suspend(|| printer.accept(done));
+                } else {
+                    printer.accept(done);
+                }
             }
+            printer.flush();
             if printer.broken {
                 STOP.store(true, Ordering::SeqCst);
             }
@@ -429,12 +432,20 @@ impl Printer<'_> {
                 render::outcome(&outcome, &options, self.out, self.err)
             }),
         };
-        if written.and_then(|()| self.out.flush()).is_err() {
+        if written.is_err() {
             self.broken = true;
         }
     }
 
-    fn finish(self) -> Exit {
+    /// Flushes what was written; once per bundle of results, not once per result.
+    fn flush(&mut self) {
+        if !self.broken && self.out.flush().is_err() {
+            self.broken = true;
+        }
+    }
+
+    fn finish(mut self) -> Exit {
+        self.flush();
         self.exit
     }
 }

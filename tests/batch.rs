@@ -223,12 +223,18 @@ fn an_unreadable_batch_file_is_a_usage_error() {
 #[test]
 fn unusual_replies_take_the_ordinary_path_with_the_same_results() {
     let server = TestServer::start(example_zone());
-    let file = write("fallback.txt", "big.example.test TXT\nwww.example.test\nbig.example.test TXT +ignore\n");
+    let file = write(
+        "fallback.txt",
+        "big.example.test TXT\nwww.example.test\nbig.example.test TXT +ignore\n",
+    );
     let run = batch(&server, &file, &["--json", "--ordered"]);
     assert_eq!(run.code, 0, "{}", run.stderr);
     let docs = json_lines(&run.stdout);
     assert_eq!(docs[0]["server"]["protocol"], "tcp", "TC went on over TCP");
     assert_eq!(docs[0]["response"]["answer"].as_array().unwrap().len(), 12);
     assert_eq!(docs[1]["server"]["protocol"], "udp");
-    assert_eq!(docs[2]["response"]["header"]["flags"]["tc"], true, "+ignore keeps the truncated reply");
+    assert_eq!(
+        docs[2]["response"]["header"]["flags"]["tc"], true,
+        "+ignore keeps the truncated reply"
+    );
 }

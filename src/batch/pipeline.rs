@@ -42,7 +42,8 @@ fn plain(plan: &Plan) -> Option<(SocketAddr, Question)> {
 
 /// Runs lines until there are none left (or Ctrl-C), `window` queries in flight.
 pub(super) fn run(worker: &Worker<'_>, window: usize) {
-    let Ok(socket) = crate::transport::udp_socket(SocketAddr::from(([127, 0, 0, 1], 0))) else {
+    let socket = crate::transport::udp_socket(SocketAddr::from(([127, 0, 0, 1], 0)));
+    let Ok(socket) = socket.and_then(|s| s.set_read_timeout(Some(super::BUNDLE_AGE)).map(|()| s)) else {
         return worker.run_blocking();
     };
     let mut pending: HashMap<u16, Pending> = HashMap::with_capacity(window);
@@ -130,73 +131,63 @@ pub(super) fn run(worker: &Worker<'_>, window: usize) {
     }
 }
 
-/// Waits for replies until the earliest deadline, and deals with what came.
+/// Waits for one reply (at most [`super::BUNDLE_AGE`], the socket's fixed read
+/// timeout, so that finished results never wait behind a slow server), deals with it,
+/// and hands queries past their timeout to the ordinary policy.
 fn receive(worker: &Worker<'_>, socket: &UdpSocket, pending: &mut HashMap<u16, Pending>, buffer: &mut [u8]) {
+    let received = socket.recv_from(buffer);
     let now = Instant::now();
-    let next_deadline = pending
-        .values()
-        .map(|p| p.sent + p.plan.transport.timeout)
-        .min()
-        .unwrap_or(now);
-    // Wake at least every BUNDLE_AGE, so finished results never wait behind a slow server.
-    let wait = next_deadline
-        .saturating_duration_since(now)
-        .clamp(Duration::from_millis(1), super::BUNDLE_AGE);
-    if socket.set_read_timeout(Some(wait)).is_err() {
-        return sweep(worker, pending, Instant::now() + Duration::from_secs(3600));
+    if pending.values().any(|p| p.sent + p.plan.transport.timeout <= now) {
+        sweep(worker, pending, now);
     }
-    match socket.recv_from(buffer) {
-        Ok((len, from)) => {
-            let bytes = &buffer[..len];
-            let Some(id) = bytes.get(..2).map(|b| u16::from_be_bytes([b[0], b[1]])) else {
-                return;
-            };
-            let Some(entry) = pending.get(&id) else { return };
-            match entry.expect.judge(from, bytes) {
-                Verdict::Ignored(_) => {}
-                Verdict::Malformed(_) => {
-                    let entry = pending.remove(&id).expect("present");
-                    fall_back(worker, entry);
-                }
-                Verdict::Reply(message) => {
-                    let entry = pending.remove(&id).expect("present");
-                    let needs_policy = message.metadata.truncation
-                        || (entry.plan.flags.edns.is_some() && wire::rejects_edns(&message));
-                    if needs_policy {
-                        return fall_back(worker, entry);
-                    }
-                    worker.gate.leave(entry.expect.server);
-                    let rtt = entry.sent.elapsed();
-                    let rtt_us = u64::try_from(rtt.as_micros()).ok();
-                    let server = entry.expect.server;
-                    let done = Completed {
-                        attempts: vec![Attempt {
-                            server,
-                            protocol: Protocol::Udp,
-                            outcome: wire::rcode_text(wire::rcode_number(&message)),
-                            rtt_us,
-                        }],
-                        reply: Reply {
-                            message: *message,
-                            size: len,
-                            rtt,
-                            ignored: Vec::new(),
-                        },
-                        server,
-                        protocol: Protocol::Udp,
-                        flags: entry.plan.flags.clone(),
-                        ignored: Vec::new(),
-                    };
-                    let outcome = completed_outcome(&entry.plan, &entry.expect.question, &done);
-                    worker.send(Done {
-                        index: entry.index,
-                        line: entry.line,
-                        result: Ok(vec![outcome]),
-                    });
-                }
-            }
+    let Ok((len, from)) = received else { return };
+    let bytes = &buffer[..len];
+    let Some(id) = bytes.get(..2).map(|b| u16::from_be_bytes([b[0], b[1]])) else {
+        return;
+    };
+    let Some(entry) = pending.get(&id) else { return };
+    match entry.expect.judge(from, bytes) {
+        Verdict::Ignored(_) => {}
+        Verdict::Malformed(_) => {
+            let entry = pending.remove(&id).expect("present");
+            fall_back(worker, entry);
         }
-        Err(_) => sweep(worker, pending, Instant::now()),
+        Verdict::Reply(message) => {
+            let entry = pending.remove(&id).expect("present");
+            let needs_policy = message.metadata.truncation
+                || (entry.plan.flags.edns.is_some() && wire::rejects_edns(&message));
+            if needs_policy {
+                return fall_back(worker, entry);
+            }
+            worker.gate.leave(entry.expect.server);
+            let rtt = entry.sent.elapsed();
+            let rtt_us = u64::try_from(rtt.as_micros()).ok();
+            let server = entry.expect.server;
+            let done = Completed {
+                attempts: vec![Attempt {
+                    server,
+                    protocol: Protocol::Udp,
+                    outcome: wire::rcode_text(wire::rcode_number(&message)),
+                    rtt_us,
+                }],
+                reply: Reply {
+                    message: *message,
+                    size: len,
+                    rtt,
+                    ignored: Vec::new(),
+                },
+                server,
+                protocol: Protocol::Udp,
+                flags: entry.plan.flags.clone(),
+                ignored: Vec::new(),
+            };
+            let outcome = completed_outcome(&entry.plan, &entry.expect.question, &done);
+            worker.send(Done {
+                index: entry.index,
+                line: entry.line,
+                result: Ok(vec![outcome]),
+            });
+        }
     }
 }
 
