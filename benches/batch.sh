@@ -8,62 +8,20 @@
 #   NAMES=20000 JOBS=32 bash benches/batch.sh
 set -euo pipefail
 cd "$(dirname "$0")/.."
+. benches/common.sh
 NAMES=${NAMES:-100000}
 DIG_NAMES=${DIG_NAMES:-5000}
 JOBS=${JOBS:-16}
 PORT=5399
 
 if [ -z "${DNSCOPE_BENCH_INSIDE:-}" ]; then
-  need=()
-  for pair in knotd:knot dig:bind9-dnsutils dnsperf:dnsperf; do
-    command -v "${pair%%:*}" >/dev/null || need+=("${pair#*:}")
-  done
-  if [ ${#need[@]} -gt 0 ]; then
-    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${need[@]}" >/dev/null
-  fi
+  ensure_tools knotd:knot kdig:knot-dnsutils dig:bind9-dnsutils dnsperf:dnsperf
   cargo build --release --locked -q
-  exec unshare --net --mount env DNSCOPE_BENCH_INSIDE=1 NAMES="$NAMES" DIG_NAMES="$DIG_NAMES" JOBS="$JOBS" bash "$0" "$@"
+  NAMES="$NAMES" DIG_NAMES="$DIG_NAMES" JOBS="$JOBS" enter_private_network "$0" "$@"
 fi
 
-ip link set lo up
-work=$(mktemp -d)
-trap 'kill "$(cat "$work/knotd.pid" 2>/dev/null)" 2>/dev/null || true; umount /etc/resolv.conf 2>/dev/null || true; rm -rf "$work"' EXIT
-echo "nameserver 127.0.0.1" > "$work/resolv.conf"
-mount --bind "$work/resolv.conf" /etc/resolv.conf
-
-cat > "$work/example.test.zone" <<ZONE
-\$ORIGIN example.test.
-\$TTL 300
-@    IN SOA ns1 hostmaster 1 7200 3600 1209600 300
-@    IN NS  ns1
-ns1  IN A   127.0.0.1
-*    IN A   192.0.2.10
-ZONE
-mkdir -p "$work/db"
-cat > "$work/knot.conf" <<CONF
-server:
-    rundir: "$work"
-    listen: 127.0.0.1@$PORT
-    background-workers: 1
-    udp-workers: 1
-    tcp-workers: 1
-database:
-    storage: "$work/db"
-template:
-  - id: default
-    storage: "$work"
-    file: "%s.zone"
-zone:
-  - domain: example.test
-log:
-  - target: stderr
-    any: error
-CONF
-knotd -c "$work/knot.conf" & echo $! > "$work/knotd.pid"
-for _ in $(seq 50); do
-  dig @127.0.0.1 -p $PORT +short +time=1 +tries=1 n1.example.test A >/dev/null 2>&1 && break
-  sleep 0.1
-done
+private_setup
+start_knot $PORT "* IN A 192.0.2.10"
 
 seq 1 "$NAMES" | sed 's/^/n/; s/$/.example.test A/' > "$work/names.txt"
 head -n "$DIG_NAMES" "$work/names.txt" > "$work/dig-names.txt"

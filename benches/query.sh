@@ -8,59 +8,19 @@
 #   RUNS=2000 bash benches/query.sh
 set -euo pipefail
 cd "$(dirname "$0")/.."
+. benches/common.sh
 RUNS=${RUNS:-500}
 PORT=5399
 
 if [ -z "${DNSCOPE_BENCH_INSIDE:-}" ]; then
-  need=()
-  for pair in knotd:knot kdig:knot-dnsutils drill:ldnsutils dig:bind9-dnsutils hyperfine:hyperfine; do
-    command -v "${pair%%:*}" >/dev/null || need+=("${pair#*:}")
-  done
-  [ -x /usr/bin/time ] || need+=(time)
-  if [ ${#need[@]} -gt 0 ]; then
-    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${need[@]}" >/dev/null
-  fi
+  ensure_tools knotd:knot kdig:knot-dnsutils drill:ldnsutils dig:bind9-dnsutils hyperfine:hyperfine /usr/bin/time:time
   cargo build --release --locked -q
-  exec unshare --net --mount env DNSCOPE_BENCH_INSIDE=1 RUNS="$RUNS" bash "$0" "$@"
+  RUNS="$RUNS" enter_private_network "$0" "$@"
 fi
 
-ip link set lo up
-work=$(mktemp -d)
-trap 'kill "$(cat "$work/knotd.pid" 2>/dev/null)" 2>/dev/null || true; umount /etc/resolv.conf 2>/dev/null || true; rm -rf "$work"' EXIT
-echo "nameserver 127.0.0.1" > "$work/resolv.conf"
-mount --bind "$work/resolv.conf" /etc/resolv.conf
-
-cat > "$work/example.test.zone" <<ZONE
-\$ORIGIN example.test.
-\$TTL 300
-@    IN SOA ns1 hostmaster 1 7200 3600 1209600 300
-@    IN NS  ns1
-ns1  IN A   127.0.0.1
-www  IN A   192.0.2.10
-www  IN A   192.0.2.11
-ZONE
-cat > "$work/knot.conf" <<CONF
-server:
-    rundir: "$work"
-    listen: 127.0.0.1@$PORT
-database:
-    storage: "$work/db"
-template:
-  - id: default
-    storage: "$work"
-    file: "%s.zone"
-zone:
-  - domain: example.test
-log:
-  - target: stderr
-    any: error
-CONF
-mkdir -p "$work/db"
-knotd -c "$work/knot.conf" & echo $! > "$work/knotd.pid"
-for _ in $(seq 50); do
-  kdig @127.0.0.1 -p $PORT +short +timeout=1 www.example.test A >/dev/null 2>&1 && break
-  sleep 0.1
-done
+private_setup
+start_knot $PORT "www IN A 192.0.2.10
+www IN A 192.0.2.11"
 
 dnscope=$PWD/target/release/dnscope
 declare -A cmd=(

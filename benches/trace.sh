@@ -8,31 +8,18 @@
 #   RUNS=50 bash benches/trace.sh
 set -euo pipefail
 cd "$(dirname "$0")/.."
+. benches/common.sh
 RUNS=${RUNS:-20}
 DELAYS=${DELAYS:-10,20,30}
 
 if [ -z "${DNSCOPE_BENCH_INSIDE:-}" ]; then
-  need=()
-  for pair in drill:ldnsutils dig:bind9-dnsutils hyperfine:hyperfine; do
-    command -v "${pair%%:*}" >/dev/null || need+=("${pair#*:}")
-  done
-  if [ ${#need[@]} -gt 0 ]; then
-    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${need[@]}" >/dev/null
-  fi
+  ensure_tools drill:ldnsutils dig:bind9-dnsutils hyperfine:hyperfine
   cargo build --release --locked -q
   cargo build --release --locked -q --example lab
-  exec unshare --net --mount env DNSCOPE_BENCH_INSIDE=1 RUNS="$RUNS" DELAYS="$DELAYS" bash "$0" "$@"
+  RUNS="$RUNS" DELAYS="$DELAYS" enter_private_network "$0" "$@"
 fi
 
-ip link set lo up
-work=$(mktemp -d)
-cleanup() {
-  [ -f "$work/lab.pid" ] && kill "$(cat "$work/lab.pid")" 2>/dev/null
-  umount /etc/resolv.conf /etc/hosts 2>/dev/null || true
-  rm -rf "$work"
-}
-trap cleanup EXIT
-
+private_setup
 # dig +trace resolves every name server name with getaddrinfo, drill -T the glueless
 # ones through resolv.conf: give both the lab's view and nothing else.
 cat > "$work/hosts" <<HOSTS

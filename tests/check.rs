@@ -5,7 +5,7 @@ mod support;
 
 use std::path::{Path, PathBuf};
 
-use support::{TestServer, Zone, dnscope, example_zone, json_lines};
+use support::{TestServer, example_zone, json_lines};
 
 fn write(name: &str, text: &str) -> PathBuf {
     let dir = std::env::temp_dir().join(format!("dnscope-check-{}", std::process::id()));
@@ -36,17 +36,8 @@ fn site(server: &TestServer) -> String {
 fn run(file: &Path, extra: &[&str]) -> support::Run {
     let mut args = vec!["check", file.to_str().unwrap()];
     args.extend(extra);
-    // `check` takes no --resolv-conf from the helper: run the binary directly.
-    let output = std::process::Command::new(env!("CARGO_BIN_EXE_dnscope"))
-        .args(&args)
-        .env_clear()
-        .output()
-        .unwrap();
-    support::Run {
-        code: output.status.code().unwrap_or(-1),
-        stdout: String::from_utf8_lossy(&output.stdout).into_owned(),
-        stderr: String::from_utf8_lossy(&output.stderr).into_owned(),
-    }
+    // `check` takes no --resolv-conf from the helper: run the binary as it is.
+    support::dnscope_bare(&args)
 }
 
 #[test]
@@ -226,8 +217,6 @@ fn bad_check_files_are_usage_errors() {
     let run3 = run(Path::new("/nonexistent/checks.json"), &["--json"]);
     assert_eq!(run3.code, 1);
     assert_eq!(json_lines(&run3.stdout)[0]["error"]["kind"], "usage");
-    let _ = dnscope;
-    let _: Option<Zone> = None;
 }
 
 #[test]

@@ -2,21 +2,7 @@
 
 mod support;
 
-use support::{TestServer, dnscope, example_zone, json_lines, resolv_conf};
-
-/// Runs the binary with exactly `args` (no resolv.conf added).
-fn bare(args: &[&str]) -> support::Run {
-    let output = std::process::Command::new(env!("CARGO_BIN_EXE_dnscope"))
-        .args(args)
-        .env_clear()
-        .output()
-        .unwrap();
-    support::Run {
-        code: output.status.code().unwrap_or(-1),
-        stdout: String::from_utf8_lossy(&output.stdout).into_owned(),
-        stderr: String::from_utf8_lossy(&output.stderr).into_owned(),
-    }
-}
+use support::{TestServer, dnscope, dnscope_bare, example_zone, json_lines, resolv_conf};
 
 #[test]
 fn usage_errors_are_one_line_and_exit_1() {
@@ -81,11 +67,11 @@ fn usage_errors_in_json_mode_are_json() {
 
 #[test]
 fn help_and_version() {
-    let help = bare(&["--help"]);
+    let help = dnscope_bare(&["--help"]);
     assert_eq!(help.code, 0);
     assert!(help.stdout.contains("Usage: dnscope"), "{}", help.stdout);
     assert!(help.stdout.contains("--resolv-conf"));
-    let version = bare(&["--version"]);
+    let version = dnscope_bare(&["--version"]);
     assert_eq!(
         (version.code, version.stdout.trim()),
         (0, concat!("dnscope ", env!("CARGO_PKG_VERSION")))
@@ -109,7 +95,7 @@ fn non_utf8_argument_is_a_usage_error() {
 
 #[test]
 fn missing_resolv_conf_file_is_a_usage_error() {
-    let run = bare(&["--resolv-conf", "/nonexistent/resolv.conf", "a.test"]);
+    let run = dnscope_bare(&["--resolv-conf", "/nonexistent/resolv.conf", "a.test"]);
     assert_eq!(run.code, 1);
     assert!(run.stderr.contains("/nonexistent/resolv.conf"), "{}", run.stderr);
 }
@@ -122,7 +108,7 @@ fn default_server_search_and_timers_come_from_resolv_conf() {
     );
     let conf = conf.to_str().unwrap();
     let port = s.addr.port().to_string();
-    let run = bare(&["--resolv-conf", conf, "-p", &port, "www", "+search", "+short"]);
+    let run = dnscope_bare(&["--resolv-conf", conf, "-p", &port, "www", "+search", "+short"]);
     assert_eq!(run.code, 0, "{}", run.stderr);
     assert_eq!(run.stdout, "192.0.2.10\n192.0.2.11\n");
     let asked: Vec<String> = s
@@ -132,7 +118,7 @@ fn default_server_search_and_timers_come_from_resolv_conf() {
         .collect();
     // nowhere.test is not served (REFUSED), so the search moves on, as the C library's does.
     assert_eq!(asked, ["www.nowhere.test.", "www.example.test."]);
-    let run = bare(&["--resolv-conf", conf, "-p", &port, "www.", "+search", "+short"]);
+    let run = dnscope_bare(&["--resolv-conf", conf, "-p", &port, "www.", "+search", "+short"]);
     assert_eq!(run.code, 5, "the root is not served: REFUSED");
     let last = s.seen().last().unwrap().message.queries[0].name.to_ascii();
     assert_eq!(last, "www.", "a name with a final dot is never searched");
@@ -140,7 +126,7 @@ fn default_server_search_and_timers_come_from_resolv_conf() {
     s.set_mode(support::Mode::Silent);
     let before = s.seen().len();
     let started = std::time::Instant::now();
-    let run = bare(&["--resolv-conf", conf, "-p", &port, "www.example.test"]);
+    let run = dnscope_bare(&["--resolv-conf", conf, "-p", &port, "www.example.test"]);
     assert_eq!(run.code, 9);
     assert_eq!(s.seen().len() - before, 1, "attempts:1 means one query");
     assert!(run.stderr.contains("after 1 attempt(s)"), "{}", run.stderr);
@@ -152,7 +138,7 @@ fn search_reports_the_last_candidate_without_an_answer() {
     let s = TestServer::start(example_zone());
     let conf = resolv_conf("nameserver 127.0.0.1\nsearch example.test\n");
     let port = s.addr.port().to_string();
-    let run = bare(&[
+    let run = dnscope_bare(&[
         "--resolv-conf",
         conf.to_str().unwrap(),
         "-p",

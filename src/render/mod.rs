@@ -108,6 +108,19 @@ pub fn error(error: &Error, json: bool, out: &mut dyn Write, err: &mut dyn Write
     }
 }
 
+/// What starts every text report: a blank line between reports, and dig's `cmd` line.
+fn preamble(options: &Options<'_>, p: &Palette, out: &mut dyn Write) -> io::Result<()> {
+    if options.index > 0 {
+        writeln!(out)?;
+    }
+    if options.display.cmd {
+        let version = env!("CARGO_PKG_VERSION");
+        let line = format!("; <<>> dnscope {version} <<>> {}", options.command_line);
+        writeln!(out, "{}", p.comment.style(line))?;
+    }
+    Ok(())
+}
+
 /// One line per `--expect` verdict, for the end of the text output.
 fn verdict_lines(verdicts: &[crate::expect::Verdict], p: &Palette) -> Vec<String> {
     verdicts

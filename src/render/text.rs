@@ -16,18 +16,7 @@ pub(super) fn report(
 ) -> io::Result<()> {
     let d = options.display;
     let p = Palette::new(d.colour);
-    if options.index > 0 {
-        writeln!(out)?;
-    }
-    if d.cmd {
-        let version = env!("CARGO_PKG_VERSION");
-        writeln!(
-            out,
-            "{}",
-            p.comment
-                .style(format!("; <<>> dnscope {version} <<>> {}", options.command_line))
-        )?;
-    }
+    super::preamble(options, &p, out)?;
     let Some(response) = &report.response else {
         if let Some(line) = super::error_line(report) {
             writeln!(err, "{line}")?;

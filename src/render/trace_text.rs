@@ -16,18 +16,7 @@ const STEP: usize = 4;
 pub(super) fn report(r: &TraceReport, options: &Options<'_>, out: &mut dyn Write) -> io::Result<()> {
     let d = options.display;
     let p = Palette::new(d.colour);
-    if options.index > 0 {
-        writeln!(out)?;
-    }
-    if d.cmd {
-        let version = env!("CARGO_PKG_VERSION");
-        writeln!(
-            out,
-            "{}",
-            p.comment
-                .style(format!("; <<>> dnscope {version} <<>> {}", options.command_line))
-        )?;
-    }
+    super::preamble(options, &p, out)?;
     if d.comments
         && let Some(priming) = &r.priming
     {

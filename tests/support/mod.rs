@@ -36,6 +36,17 @@ fn fxhash(text: &str) -> u64 {
     })
 }
 
+/// Runs the dnscope binary with exactly `args` and an empty environment (for calls
+/// that must not get the test resolv.conf, such as `--help` or `check`).
+pub fn dnscope_bare(args: &[&str]) -> Run {
+    let output = Command::new(env!("CARGO_BIN_EXE_dnscope"))
+        .args(args)
+        .env_clear()
+        .output()
+        .expect("run dnscope");
+    finish_run(&output)
+}
+
 /// Runs the dnscope binary with `args`, a test-written resolv.conf naming no real
 /// server, and an environment cleared of everything that changes output.
 pub fn dnscope(args: &[&str]) -> Run {
