@@ -41,6 +41,8 @@ pub struct BatchPlan {
     pub base: Vec<String>,
     /// The same, as clap parsed it.
     pub base_cli: Box<crate::cli::Cli>,
+    /// The plan plain lines (`name [type] [class]`) share, when the base allows it.
+    pub shared: Option<Box<plan::Plan>>,
     pub jobs: usize,
     pub ordered: bool,
     pub qps: Option<u32>,

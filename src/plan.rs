@@ -167,12 +167,14 @@ pub fn build(args: &[String], env: &dyn Env) -> Result<Request, Error> {
     let (jobs, ordered, qps, max_per_server) = (cli.jobs, cli.ordered, cli.qps, cli.max_per_server);
     let base = crate::batch::base_args(args);
     let base_cli = cli.clone();
+    let shared = shared_plan(&base_cli, &base, env);
     let mut base_plan = Planner::new(cli, env).plan(&base)?;
     base_plan.display.cmd = false;
     Ok(Request::Batch(Box::new(crate::batch::BatchPlan {
         source,
         base,
         base_cli: Box::new(base_cli),
+        shared,
         jobs: usize::try_from(jobs).unwrap_or(1),
         ordered,
         qps,
@@ -205,6 +207,50 @@ pub fn build_line(
     let mut cli = base_cli.clone();
     cli.words.extend(words.iter().cloned());
     Planner::new(cli, env).plan(&argv)
+}
+
+/// The plan every plain batch line can share: the base command line planned with a
+/// one-word probe line. It is shared only when that gives one query with one candidate
+/// (no name on the base command line, no `-x`, no `+search`), so a line's own question
+/// is all that differs.
+fn shared_plan(base_cli: &Cli, base: &[String], env: &dyn Env) -> Option<Box<Plan>> {
+    let mut cli = base_cli.clone();
+    cli.words.push("x".to_owned());
+    let plan = Planner::new(cli, env).plan(base).ok()?;
+    let single = matches!(plan.lookups.as_slice(), [lookup] if lookup.candidates.len() == 1);
+    (single && plan.mode == Mode::Direct).then(|| Box::new(plan))
+}
+
+/// The question of a batch line of the plain shape `name [type] [class]`, read the way
+/// the planner reads words, with the shared plan's default type and class; `None` for
+/// any other line, which then takes the full path (and gets its usage errors there).
+pub fn plain_question(shared: &Plan, words: &[String]) -> Option<Question> {
+    let default = &shared.lookups.first()?.candidates.first()?;
+    let (name, rest) = words.split_first()?;
+    let keyword =
+        |w: &str| !w.ends_with('.') && (rrtype::parse_type(w).is_some() || rrtype::parse_class(w).is_some());
+    if name.starts_with(['@', '+', '-']) || keyword(name) || rest.len() > 2 {
+        return None;
+    }
+    let rtype = match rest.first() {
+        Some(word) => Some(rrtype::parse_type(word).filter(|_| !word.ends_with('.'))?),
+        None => None,
+    };
+    let class = match rest.get(1) {
+        Some(word) => Some(rrtype::parse_class(word).filter(|_| !word.ends_with('.'))?),
+        None => None,
+    };
+    refuse_transfers(&Question {
+        name: Name::root(),
+        rtype: rtype.unwrap_or(default.rtype),
+        class: DNSClass::IN,
+    })
+    .ok()?;
+    Some(Question {
+        name: names::parse(name).ok()?,
+        rtype: rtype.unwrap_or(default.rtype),
+        class: class.unwrap_or(default.class),
+    })
 }
 
 fn first_line(text: &str) -> String {
@@ -980,6 +1026,42 @@ mod tests {
         assert_eq!(plan(&["a.test"]).mode, Mode::Direct);
         // Without @server a trace needs no resolv.conf at all.
         assert!(plan_with(&Fixed::default(), &["+trace", "a.test"]).is_ok());
+    }
+
+    #[test]
+    fn plain_batch_lines_read_like_the_planner_reads_them() {
+        let e = env();
+        let base = plan_with(&e, &["@127.0.0.1", "-t", "AAAA", "x"]).unwrap();
+        let words = |text: &str| text.split_whitespace().map(str::to_owned).collect::<Vec<_>>();
+        for line in [
+            "www.example.test",
+            "www.example.test MX",
+            "mx. TXT CH",
+            "a.test TYPE65534",
+        ] {
+            let fast = plain_question(&base, &words(line)).unwrap();
+            let mut full = vec!["@127.0.0.1", "-t", "AAAA"];
+            full.extend(line.split_whitespace());
+            let slow = plan_with(&e, &full)
+                .unwrap()
+                .lookups
+                .remove(0)
+                .candidates
+                .remove(0);
+            assert_eq!(fast, slow, "{line}");
+        }
+        for line in [
+            "mx",
+            "a.test +short",
+            "@ns a.test",
+            "a.test MX CH extra",
+            "a.test bogus",
+            "a.test AXFR",
+            "a..b",
+            "a.test -t MX",
+        ] {
+            assert_eq!(plain_question(&base, &words(line)), None, "{line}");
+        }
     }
 
     #[test]

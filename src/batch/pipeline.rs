@@ -19,11 +19,27 @@ use crate::transport::{Protocol, Reply};
 use crate::wire::{self, Expectation, Question, Verdict};
 use crate::{Outcome, completed_outcome, look_up};
 
+/// The plan of a line: the batch's shared plan (plain lines), or the line's own.
+enum LinePlan<'a> {
+    Shared(&'a Plan),
+    Own(Box<Plan>),
+}
+
+impl std::ops::Deref for LinePlan<'_> {
+    type Target = Plan;
+    fn deref(&self) -> &Plan {
+        match self {
+            LinePlan::Shared(plan) => plan,
+            LinePlan::Own(plan) => plan,
+        }
+    }
+}
+
 /// A query sent and not yet answered.
-struct Pending {
+struct Pending<'a> {
     index: usize,
     line: usize,
-    plan: Box<Plan>,
+    plan: LinePlan<'a>,
     expect: Expectation,
     sent: Instant,
 }
@@ -41,13 +57,13 @@ fn plain(plan: &Plan) -> Option<(SocketAddr, Question)> {
 }
 
 /// Runs lines until there are none left (or Ctrl-C), `window` queries in flight.
-pub(super) fn run(worker: &Worker<'_>, window: usize) {
+pub(super) fn run<'w>(worker: &'w Worker<'w>, window: usize) {
     let socket = crate::transport::udp_socket(SocketAddr::from(([127, 0, 0, 1], 0)));
     let Ok(socket) = socket.and_then(|s| s.set_read_timeout(Some(super::BUNDLE_AGE)).map(|()| s)) else {
         return worker.run_blocking();
     };
-    let mut pending: HashMap<u16, Pending> = HashMap::with_capacity(window);
-    let mut parked: Option<(usize, usize, Box<Plan>, SocketAddr, Question)> = None;
+    let mut pending: HashMap<u16, Pending<'w>> = HashMap::with_capacity(window);
+    let mut parked: Option<(usize, usize, LinePlan<'w>, SocketAddr, Question)> = None;
     let mut exhausted = false;
     let mut buffer = vec![0u8; 65_535];
     loop {
@@ -59,32 +75,16 @@ pub(super) fn run(worker: &Worker<'_>, window: usize) {
                     if exhausted {
                         break;
                     }
-                    let Some((index, line, words)) = worker.take() else {
-                        exhausted = true;
-                        break;
-                    };
-                    let plan = match crate::plan::build_line(
-                        &worker.batch.base_cli,
-                        &worker.batch.base,
-                        words,
-                        worker.env,
-                    ) {
-                        Ok(plan) => Box::new(plan),
-                        Err(error) => {
-                            worker.send(Done {
-                                index,
-                                line,
-                                result: Err(error),
-                            });
-                            continue;
+                    match prepare(worker) {
+                        Next::Exhausted => {
+                            exhausted = true;
+                            break;
                         }
-                    };
-                    let Some((server, question)) = plain(&plan) else {
-                        let result = worker.run_plan(&plan);
-                        worker.send(Done { index, line, result });
-                        continue;
-                    };
-                    (index, line, plan, server, question)
+                        Next::Handled => continue,
+                        Next::Send(index, line, plan, server, question) => {
+                            (index, line, plan, server, question)
+                        }
+                    }
                 }
             };
             if !worker.gate.try_enter(server) {
@@ -131,10 +131,65 @@ pub(super) fn run(worker: &Worker<'_>, window: usize) {
     }
 }
 
+/// What to do with the next line.
+enum Next<'w> {
+    /// No line left.
+    Exhausted,
+    /// Already answered (an error, or a line that is not plain and ran the ordinary way).
+    Handled,
+    /// Send this query.
+    Send(usize, usize, LinePlan<'w>, SocketAddr, Question),
+}
+
+/// Takes the next line and plans it: plain lines share the batch's plan.
+fn prepare<'w>(worker: &'w Worker<'w>) -> Next<'w> {
+    let Some((index, line, words)) = worker.take() else {
+        return Next::Exhausted;
+    };
+    let shared = worker.batch.shared.as_deref();
+    let (plan, own_question) =
+        match shared.and_then(|p| crate::plan::plain_question(p, words).map(|q| (p, q))) {
+            Some((plan, question)) => (LinePlan::Shared(plan), Some(question)),
+            None => {
+                match crate::plan::build_line(&worker.batch.base_cli, &worker.batch.base, words, worker.env) {
+                    Ok(plan) => (LinePlan::Own(Box::new(plan)), None),
+                    Err(error) => {
+                        worker.send(Done {
+                            index,
+                            line,
+                            result: Err(error),
+                        });
+                        return Next::Handled;
+                    }
+                }
+            }
+        };
+    if let Some((server, question)) = plain(&plan) {
+        return Next::Send(index, line, plan, server, own_question.unwrap_or(question));
+    }
+    let result = match own_question {
+        Some(question) => Ok(vec![look_up(
+            &plan,
+            &crate::plan::Lookup {
+                candidates: vec![question],
+            },
+            worker.transport,
+        )]),
+        None => worker.run_plan(&plan),
+    };
+    worker.send(Done { index, line, result });
+    Next::Handled
+}
+
 /// Waits for one reply (at most [`super::BUNDLE_AGE`], the socket's fixed read
 /// timeout, so that finished results never wait behind a slow server), deals with it,
 /// and hands queries past their timeout to the ordinary policy.
-fn receive(worker: &Worker<'_>, socket: &UdpSocket, pending: &mut HashMap<u16, Pending>, buffer: &mut [u8]) {
+fn receive(
+    worker: &Worker<'_>,
+    socket: &UdpSocket,
+    pending: &mut HashMap<u16, Pending<'_>>,
+    buffer: &mut [u8],
+) {
     let received = socket.recv_from(buffer);
     let now = Instant::now();
     if pending.values().any(|p| p.sent + p.plan.transport.timeout <= now) {
@@ -192,7 +247,7 @@ fn receive(worker: &Worker<'_>, socket: &UdpSocket, pending: &mut HashMap<u16, P
 }
 
 /// Queries past their timeout go through the ordinary policy (which retries them).
-fn sweep(worker: &Worker<'_>, pending: &mut HashMap<u16, Pending>, now: Instant) {
+fn sweep(worker: &Worker<'_>, pending: &mut HashMap<u16, Pending<'_>>, now: Instant) {
     let late: Vec<u16> = pending
         .iter()
         .filter(|(_, p)| p.sent + p.plan.transport.timeout <= now)
@@ -206,9 +261,12 @@ fn sweep(worker: &Worker<'_>, pending: &mut HashMap<u16, Pending>, now: Instant)
 }
 
 /// Runs a query the ordinary way: the reply was unusual, or did not come in time.
-fn fall_back(worker: &Worker<'_>, entry: Pending) {
+fn fall_back(worker: &Worker<'_>, entry: Pending<'_>) {
     worker.gate.leave(entry.expect.server);
-    let outcome: Outcome = look_up(&entry.plan, &entry.plan.lookups[0], worker.transport);
+    let lookup = crate::plan::Lookup {
+        candidates: vec![entry.expect.question.clone()],
+    };
+    let outcome: Outcome = look_up(&entry.plan, &lookup, worker.transport);
     worker.send(Done {
         index: entry.index,
         line: entry.line,
