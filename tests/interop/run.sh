@@ -1,0 +1,112 @@
+#!/usr/bin/env bash
+# Interop suite: a DNS hierarchy served by real software (NSD for the root and the TLDs,
+# Knot for a Route 53-style site, its name servers and an S3-style endpoint, BIND for a
+# CloudFront-like and an amazonaws-like zone) and an unbound resolver with the same root
+# hints, all on port 53 inside a private network and mount namespace. dnscope's direct
+# answers are compared with kdig's, and its +trace answers with unbound's.
+#
+#   bash tests/interop/run.sh          # installs what is missing (Debian packages), then runs
+set -euo pipefail
+here=$(cd "$(dirname "$0")" && pwd)
+root=$(cd "$here/../.." && pwd)
+. "$root/benches/common.sh"
+
+if [ -z "${DNSCOPE_BENCH_INSIDE:-}" ]; then
+  ensure_tools nsd:nsd knotd:knot named:bind9 unbound:unbound kdig:knot-dnsutils python3:python3
+  for tool in nsd knotd named unbound kdig python3; do
+    command -v "$tool" >/dev/null || { echo "interop: $tool is missing and could not be installed" >&2; exit 1; }
+  done
+  (cd "$root" && cargo build --locked -q)
+  enter_private_network "$0" "$@"
+fi
+
+private_setup
+echo "nameserver 127.0.1.53" > "$work/resolv.conf"
+pids=()
+stop_all() {
+  for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done
+  for pid in "${pids[@]}"; do wait "$pid" 2>/dev/null || true; done
+  private_cleanup
+}
+trap stop_all EXIT
+zones="$here/zones"
+# BIND listens only on addresses that an interface carries.
+ip addr add 127.0.1.20/32 dev lo
+
+nsd_instance() { # NAME ADDRESS ZONE...
+  local name=$1 address=$2; shift 2
+  local conf="$work/$name.conf"
+  printf 'server:\n  ip-address: %s\n  port: 53\n  zonesdir: "%s"\n  pidfile: "%s/%s.pid"\n  zonelistfile: "%s/%s.zonelist"\n  xfrdfile: "%s/%s.xfrd"\n  database: ""\n  username: ""\n  chroot: ""\n  verbosity: 0\nremote-control:\n  control-enable: no\n' \
+    "$address" "$zones" "$work" "$name" "$work" "$name" "$work" "$name" > "$conf"
+  local zone
+  for zone in "$@"; do
+    local file=${zone%.}; [ "$zone" = . ] && file=root
+    printf 'zone:\n  name: "%s"\n  zonefile: "%s.zone"\n' "$zone" "$file" >> "$conf"
+  done
+  nsd -d -c "$conf" 2>>"$work/$name.log" & pids+=($!)
+}
+nsd_instance nsd-root 127.0.1.1 .
+nsd_instance nsd-tld 127.0.1.2 com. net. org.
+
+mkdir -p "$work/knot-db"
+{
+  printf 'server:\n  rundir: "%s"\n  listen: [ 127.0.1.10@53, 127.0.1.11@53, 127.0.1.12@53 ]\n' "$work"
+  printf 'database:\n  storage: "%s/knot-db"\ntemplate:\n  - id: default\n    storage: "%s"\n    file: "%%s.zone"\n    zonefile-sync: -1\n    journal-content: none\nzone:\n' "$work" "$zones"
+  for zone in palette.com awsdns-01.org awsdns-02.net s3-website-us-east-1.amazonaws.com; do
+    printf '  - domain: %s\n' "$zone"
+  done
+  printf 'log:\n  - target: stderr\n    any: error\n'
+} > "$work/knot.conf"
+knotd -c "$work/knot.conf" 2>>"$work/knot.log" & pids+=($!)
+
+cat > "$work/named.conf" <<CONF
+options {
+  directory "$work";
+  pid-file "$work/named.pid";
+  listen-on port 53 { 127.0.1.20; };
+  listen-on-v6 { none; };
+  recursion no;
+  dnssec-validation no;
+};
+zone "cloudfront.net" { type primary; file "$zones/cloudfront.net.zone"; };
+zone "amazonaws.com" { type primary; file "$zones/amazonaws.com.zone"; };
+CONF
+named -g -c "$work/named.conf" >>"$work/named.log" 2>&1 & pids+=($!)
+
+cat > "$work/unbound.conf" <<CONF
+server:
+  interface: 127.0.1.53
+  port: 53
+  do-daemonize: no
+  username: ""
+  chroot: ""
+  directory: "$work"
+  pidfile: "$work/unbound.pid"
+  root-hints: "$here/hints"
+  do-not-query-localhost: no
+  module-config: "iterator"
+  access-control: 127.0.0.0/8 allow
+  use-syslog: no
+  verbosity: 0
+remote-control:
+  control-enable: no
+CONF
+unbound -d -c "$work/unbound.conf" 2>>"$work/unbound.log" & pids+=($!)
+
+wait_for() { # ADDRESS NAME TYPE
+  local _
+  for _ in $(seq 100); do
+    kdig @"$1" +short +timeout=1 +retry=0 "$2" "$3" 2>/dev/null | grep -q . && return
+    sleep 0.1
+  done
+  echo "interop: no answer from $1 for $2 $3" >&2
+  cat "$work"/*.log >&2 || true
+  exit 1
+}
+wait_for 127.0.1.1 . SOA
+wait_for 127.0.1.2 com. SOA
+wait_for 127.0.1.10 palette.com. SOA
+wait_for 127.0.1.20 cloudfront.net. SOA
+wait_for 127.0.1.53 palette.com. SOA
+
+DNSCOPE="$root/target/debug/dnscope" HINTS="$here/hints" python3 "$here/compare.py"
