@@ -38,7 +38,30 @@ DIRECT = [
     ("127.0.1.20", "d111abcdef8.cloudfront.net.", "AAAA"),
     ("127.0.1.20", "cloudfront.net.", "SOA"),
     ("127.0.1.20", "bucket.s3-website-us-east-1.amazonaws.com.", "A"),  # BIND referral
+    ("127.0.1.20", "faulty.com.", "SOA"),  # the stale secondary's older serial
+    ("127.0.1.10", "faulty.com.", "SOA"),
+    ("127.0.1.2", "www.faulty.com.", "A"),  # the parent's NS set
+    ("127.0.1.10", "faulty.com.", "NS"),  # the child's, which differs
 ]
+
+# DNSSEC types from the zone Knot signs, with DO set on both sides.
+DNSSEC = [
+    ("127.0.1.10", "secure.com.", "DNSKEY"),
+    ("127.0.1.10", "www.secure.com.", "A"),  # A and its RRSIG
+    ("127.0.1.10", "secure.com.", "MX"),
+    ("127.0.1.10", "nope.secure.com.", "A"),  # NXDOMAIN with NSEC and RRSIGs
+    ("127.0.1.10", "secure.com.", "NSEC"),
+    ("127.0.1.10", "secure.com.", "SOA"),
+]
+
+# Names behind a lame server, a silent one, a stale secondary and a parent/child NS
+# mismatch: +trace must reach unbound's answer in every one of REPEATS runs.
+FAULTS = [
+    ("www.faulty.com.", "A"),
+    ("www.faulty.com.", "AAAA"),
+    ("cdn.faulty.com.", "A"),
+]
+REPEATS = int(os.environ.get("REPEATS", "10"))
 
 TRACE = [
     ("www.palette.com.", "A"),  # Route 53 glueless NS, CNAME to CloudFront
@@ -80,8 +103,8 @@ def ours(doc):
     }
 
 
-def kdig(server, name, rtype):
-    doc = json.loads(run(["kdig", f"@{server}", "+json", "+timeout=3", name, rtype]))
+def kdig(server, name, rtype, *flags):
+    doc = json.loads(run(["kdig", f"@{server}", "+json", "+timeout=3", *flags, name, rtype]))
     records = set()
     for section in ("answerRRs", "authorityRRs", "additionalRRs"):
         for r in doc.get(section, []):
@@ -105,23 +128,42 @@ def main():
             failed += 1
             print(f"FAIL {label}\n     {detail}")
 
-    for server, name, rtype in DIRECT:
-        doc = dnscope(f"@{server}", name, rtype)
+    def direct(server, name, rtype, ours_flags=(), kdig_flags=()):
+        doc = dnscope(f"@{server}", *ours_flags, name, rtype)
         check(SCHEMA_KEYS <= doc.keys() and doc["schema_version"] == 1, f"schema {name} {rtype}", sorted(doc.keys()))
-        rcode, theirs = kdig(server, name, rtype)
+        rcode, theirs = kdig(server, name, rtype, *kdig_flags)
         mine = ours(doc)
         same = rcode == doc["response"]["header"]["rcode_code"] and mine == theirs
-        check(same, f"direct @{server} {name} {rtype} ({len(mine)} records)",
+        label = f"direct @{server} {' '.join(ours_flags)} {name} {rtype} ({len(mine)} records)".replace("  ", " ")
+        check(same, label,
               f"rcode {doc['response']['header']['rcode_code']} vs kdig {rcode}; only dnscope: {sorted(mine - theirs)}; only kdig: {sorted(theirs - mine)}")
+        return mine
 
-    for name, rtype in TRACE:
-        trace = dnscope("+trace", "--root-hints", HINTS, "--timeout", "2s", name, rtype)
+    for server, name, rtype in DIRECT:
+        direct(server, name, rtype)
+    for server, name, rtype in DNSSEC:
+        records = direct(server, name, rtype, ("+dnssec",), ("+dnssec",))
+        check(any(r[1] == "RRSIG" for r in records), f"signed {name} {rtype} carries RRSIGs")
+
+    def trace_matches(name, rtype, timeout, label):
+        trace = dnscope("+trace", "--root-hints", HINTS, "--timeout", timeout, name, rtype)
+        if name.endswith("faulty.com."):
+            failed = [a["outcome"] for h in trace["hops"] if h["zone"] == "faulty.com." for a in h["attempts"]]
+            check(any("REFUSED" in f for f in failed) and any("timed out" in f for f in failed),
+                  f"{label} {name} {rtype} met the lame and the silent server",
+                  f"attempts {failed}; referral order {[n['data'] for h in trace['hops'] if h['referral'] and h['referral']['zone'] == 'faulty.com.' for n in h['referral']['ns']]}; answered by {[h['server'] for h in trace['hops'] if h['zone'] == 'faulty.com.']}")
         resolver = dnscope("@127.0.1.53", "--timeout", "3s", name, rtype)
         walked = {(r["type"], normal(r["type"], r["data"])) for r in trace["answer"]}
         resolved = {(r["type"], normal(r["type"], r["data"])) for r in resolver["response"]["answer"] if r["type"] == rtype}
         same = trace["status"] == resolver["status"] and walked == resolved
-        check(same, f"trace {name} {rtype} = unbound ({trace['status']}, {len(walked)} records)",
+        check(same, f"{label} {name} {rtype} = unbound ({trace['status']}, {len(walked)} records)",
               f"trace {trace['status']} {sorted(walked)} ({trace['outcome']['message']}); unbound {resolver['status']} {sorted(resolved)}")
+
+    for name, rtype in TRACE:
+        trace_matches(name, rtype, "2s", "trace")
+    for run_number in range(1, REPEATS + 1):
+        for name, rtype in FAULTS:
+            trace_matches(name, rtype, "500ms", f"fault run {run_number}:")
 
     print(f"{passed} passed, {failed} failed")
     sys.exit(1 if failed else 0)

@@ -12,7 +12,7 @@ root=$(cd "$here/../.." && pwd)
 . "$root/benches/common.sh"
 
 if [ -z "${DNSCOPE_BENCH_INSIDE:-}" ]; then
-  ensure_tools nsd:nsd knotd:knot named:bind9 unbound:unbound kdig:knot-dnsutils python3:python3
+  ensure_tools nsd:nsd knotd:knot named:bind9 unbound:unbound kdig:knot-dnsutils python3:python3 ip:iproute2
   for tool in nsd knotd named unbound kdig python3; do
     command -v "$tool" >/dev/null || { echo "interop: $tool is missing and could not be installed" >&2; exit 1; }
   done
@@ -47,14 +47,18 @@ nsd_instance() { # NAME ADDRESS ZONE...
 }
 nsd_instance nsd-root 127.0.1.1 .
 nsd_instance nsd-tld 127.0.1.2 com. net. org.
+# faulty.com.'s lame name server: it serves another zone and refuses faulty.com.
+nsd_instance nsd-lame 127.0.1.30 lame.interop.
 
 mkdir -p "$work/knot-db"
 {
   printf 'server:\n  rundir: "%s"\n  listen: [ 127.0.1.10@53, 127.0.1.11@53, 127.0.1.12@53 ]\n' "$work"
   printf 'database:\n  storage: "%s/knot-db"\ntemplate:\n  - id: default\n    storage: "%s"\n    file: "%%s.zone"\n    zonefile-sync: -1\n    journal-content: none\nzone:\n' "$work" "$zones"
-  for zone in palette.com awsdns-01.org awsdns-02.net s3-website-us-east-1.amazonaws.com; do
+  for zone in palette.com awsdns-01.org awsdns-02.net s3-website-us-east-1.amazonaws.com faulty.com; do
     printf '  - domain: %s\n' "$zone"
   done
+  # Knot signs this zone itself (its default policy: ECDSA P-256, NSEC).
+  printf '  - domain: secure.com\n    dnssec-signing: on\n    journal-content: changes\n'
   printf 'log:\n  - target: stderr\n    any: error\n'
 } > "$work/knot.conf"
 knotd -c "$work/knot.conf" 2>>"$work/knot.log" & pids+=($!)
@@ -70,6 +74,8 @@ options {
 };
 zone "cloudfront.net" { type primary; file "$zones/cloudfront.net.zone"; };
 zone "amazonaws.com" { type primary; file "$zones/amazonaws.com.zone"; };
+// A stale secondary of faulty.com: the same data, an older serial.
+zone "faulty.com" { type primary; file "$zones/faulty.com.stale.zone"; };
 CONF
 named -g -c "$work/named.conf" >>"$work/named.log" 2>&1 & pids+=($!)
 
@@ -93,6 +99,15 @@ remote-control:
 CONF
 unbound -d -c "$work/unbound.conf" 2>>"$work/unbound.log" & pids+=($!)
 
+# A name server that never answers: it reads every query and drops it.
+python3 -c '
+import socket
+s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+s.bind(("127.0.1.31", 53))
+while True:
+    s.recv(4096)
+' & pids+=($!)
+
 wait_for() { # ADDRESS NAME TYPE
   local _
   for _ in $(seq 100); do
@@ -108,5 +123,6 @@ wait_for 127.0.1.2 com. SOA
 wait_for 127.0.1.10 palette.com. SOA
 wait_for 127.0.1.20 cloudfront.net. SOA
 wait_for 127.0.1.53 palette.com. SOA
+wait_for 127.0.1.10 secure.com. DNSKEY
 
 DNSCOPE="$root/target/debug/dnscope" HINTS="$here/hints" python3 "$here/compare.py"
