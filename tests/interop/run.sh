@@ -6,6 +6,8 @@
 # answers are compared with kdig's, and its +trace answers with unbound's.
 #
 #   bash tests/interop/run.sh          # installs what is missing (Debian packages), then runs
+#   bash tests/interop/run.sh bench R,T,A   # instead: the benchmark (benches/interop.sh), every
+#                                           # server delayed R/T/A ms (root, TLD, authoritative)
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 root=$(cd "$here/../.." && pwd)
@@ -13,11 +15,12 @@ root=$(cd "$here/../.." && pwd)
 
 if [ -z "${DNSCOPE_BENCH_INSIDE:-}" ]; then
   ensure_tools nsd:nsd knotd:knot named:bind9 unbound:unbound kdig:knot-dnsutils python3:python3 ip:iproute2
+  [ "${1:-}" = bench ] && ensure_tools drill:ldnsutils dig:bind9-dnsutils hyperfine:hyperfine /usr/bin/time:time
   for tool in nsd knotd named unbound kdig python3; do
     command -v "$tool" >/dev/null || { echo "interop: $tool is missing and could not be installed" >&2; exit 1; }
   done
-  (cd "$root" && cargo build --locked -q)
-  enter_private_network "$0" "$@"
+  (cd "$root" && cargo build --locked -q && { [ "${1:-}" != bench ] || cargo build --release --locked -q; })
+  RUNS="${RUNS:-10}" enter_private_network "$0" "$@"
 fi
 
 private_setup
@@ -30,8 +33,12 @@ stop_all() {
 }
 trap stop_all EXIT
 zones="$here/zones"
+# The servers' own addresses. In bench mode they move to 127.0.2.x and delaying relays
+# take their place on the 127.0.1.x addresses the zones name.
+srv=127.0.1
+[ "${1:-}" = bench ] && srv=127.0.2
 # BIND listens only on addresses that an interface carries.
-ip addr add 127.0.1.20/32 dev lo
+ip addr add $srv.20/32 dev lo
 
 nsd_instance() { # NAME ADDRESS ZONE...
   local name=$1 address=$2; shift 2
@@ -45,14 +52,14 @@ nsd_instance() { # NAME ADDRESS ZONE...
   done
   nsd -d -c "$conf" 2>>"$work/$name.log" & pids+=($!)
 }
-nsd_instance nsd-root 127.0.1.1 .
-nsd_instance nsd-tld 127.0.1.2 com. net. org.
+nsd_instance nsd-root $srv.1 .
+nsd_instance nsd-tld $srv.2 com. net. org.
 # faulty.com.'s lame name server: it serves another zone and refuses faulty.com.
-nsd_instance nsd-lame 127.0.1.30 lame.interop.
+nsd_instance nsd-lame $srv.30 lame.interop.
 
 mkdir -p "$work/knot-db"
 {
-  printf 'server:\n  rundir: "%s"\n  listen: [ 127.0.1.10@53, 127.0.1.11@53, 127.0.1.12@53 ]\n' "$work"
+  printf 'server:\n  rundir: "%s"\n  listen: [ %s.10@53, %s.11@53, %s.12@53 ]\n' "$work" $srv $srv $srv
   printf 'database:\n  storage: "%s/knot-db"\ntemplate:\n  - id: default\n    storage: "%s"\n    file: "%%s.zone"\n    zonefile-sync: -1\n    journal-content: none\nzone:\n' "$work" "$zones"
   for zone in palette.com awsdns-01.org awsdns-02.net s3-website-us-east-1.amazonaws.com faulty.com; do
     printf '  - domain: %s\n' "$zone"
@@ -67,7 +74,7 @@ cat > "$work/named.conf" <<CONF
 options {
   directory "$work";
   pid-file "$work/named.pid";
-  listen-on port 53 { 127.0.1.20; };
+  listen-on port 53 { $srv.20; };
   listen-on-v6 { none; };
   recursion no;
   dnssec-validation no;
@@ -118,6 +125,13 @@ wait_for() { # ADDRESS NAME TYPE
   cat "$work"/*.log >&2 || true
   exit 1
 }
+if [ "${1:-}" = bench ]; then
+  IFS=, read -r d_root d_tld d_auth <<< "${2:-10,20,30}"
+  relays=("127.0.1.1=$srv.1@$d_root" "127.0.1.2=$srv.2@$d_tld")
+  for last in 10 11 12 20 30; do relays+=("127.0.1.$last=$srv.$last@$d_auth"); done
+  python3 "$here/relay.py" "${relays[@]}" > "$work/relay.out" 2>&1 & pids+=($!)
+  for _ in $(seq 50); do grep -q ready "$work/relay.out" 2>/dev/null && break; sleep 0.1; done
+fi
 wait_for 127.0.1.1 . SOA
 wait_for 127.0.1.2 com. SOA
 wait_for 127.0.1.10 palette.com. SOA
@@ -125,4 +139,8 @@ wait_for 127.0.1.20 cloudfront.net. SOA
 wait_for 127.0.1.53 palette.com. SOA
 wait_for 127.0.1.10 secure.com. DNSKEY
 
-DNSCOPE="$root/target/debug/dnscope" HINTS="$here/hints" python3 "$here/compare.py"
+if [ "${1:-}" = bench ]; then
+  DNSCOPE="$root/target/release/dnscope" HINTS="$here/hints" DELAYS="${2:-10,20,30}" python3 "$here/bench.py"
+else
+  DNSCOPE="$root/target/debug/dnscope" HINTS="$here/hints" python3 "$here/compare.py"
+fi
