@@ -14,9 +14,10 @@ root=$(cd "$here/../.." && pwd)
 . "$root/benches/common.sh"
 
 if [ -z "${DNSCOPE_BENCH_INSIDE:-}" ]; then
-  ensure_tools nsd:nsd knotd:knot named:bind9 unbound:unbound kdig:knot-dnsutils python3:python3 ip:iproute2
-  [ "${1:-}" = bench ] && ensure_tools drill:ldnsutils dig:bind9-dnsutils hyperfine:hyperfine /usr/bin/time:time
-  for tool in nsd knotd named unbound kdig python3; do
+  # The servers and tools of the suite and of its benchmark, so a fresh machine has all.
+  ensure_tools nsd:nsd knotd:knot named:bind9 unbound:unbound kdig:knot-dnsutils python3:python3 ip:iproute2 \
+    drill:ldnsutils dig:bind9-dnsutils dnsperf:dnsperf hyperfine:hyperfine /usr/bin/time:time
+  for tool in nsd knotd named unbound kdig drill dig dnsperf hyperfine python3; do
     command -v "$tool" >/dev/null || { echo "interop: $tool is missing and could not be installed" >&2; exit 1; }
   done
   (cd "$root" && cargo build --locked -q && { [ "${1:-}" != bench ] || cargo build --release --locked -q; })
