@@ -196,7 +196,20 @@ fn receive(
         sweep(worker, pending, now);
     }
     let Ok((len, from)) = received else { return };
-    let bytes = &buffer[..len];
+    handle(worker, pending, &buffer[..len], from);
+    // Take every reply already queued before sleeping again: one wake-up per reply
+    // cost more than the replies themselves.
+    if socket.set_nonblocking(true).is_ok() {
+        while let Ok((len, from)) = socket.recv_from(buffer) {
+            handle(worker, pending, &buffer[..len], from);
+        }
+        let _ = socket.set_nonblocking(false);
+    }
+}
+
+/// Deals with one datagram that arrived on the worker's socket.
+fn handle(worker: &Worker<'_>, pending: &mut HashMap<u16, Pending<'_>>, bytes: &[u8], from: SocketAddr) {
+    let len = bytes.len();
     let Some(id) = bytes.get(..2).map(|b| u16::from_be_bytes([b[0], b[1]])) else {
         return;
     };
