@@ -172,31 +172,25 @@ pub fn present(rtype: RecordType, rdata: &RData, style: NameStyle) -> Presented 
             (format!("\"{cpu}\" \"{os}\""), RdataFields::Hinfo { cpu, os })
         }
         RData::NAPTR(n) => {
+            let (flags, services, regexp) = (
+                escape_string(&n.flags),
+                escape_string(&n.services),
+                escape_string(&n.regexp),
+            );
+            let replacement = name(&n.replacement);
+            let text = format!(
+                "{} {} \"{flags}\" \"{services}\" \"{regexp}\" {replacement}",
+                n.order, n.preference
+            );
             let fields = RdataFields::Naptr {
                 order: n.order,
                 preference: n.preference,
-                flags: escape_string(&n.flags),
-                services: escape_string(&n.services),
-                regexp: escape_string(&n.regexp),
-                replacement: name(&n.replacement),
-            };
-            let RdataFields::Naptr {
                 flags,
                 services,
                 regexp,
                 replacement,
-                ..
-            } = &fields
-            else {
-                unreachable!()
             };
-            (
-                format!(
-                    "{} {} \"{flags}\" \"{services}\" \"{regexp}\" {replacement}",
-                    n.order, n.preference
-                ),
-                fields,
-            )
+            (text, fields)
         }
         _ => return from_wire(rtype, rdata, style),
     };
@@ -210,30 +204,21 @@ fn target(t: String) -> (String, RdataFields) {
 fn soa_of(soa: &hickory_proto::rr::rdata::SOA, style: NameStyle) -> (String, RdataFields) {
     // The timers are unsigned 32-bit on the wire (RFC 1035 §3.3.13); hickory stores i32.
     let timer = |v: i32| u32::from_ne_bytes(v.to_ne_bytes());
-    let fields = RdataFields::Soa {
-        mname: names::format(&soa.mname, style),
-        rname: names::format(&soa.rname, style),
-        serial: soa.serial,
-        refresh: timer(soa.refresh),
-        retry: timer(soa.retry),
-        expire: timer(soa.expire),
-        minimum: soa.minimum,
-    };
-    let RdataFields::Soa {
-        mname,
-        rname,
-        serial,
-        refresh,
-        retry,
-        expire,
-        minimum,
-    } = &fields
-    else {
-        unreachable!()
-    };
+    let (mname, rname) = (names::format(&soa.mname, style), names::format(&soa.rname, style));
+    let (serial, minimum) = (soa.serial, soa.minimum);
+    let (refresh, retry, expire) = (timer(soa.refresh), timer(soa.retry), timer(soa.expire));
+    let text = format!("{mname} {rname} {serial} {refresh} {retry} {expire} {minimum}");
     (
-        format!("{mname} {rname} {serial} {refresh} {retry} {expire} {minimum}"),
-        fields,
+        text,
+        RdataFields::Soa {
+            mname,
+            rname,
+            serial,
+            refresh,
+            retry,
+            expire,
+            minimum,
+        },
     )
 }
 
