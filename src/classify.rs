@@ -40,18 +40,27 @@ impl std::fmt::Display for Unusable {
     }
 }
 
-/// What a usable reply says.
+/// What a usable reply says: go one zone deeper, or this is where the walk ends.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Step {
-    /// A delegation to `zone`, strictly below the cut and containing the name.
-    Referral {
-        zone: Name,
-        ns: Vec<Record>,
-        /// Addresses of the NS names that lie inside the cut (in bailiwick).
-        glue: Vec<Record>,
-        /// Additional records the walk does not trust: outside the cut.
-        ignored: Vec<Record>,
-    },
+    Referral(Delegated),
+    Final(Final),
+}
+
+/// A delegation to `zone`, strictly below the cut and containing the name.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Delegated {
+    pub zone: Name,
+    pub ns: Vec<Record>,
+    /// Addresses of the NS names that lie inside the cut (in bailiwick).
+    pub glue: Vec<Record>,
+    /// Additional records the walk does not trust: outside the cut.
+    pub ignored: Vec<Record>,
+}
+
+/// A reply that ends a descent.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Final {
     /// The records of the asked type, after any CNAME/DNAME chain inside this reply.
     Answer {
         chain: Vec<Record>,
@@ -63,6 +72,18 @@ pub enum Step {
     NxDomain { chain: Vec<Record>, soa: Option<Record> },
     /// The name exists without data of the asked type.
     NoData { chain: Vec<Record>, soa: Option<Record> },
+}
+
+impl Final {
+    /// The CNAME/DNAME records this reply followed.
+    pub fn chain(&self) -> &[Record] {
+        match self {
+            Final::Answer { chain, .. }
+            | Final::Alias { chain, .. }
+            | Final::NxDomain { chain, .. }
+            | Final::NoData { chain, .. } => chain,
+        }
+    }
 }
 
 /// Judges `reply` from a server of `cut` for `qname`/`qtype`.
@@ -79,7 +100,7 @@ pub fn classify(reply: &Message, cut: &Name, qname: &Name, qtype: RecordType) ->
         .cloned();
     if rcode == 3 {
         return if reply.metadata.authoritative || soa.is_some() {
-            Ok(Step::NxDomain { chain, soa })
+            Ok(Step::Final(Final::NxDomain { chain, soa }))
         } else {
             Err(Unusable::Lame)
         };
@@ -87,10 +108,10 @@ pub fn classify(reply: &Message, cut: &Name, qname: &Name, qtype: RecordType) ->
     let wanted = |r: &&Record| r.name == last && (qtype == RecordType::ANY || r.record_type() == qtype);
     let records: Vec<Record> = reply.answers.iter().filter(wanted).cloned().collect();
     if !records.is_empty() {
-        return Ok(Step::Answer { chain, records });
+        return Ok(Step::Final(Final::Answer { chain, records }));
     }
     if !chain.is_empty() {
-        return Ok(Step::Alias { chain, target: last });
+        return Ok(Step::Final(Final::Alias { chain, target: last }));
     }
     if !reply.answers.is_empty() {
         return Err(Unusable::Mismatch);
@@ -104,7 +125,7 @@ pub fn classify(reply: &Message, cut: &Name, qname: &Name, qtype: RecordType) ->
         return referral(reply, cut, qname, zone);
     }
     if reply.metadata.authoritative {
-        Ok(Step::NoData { chain, soa })
+        Ok(Step::Final(Final::NoData { chain, soa }))
     } else {
         Err(Unusable::Lame)
     }
@@ -131,12 +152,12 @@ fn referral(reply: &Message, cut: &Name, qname: &Name, zone: Name) -> Result<Ste
         .filter(|r| matches!(r.record_type(), RecordType::A | RecordType::AAAA))
         .cloned()
         .partition(|r| cut.zone_of(&r.name) && targets.contains(&r.name));
-    Ok(Step::Referral {
+    Ok(Step::Referral(Delegated {
         zone,
         ns,
         glue,
         ignored,
-    })
+    }))
 }
 
 /// The target of an NS record.
@@ -244,12 +265,12 @@ mod tests {
         m.authorities = vec![ns("com.", "a.gtld.net."), ns("com.", "b.nic.com.")];
         m.additionals = vec![a("a.gtld.net.", 1), a("b.nic.com.", 2), a("unrelated.org.", 3)];
         // Asked at the root: every name is inside the cut, but only NS targets are glue.
-        let Ok(Step::Referral {
+        let Ok(Step::Referral(Delegated {
             zone,
             ns: set,
             glue,
             ignored,
-        }) = classify(&m, &Name::root(), &name("www.example.com"), RecordType::A)
+        })) = classify(&m, &Name::root(), &name("www.example.com"), RecordType::A)
         else {
             panic!()
         };
@@ -262,7 +283,7 @@ mod tests {
             ns("example.com.", "a.gtld.net."),
             ns("example.com.", "b.nic.com."),
         ];
-        let Ok(Step::Referral { glue, ignored, .. }) =
+        let Ok(Step::Referral(Delegated { glue, ignored, .. })) =
             classify(&m, &name("com."), &name("www.example.com"), RecordType::A)
         else {
             panic!()
@@ -300,11 +321,11 @@ mod tests {
         m.metadata.authoritative = true;
         m.answers = vec![a("www.example.com.", 1)];
         assert!(
-            matches!(classify(&m, &cut, &q, RecordType::A), Ok(Step::Answer { chain, records }) if chain.is_empty() && records.len() == 1)
+            matches!(classify(&m, &cut, &q, RecordType::A), Ok(Step::Final(Final::Answer { chain, records })) if chain.is_empty() && records.len() == 1)
         );
 
         m.answers = vec![cname("www.example.com.", "d1.cdn.net.")];
-        let Ok(Step::Alias { chain, target }) = classify(&m, &cut, &q, RecordType::A) else {
+        let Ok(Step::Final(Final::Alias { chain, target })) = classify(&m, &cut, &q, RecordType::A) else {
             panic!()
         };
         assert_eq!((chain.len(), target), (1, name("d1.cdn.net.")));
@@ -314,19 +335,19 @@ mod tests {
             cname("www.example.com.", "alias.example.com."),
         ];
         assert!(
-            matches!(classify(&m, &cut, &q, RecordType::A), Ok(Step::Answer { chain, .. }) if chain.len() == 1)
+            matches!(classify(&m, &cut, &q, RecordType::A), Ok(Step::Final(Final::Answer { chain, .. })) if chain.len() == 1)
         );
 
         m.answers.clear();
         m.authorities = vec![soa("example.com.")];
         assert!(matches!(
             classify(&m, &cut, &q, RecordType::A),
-            Ok(Step::NoData { soa: Some(_), .. })
+            Ok(Step::Final(Final::NoData { soa: Some(_), .. }))
         ));
         m.metadata.response_code = ResponseCode::NXDomain;
         assert!(matches!(
             classify(&m, &cut, &q, RecordType::A),
-            Ok(Step::NxDomain { soa: Some(_), .. })
+            Ok(Step::Final(Final::NxDomain { soa: Some(_), .. }))
         ));
 
         m.metadata.response_code = ResponseCode::ServFail;

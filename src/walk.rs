@@ -18,7 +18,7 @@ use std::time::{Instant, SystemTime};
 
 use hickory_proto::rr::{DNSClass, Name, RData, Record, RecordType};
 
-use crate::classify::{self, Step, Unusable};
+use crate::classify::{self, Delegated, Final, Step, Unusable};
 use crate::model::{self, RecordInfo};
 use crate::names::{self, NameStyle};
 use crate::providers;
@@ -234,7 +234,8 @@ struct Walk {
 
 /// How one descent ended.
 enum End {
-    Step(Box<Step>, String),
+    /// The reply that ended the descent, and the zone whose server gave it.
+    Final(Box<Final>, String),
     Failed(Outcome),
 }
 
@@ -289,17 +290,10 @@ impl Walker<'_> {
                     walk.outcome = failed;
                     return walk;
                 }
-                End::Step(step, zone) => (*step, zone),
-            };
-            let chain = match &step {
-                Step::Answer { chain, .. }
-                | Step::Alias { chain, .. }
-                | Step::NxDomain { chain, .. }
-                | Step::NoData { chain, .. } => chain,
-                Step::Referral { .. } => unreachable!("a descent ends on a non-referral"),
+                End::Final(step, zone) => (*step, zone),
             };
             walk.chain
-                .extend(chain.iter().filter_map(|r| self.link(r, &zone)));
+                .extend(step.chain().iter().filter_map(|r| self.link(r, &zone)));
             if walk.chain.len() > self.limits.cnames {
                 let message = format!("more than {} CNAME hops", self.limits.cnames);
                 walk.outcome = outcome(OutcomeKind::LimitExceeded, message);
@@ -310,7 +304,7 @@ impl Walker<'_> {
                 .last()
                 .map_or_else(|| self.show(&name), |l| l.target.clone());
             match step {
-                Step::Answer { records, .. } => {
+                Final::Answer { records, .. } => {
                     walk.answer = self.info(&records);
                     walk.answer_records = records;
                     walk.outcome = outcome(
@@ -319,18 +313,18 @@ impl Walker<'_> {
                     );
                     return walk;
                 }
-                Step::NxDomain { .. } => {
+                Final::NxDomain { .. } => {
                     walk.outcome = outcome(OutcomeKind::Nxdomain, format!("{final_name} does not exist"));
                     return walk;
                 }
-                Step::NoData { .. } => {
+                Final::NoData { .. } => {
                     walk.outcome = outcome(
                         OutcomeKind::Nodata,
                         format!("{final_name} has no {} record", type_text(qtype)),
                     );
                     return walk;
                 }
-                Step::Alias { target, .. } => {
+                Final::Alias { target, .. } => {
                     if seen.contains(&target) {
                         let mut names: Vec<String> = seen.iter().map(|n| self.show(n)).collect();
                         names.push(self.show(&target));
@@ -343,7 +337,6 @@ impl Walker<'_> {
                     seen.push(target.clone());
                     name = target;
                 }
-                Step::Referral { .. } => unreachable!(),
             }
         }
     }
@@ -398,12 +391,12 @@ impl Walker<'_> {
             };
             let zone = hop.zone.clone();
             match step {
-                Step::Referral {
+                Step::Referral(Delegated {
                     zone: child,
                     ns,
                     glue,
                     ignored,
-                } => {
+                }) => {
                     let delegation = delegation_of(&child, &ns, &glue);
                     hop.outcome = HopKind::Referral;
                     for server in &delegation.servers {
@@ -427,10 +420,10 @@ impl Walker<'_> {
                     self.remember(delegation.clone());
                     cut = delegation;
                 }
-                step => {
-                    self.fill(&mut hop, &step);
+                Step::Final(last) => {
+                    self.fill(&mut hop, &last);
                     hops.push(hop);
-                    return (hops, End::Step(Box::new(step), zone));
+                    return (hops, End::Final(Box::new(last), zone));
                 }
             }
         }
@@ -475,28 +468,23 @@ impl Walker<'_> {
     }
 
     /// Records what a final (non-referral) reply said.
-    fn fill(&self, hop: &mut Hop, step: &Step) {
-        let (kind, records) = match step {
-            Step::Answer { chain, records } => {
+    fn fill(&self, hop: &mut Hop, last: &Final) {
+        let (kind, records): (HopKind, Vec<Record>) = match last {
+            Final::Answer { chain, records } => {
                 (HopKind::Answer, chain.iter().chain(records).cloned().collect())
             }
-            Step::Alias { chain, .. } => (HopKind::Alias, chain.clone()),
-            Step::NxDomain { chain, soa } => (HopKind::Nxdomain, chain.iter().chain(soa).cloned().collect()),
-            Step::NoData { chain, soa } => (
-                HopKind::Nodata,
-                chain.iter().chain(soa).cloned().collect::<Vec<_>>(),
-            ),
-            Step::Referral { .. } => unreachable!(),
+            Final::Alias { chain, .. } => (HopKind::Alias, chain.clone()),
+            Final::NxDomain { chain, soa } => (HopKind::Nxdomain, chain.iter().chain(soa).cloned().collect()),
+            Final::NoData { chain, soa } => (HopKind::Nodata, chain.iter().chain(soa).cloned().collect()),
         };
         hop.outcome = kind;
-        let mut hop_records: Vec<Record> = records;
-        for record in &hop_records {
+        for record in &records {
             if let RData::CNAME(target) = &record.data {
                 self.note_provider(hop, Some(&target.0));
             }
         }
-        if let Step::Answer { records, .. } = step
-            && let Some(first) = records.first()
+        if let Final::Answer { records: answer, .. } = last
+            && let Some(first) = answer.first()
         {
             self.note_provider(hop, Some(&first.name));
         }
@@ -504,7 +492,7 @@ impl Walker<'_> {
             hop.notes
                 .push("answer without the AA bit: the server is not authoritative for it".to_owned());
         }
-        hop.records = self.info(&std::mem::take(&mut hop_records));
+        hop.records = self.info(&records);
     }
 
     /// Asks the servers of `cut`, glued ones first, until one gives a usable reply.
