@@ -130,10 +130,10 @@ fn edns_of(settings: &EdnsSettings) -> Edns {
     edns
 }
 
-/// What a query expects of its reply: RFC 5452 §4.1 asks for the same ID, question and
-/// server address and port before bytes are accepted as the answer.
+/// The reply a query waits for: RFC 5452 §4.1 asks for the same ID, question and server
+/// address and port before bytes are accepted as the answer.
 #[derive(Debug, Clone)]
-pub struct Expectation {
+pub struct Awaited {
     /// The server the query went to.
     pub server: SocketAddr,
     /// The message ID of the query.
@@ -144,7 +144,7 @@ pub struct Expectation {
 
 /// What became of one datagram or stream message received while waiting for a reply.
 #[derive(Debug)]
-pub enum Verdict {
+pub enum Arrival {
     /// It is the reply.
     Reply(Box<Message>),
     /// It is not the reply (another source, ID or question): keep waiting.
@@ -153,24 +153,24 @@ pub enum Verdict {
     Malformed(String),
 }
 
-impl Expectation {
+impl Awaited {
     /// Judges bytes that arrived from `from`.
-    pub fn judge(&self, from: SocketAddr, bytes: &[u8]) -> Verdict {
+    pub fn judge(&self, from: SocketAddr, bytes: &[u8]) -> Arrival {
         if !same_endpoint(from, self.server) {
-            return Verdict::Ignored(format!("reply from unexpected source {from}"));
+            return Arrival::Ignored(format!("reply from unexpected source {from}"));
         }
         let Some(id) = bytes.get(..2).map(|b| u16::from_be_bytes([b[0], b[1]])) else {
-            return Verdict::Ignored(format!("{}-byte datagram, too short for a header", bytes.len()));
+            return Arrival::Ignored(format!("{}-byte datagram, too short for a header", bytes.len()));
         };
         if id != self.id {
-            return Verdict::Ignored(format!("reply with ID {id}, expected {}", self.id));
+            return Arrival::Ignored(format!("reply with ID {id}, expected {}", self.id));
         }
         let message = match Message::from_vec(bytes) {
             Ok(message) => message,
-            Err(e) => return Verdict::Malformed(format!("malformed reply ({} bytes): {e}", bytes.len())),
+            Err(e) => return Arrival::Malformed(format!("malformed reply ({} bytes): {e}", bytes.len())),
         };
         if message.metadata.message_type != MessageType::Response {
-            return Verdict::Ignored("a query, not a response (QR=0)".to_owned());
+            return Arrival::Ignored("a query, not a response (QR=0)".to_owned());
         }
         match message.queries.as_slice() {
             [q] if q.name == self.question.name
@@ -179,13 +179,13 @@ impl Expectation {
             // RFC 1035 allows an empty question section in some error replies (FORMERR, NOTIMP).
             [] if message.metadata.response_code != hickory_proto::op::ResponseCode::NoError => {}
             _ => {
-                return Verdict::Ignored(format!(
+                return Arrival::Ignored(format!(
                     "reply for another question ({})",
                     describe_questions(&message.queries)
                 ));
             }
         }
-        Verdict::Reply(Box::new(message))
+        Arrival::Reply(Box::new(message))
     }
 }
 
@@ -404,8 +404,8 @@ mod tests {
 
     const SERVER: &str = "127.0.0.1:53";
 
-    fn expectation(id: u16) -> Expectation {
-        Expectation {
+    fn expectation(id: u16) -> Awaited {
+        Awaited {
             server: SERVER.parse().unwrap(),
             id,
             question: question(),
@@ -443,24 +443,24 @@ mod tests {
         let query = build_query(&question(), &flags(), 7).unwrap();
         let good = reply_to(&query).to_vec().unwrap();
         let server: SocketAddr = SERVER.parse().unwrap();
-        assert!(matches!(expectation(7).judge(server, &good), Verdict::Reply(_)));
+        assert!(matches!(expectation(7).judge(server, &good), Arrival::Reply(_)));
         let other_port: SocketAddr = "127.0.0.1:5353".parse().unwrap();
         assert!(matches!(
             expectation(7).judge(other_port, &good),
-            Verdict::Ignored(_)
+            Arrival::Ignored(_)
         ));
-        assert!(matches!(expectation(8).judge(server, &good), Verdict::Ignored(_)));
+        assert!(matches!(expectation(8).judge(server, &good), Arrival::Ignored(_)));
         let mut other_question = reply_to(&query);
         other_question.queries[0].name = crate::names::parse("evil.test").unwrap();
         let bytes = other_question.to_vec().unwrap();
         match expectation(7).judge(server, &bytes) {
-            Verdict::Ignored(why) => assert!(why.contains("evil.test."), "{why}"),
+            Arrival::Ignored(why) => assert!(why.contains("evil.test."), "{why}"),
             other => panic!("{other:?}"),
         }
-        assert!(matches!(expectation(7).judge(server, &[0]), Verdict::Ignored(_)));
+        assert!(matches!(expectation(7).judge(server, &[0]), Arrival::Ignored(_)));
         assert!(matches!(
             expectation(7).judge(server, &[0, 7, 0xff]),
-            Verdict::Malformed(_)
+            Arrival::Malformed(_)
         ));
     }
 
@@ -469,7 +469,7 @@ mod tests {
         let query = build_query(&question(), &flags(), 9).unwrap();
         let good = reply_to(&query).to_vec().unwrap();
         let mapped: SocketAddr = "[::ffff:127.0.0.1]:53".parse().unwrap();
-        assert!(matches!(expectation(9).judge(mapped, &good), Verdict::Reply(_)));
+        assert!(matches!(expectation(9).judge(mapped, &good), Arrival::Reply(_)));
     }
 
     #[test]

@@ -2,7 +2,7 @@
 //! socket and matches replies to them by server and ID, as load generators do, instead
 //! of one blocking exchange per thread. It handles only the plain case (a direct UDP
 //! query to an IPv4 server, one per line); the reply is judged by the same
-//! [`Expectation::judge`](crate::wire::Expectation::judge) as every other exchange.
+//! [`Awaited::judge`](crate::wire::Awaited::judge) as every other exchange.
 //! Anything else (truncation, an EDNS complaint, a malformed reply, a timeout, a line
 //! that is not plain) goes through the ordinary synchronous policy, so the results are
 //! the same as without the pipeline, only sooner.
@@ -16,7 +16,7 @@ use super::{Done, STOP, Worker};
 use crate::plan::{Mode, Plan};
 use crate::transport::policy::{Attempt, Completed};
 use crate::transport::{Protocol, Reply};
-use crate::wire::{self, Expectation, Question, Verdict};
+use crate::wire::{self, Arrival, Awaited, Question};
 use crate::{Outcome, completed_outcome, look_up};
 
 /// The plan of a line: the batch's shared plan (plain lines), or the line's own.
@@ -40,7 +40,7 @@ struct Pending<'a> {
     index: usize,
     line: usize,
     plan: LinePlan<'a>,
-    expect: Expectation,
+    expect: Awaited,
     sent: Instant,
 }
 
@@ -103,7 +103,7 @@ pub(super) fn run<'w>(worker: &'w Worker<'w>, window: usize) {
             let sent = wire::build_query(&question, &plan.flags, id)
                 .ok()
                 .and_then(|query| socket.send_to(&query, server).ok());
-            let expect = Expectation { server, id, question };
+            let expect = Awaited { server, id, question };
             let entry = Pending {
                 index,
                 line,
@@ -215,12 +215,12 @@ fn handle(worker: &Worker<'_>, pending: &mut HashMap<u16, Pending<'_>>, bytes: &
     };
     let Some(entry) = pending.get(&id) else { return };
     match entry.expect.judge(from, bytes) {
-        Verdict::Ignored(_) => {}
-        Verdict::Malformed(_) => {
+        Arrival::Ignored(_) => {}
+        Arrival::Malformed(_) => {
             let entry = pending.remove(&id).expect("present");
             fall_back(worker, entry);
         }
-        Verdict::Reply(message) => {
+        Arrival::Reply(message) => {
             let entry = pending.remove(&id).expect("present");
             let needs_policy = message.metadata.truncation
                 || (entry.plan.flags.edns.is_some() && wire::rejects_edns(&message));

@@ -13,7 +13,7 @@ use std::time::Duration;
 use hickory_proto::op::Message;
 use serde::Serialize;
 
-use crate::wire::Expectation;
+use crate::wire::Awaited;
 
 /// How a message travels.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -43,7 +43,7 @@ pub struct Request<'a> {
     /// The encoded query.
     pub wire: &'a [u8],
     /// The server, ID and question the reply must match.
-    pub expect: &'a Expectation,
+    pub expect: &'a Awaited,
     /// How long to wait for the reply.
     pub timeout: Duration,
 }

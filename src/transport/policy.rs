@@ -13,7 +13,7 @@ use std::time::Duration;
 use serde::Serialize;
 
 use super::{Failure, Protocol, Reply, Request, Transport};
-use crate::wire::{self, Expectation, QueryFlags, Question};
+use crate::wire::{self, Awaited, QueryFlags, Question};
 
 /// The transport settings of a lookup.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -134,7 +134,7 @@ pub fn lookup(
                     });
                 }
             };
-            let expect = Expectation {
+            let expect = Awaited {
                 server,
                 id,
                 question: question.clone(),

@@ -9,7 +9,7 @@ use std::time::Instant;
 use socket2::{Domain, Protocol as SockProtocol, SockAddr, Socket, Type};
 
 use super::{Failure, Reply, Request, TransportError, failure_of};
-use crate::wire::Verdict;
+use crate::wire::Arrival;
 
 pub(super) fn exchange(request: &Request<'_>) -> Result<Reply, TransportError> {
     let server = request.expect.server;
@@ -52,7 +52,7 @@ pub(super) fn exchange(request: &Request<'_>) -> Result<Reply, TransportError> {
         })?;
         let rtt = started.elapsed();
         match request.expect.judge(server, &body) {
-            Verdict::Reply(message) => {
+            Arrival::Reply(message) => {
                 return Ok(Reply {
                     message: *message,
                     size: body.len(),
@@ -60,8 +60,8 @@ pub(super) fn exchange(request: &Request<'_>) -> Result<Reply, TransportError> {
                     ignored,
                 });
             }
-            Verdict::Ignored(why) => ignored.push(why),
-            Verdict::Malformed(why) => return Err(fail(Failure::Malformed(why), ignored)),
+            Arrival::Ignored(why) => ignored.push(why),
+            Arrival::Malformed(why) => return Err(fail(Failure::Malformed(why), ignored)),
         }
     }
 }

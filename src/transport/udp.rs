@@ -3,7 +3,7 @@
 //! The socket is deliberately not connected: a connected socket lets the kernel drop
 //! datagrams from other sources silently, and dnscope wants to see and count them
 //! (spoofing attempts, servers answering from another address). Every datagram is
-//! judged by [`Expectation::judge`](crate::wire::Expectation::judge).
+//! judged by [`Awaited::judge`](crate::wire::Awaited::judge).
 
 use std::net::{Ipv4Addr, Ipv6Addr, SocketAddr, UdpSocket};
 use std::time::Instant;
@@ -11,7 +11,7 @@ use std::time::Instant;
 use socket2::{Domain, Protocol as SockProtocol, Socket, Type};
 
 use super::{Failure, Reply, Request, TransportError, failure_of};
-use crate::wire::Verdict;
+use crate::wire::Arrival;
 
 /// The largest UDP payload there is.
 const MAX_DATAGRAM: usize = 65_535;
@@ -70,7 +70,7 @@ fn receive(
         };
         let rtt = started.elapsed();
         match request.expect.judge(from, &buffer[..len]) {
-            Verdict::Reply(message) => {
+            Arrival::Reply(message) => {
                 return Ok(Reply {
                     message: *message,
                     size: len,
@@ -78,8 +78,8 @@ fn receive(
                     ignored,
                 });
             }
-            Verdict::Ignored(why) => ignored.push(why),
-            Verdict::Malformed(why) => {
+            Arrival::Ignored(why) => ignored.push(why),
+            Arrival::Malformed(why) => {
                 ignored.push(why.clone());
                 malformed = Some(why);
             }
