@@ -404,7 +404,7 @@ mod tests {
 
     const SERVER: &str = "127.0.0.1:53";
 
-    fn expectation(id: u16) -> Awaited {
+    fn awaited(id: u16) -> Awaited {
         Awaited {
             server: SERVER.parse().unwrap(),
             id,
@@ -443,23 +443,20 @@ mod tests {
         let query = build_query(&question(), &flags(), 7).unwrap();
         let good = reply_to(&query).to_vec().unwrap();
         let server: SocketAddr = SERVER.parse().unwrap();
-        assert!(matches!(expectation(7).judge(server, &good), Arrival::Reply(_)));
+        assert!(matches!(awaited(7).judge(server, &good), Arrival::Reply(_)));
         let other_port: SocketAddr = "127.0.0.1:5353".parse().unwrap();
-        assert!(matches!(
-            expectation(7).judge(other_port, &good),
-            Arrival::Ignored(_)
-        ));
-        assert!(matches!(expectation(8).judge(server, &good), Arrival::Ignored(_)));
+        assert!(matches!(awaited(7).judge(other_port, &good), Arrival::Ignored(_)));
+        assert!(matches!(awaited(8).judge(server, &good), Arrival::Ignored(_)));
         let mut other_question = reply_to(&query);
         other_question.queries[0].name = crate::names::parse("evil.test").unwrap();
         let bytes = other_question.to_vec().unwrap();
-        match expectation(7).judge(server, &bytes) {
+        match awaited(7).judge(server, &bytes) {
             Arrival::Ignored(why) => assert!(why.contains("evil.test."), "{why}"),
             other => panic!("{other:?}"),
         }
-        assert!(matches!(expectation(7).judge(server, &[0]), Arrival::Ignored(_)));
+        assert!(matches!(awaited(7).judge(server, &[0]), Arrival::Ignored(_)));
         assert!(matches!(
-            expectation(7).judge(server, &[0, 7, 0xff]),
+            awaited(7).judge(server, &[0, 7, 0xff]),
             Arrival::Malformed(_)
         ));
     }
@@ -469,7 +466,7 @@ mod tests {
         let query = build_query(&question(), &flags(), 9).unwrap();
         let good = reply_to(&query).to_vec().unwrap();
         let mapped: SocketAddr = "[::ffff:127.0.0.1]:53".parse().unwrap();
-        assert!(matches!(expectation(9).judge(mapped, &good), Arrival::Reply(_)));
+        assert!(matches!(awaited(9).judge(mapped, &good), Arrival::Reply(_)));
     }
 
     #[test]
@@ -485,7 +482,7 @@ mod tests {
         let server: SocketAddr = SERVER.parse().unwrap();
         // Every truncation, and a deterministic spray of byte flips, of a valid reply.
         for len in 0..good.len() {
-            let _ = expectation(7).judge(server, &good[..len]);
+            let _ = awaited(7).judge(server, &good[..len]);
         }
         let mut state: u32 = 0x1234_5678;
         for _ in 0..20_000 {
@@ -499,7 +496,7 @@ mod tests {
             }
             bytes[0] = 0;
             bytes[1] = 7;
-            let _ = expectation(7).judge(server, &bytes);
+            let _ = awaited(7).judge(server, &bytes);
         }
     }
 
