@@ -5,6 +5,9 @@ use std::process::ExitCode;
 
 use dnscope::error::Exit;
 
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 fn main() -> ExitCode {
     // A bug must not look like a DNS outcome: one line on stderr and the internal-error
     // status, never a backtrace dump with Rust's status 101.
