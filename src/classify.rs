@@ -90,7 +90,7 @@ impl Final {
 pub fn classify(reply: &Message, cut: &Name, qname: &Name, qtype: RecordType) -> Result<Step, Unusable> {
     let rcode = wire::rcode_number(reply);
     if rcode != 0 && rcode != 3 {
-        return Err(Unusable::Rcode(wire::rcode_text(rcode)));
+        return Err(Unusable::Rcode(wire::rcode_text(rcode).into_owned()));
     }
     let (chain, last) = follow_chain(&reply.answers, qname);
     let soa = reply

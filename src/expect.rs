@@ -232,7 +232,7 @@ impl Observed {
     pub fn of_query(report: &Report) -> Self {
         let Some(response) = &report.response else {
             return Observed {
-                qtype: report.query.rtype.clone(),
+                qtype: report.query.rtype.to_string(),
                 ..Observed::default()
             };
         };
@@ -244,10 +244,10 @@ impl Observed {
             .map(|r| r.data.clone())
             .collect();
         Observed {
-            rcode: Some(response.header.rcode.clone()),
+            rcode: Some(response.header.rcode.to_string()),
             records: response.answer.clone(),
             ns,
-            qtype: report.query.rtype.clone(),
+            qtype: report.query.rtype.to_string(),
         }
     }
 
@@ -274,7 +274,7 @@ impl Observed {
             rcode,
             records,
             ns,
-            qtype: report.query.rtype.clone(),
+            qtype: report.query.rtype.to_string(),
         }
     }
 }
@@ -393,7 +393,7 @@ mod tests {
             name: "www.example.test.".into(),
             ttl,
             class: "IN".into(),
-            rtype: rtype.into(),
+            rtype: rtype.to_owned().into(),
             type_code: 0,
             data: data.into(),
             rdata: RdataFields::Opaque {

@@ -13,7 +13,7 @@ use serde::Serialize;
 use crate::error::{Error, Exit};
 use crate::names::{self, NameStyle};
 use crate::presentation::{self, RdataFields};
-use crate::rrtype::{class_text, type_text};
+use crate::rrtype::{Mnemonic, class_text, type_text};
 use crate::transport::Protocol;
 use crate::transport::policy::{Attempt, Completed, Failed};
 use crate::wire::{self, QueryFlags, Question, Status, option_code};
@@ -55,9 +55,9 @@ pub struct Report {
 pub struct QueryInfo {
     pub name: String,
     #[serde(rename = "type")]
-    pub rtype: String,
+    pub rtype: Mnemonic,
     pub type_code: u16,
-    pub class: String,
+    pub class: Mnemonic,
     pub flags: QueryFlagsInfo,
     pub edns: Option<EdnsInfo>,
 }
@@ -97,8 +97,8 @@ pub struct Response {
 #[derive(Debug, Clone, Serialize)]
 pub struct Header {
     pub id: u16,
-    pub opcode: String,
-    pub rcode: String,
+    pub opcode: Mnemonic,
+    pub rcode: Mnemonic,
     pub rcode_code: u16,
     pub flags: HeaderFlags,
 }
@@ -129,7 +129,7 @@ pub struct EdnsInfo {
 #[derive(Debug, Clone, Default, Serialize)]
 pub struct EdnsOptionInfo {
     pub code: u16,
-    pub name: String,
+    pub name: Mnemonic,
     pub hex: String,
     /// NSID: the identifier as text (escaped).
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -164,8 +164,8 @@ pub struct EdnsOptionInfo {
 pub struct QuestionInfo {
     pub name: String,
     #[serde(rename = "type")]
-    pub rtype: String,
-    pub class: String,
+    pub rtype: Mnemonic,
+    pub class: Mnemonic,
 }
 
 /// A resource record.
@@ -174,9 +174,9 @@ pub struct RecordInfo {
     pub name: String,
     /// Seconds.
     pub ttl: u32,
-    pub class: String,
+    pub class: Mnemonic,
     #[serde(rename = "type")]
-    pub rtype: String,
+    pub rtype: Mnemonic,
     pub type_code: u16,
     /// Presentation text of the rdata.
     pub data: String,
@@ -489,6 +489,6 @@ mod tests {
             (Some("192.0.2.0/24"), Some(16))
         );
         let unknown = option(65001, &[0xab], None);
-        assert_eq!((unknown.name.as_str(), unknown.hex.as_str()), ("OPT65001", "ab"));
+        assert_eq!((&*unknown.name, unknown.hex.as_str()), ("OPT65001", "ab"));
     }
 }

@@ -395,7 +395,7 @@ pub fn key_tag(rdata: &[u8]) -> u16 {
 
 fn rrsig(bytes: &[u8], style: NameStyle) -> Option<(String, RdataFields)> {
     let mut r = WireReader::new(bytes);
-    let type_covered = type_text(RecordType::from(r.u16()?));
+    let type_covered = type_text(RecordType::from(r.u16()?)).into_owned();
     let (algorithm, labels, original_ttl) = (r.u8()?, r.u8()?, r.u32()?);
     let (expiration, inception, key_tag) = (r.u32()?, r.u32()?, r.u16()?);
     let signer = r.name(style)?;
@@ -446,7 +446,7 @@ fn type_bitmap(bytes: &[u8]) -> Option<Vec<String>> {
             for bit in 0..8u16 {
                 if octet & (0x80 >> bit) != 0 {
                     let index = u16::try_from(index).ok()?;
-                    types.push(type_text(RecordType::from(window * 256 + index * 8 + bit)));
+                    types.push(type_text(RecordType::from(window * 256 + index * 8 + bit)).into_owned());
                 }
             }
         }

@@ -3,31 +3,46 @@
 //! hickory-proto parses only upper-case mnemonics, knows no `TYPEnnn`/`CLASSnnn`
 //! (RFC 3597 §5) and displays unknown values as `Unknown`, so the text forms live here.
 
+use std::borrow::Cow;
 use std::str::FromStr;
 
 use hickory_proto::rr::{DNSClass, RecordType};
 
+/// Longer than any type or class mnemonic, `TYPE65535` and `CLASS65535` included.
+const MNEMONIC_MAX: usize = 16;
+
+/// `word` in upper case, in `buffer`; None when it is too long to be a mnemonic. Batch
+/// files ask this of every word, so it does not allocate.
+fn upper_case<'b>(word: &str, buffer: &'b mut [u8; MNEMONIC_MAX]) -> Option<&'b str> {
+    let upper = buffer.get_mut(..word.len())?;
+    upper.copy_from_slice(word.as_bytes());
+    upper.make_ascii_uppercase();
+    std::str::from_utf8(upper).ok()
+}
+
 /// Parses a type mnemonic in any case, or `TYPEnnn`.
 pub fn parse_type(word: &str) -> Option<RecordType> {
-    let upper = word.to_ascii_uppercase();
+    let mut buffer = [0u8; MNEMONIC_MAX];
+    let upper = upper_case(word, &mut buffer)?;
     if let Some(number) = upper.strip_prefix("TYPE") {
         return number.parse::<u16>().ok().map(RecordType::from);
     }
-    match upper.as_str() {
+    match upper {
         // dig spells the zone transfer types the same way; hickory lacks IXFR in FromStr.
         "IXFR" => Some(RecordType::IXFR),
         "*" => None,
-        _ => RecordType::from_str(&upper).ok(),
+        _ => RecordType::from_str(upper).ok(),
     }
 }
 
 /// Parses a class mnemonic in any case, or `CLASSnnn`.
 pub fn parse_class(word: &str) -> Option<DNSClass> {
-    let upper = word.to_ascii_uppercase();
+    let mut buffer = [0u8; MNEMONIC_MAX];
+    let upper = upper_case(word, &mut buffer)?;
     if let Some(number) = upper.strip_prefix("CLASS") {
         return number.parse::<u16>().ok().map(class_from_u16);
     }
-    match upper.as_str() {
+    match upper {
         "IN" => Some(DNSClass::IN),
         "CH" | "CHAOS" => Some(DNSClass::CH),
         "HS" | "HESIOD" => Some(DNSClass::HS),
@@ -53,31 +68,35 @@ pub fn class_number(class: DNSClass) -> u16 {
     u16::from(class)
 }
 
+/// A mnemonic: a static string for the known ones, so the model of every record need
+/// not allocate one.
+pub type Mnemonic = Cow<'static, str>;
+
 /// The presentation mnemonic of a type: `A`, `TYPE65534`.
-pub fn type_text(rtype: RecordType) -> String {
+pub fn type_text(rtype: RecordType) -> Mnemonic {
     match rtype {
-        RecordType::Unknown(n) => format!("TYPE{n}"),
-        RecordType::ZERO => "TYPE0".to_owned(),
+        RecordType::Unknown(n) => format!("TYPE{n}").into(),
+        RecordType::ZERO => "TYPE0".into(),
         known => {
             let text: &'static str = known.into();
             if text.eq_ignore_ascii_case("unknown") {
-                format!("TYPE{}", u16::from(known))
+                format!("TYPE{}", u16::from(known)).into()
             } else {
-                text.to_owned()
+                text.into()
             }
         }
     }
 }
 
 /// The presentation mnemonic of a class: `IN`, `CLASS42`.
-pub fn class_text(class: DNSClass) -> String {
+pub fn class_text(class: DNSClass) -> Mnemonic {
     match class {
-        DNSClass::IN => "IN".to_owned(),
-        DNSClass::CH => "CH".to_owned(),
-        DNSClass::HS => "HS".to_owned(),
-        DNSClass::NONE => "NONE".to_owned(),
-        DNSClass::ANY => "ANY".to_owned(),
-        other => format!("CLASS{}", class_number(other)),
+        DNSClass::IN => "IN".into(),
+        DNSClass::CH => "CH".into(),
+        DNSClass::HS => "HS".into(),
+        DNSClass::NONE => "NONE".into(),
+        DNSClass::ANY => "ANY".into(),
+        other => format!("CLASS{}", class_number(other)).into(),
     }
 }
 

@@ -121,9 +121,9 @@ pub fn trace(
     settings.flags.recurse = false;
     let query = TraceQuery {
         name: names::format(&question.name, settings.names),
-        rtype: type_text(question.rtype),
+        rtype: type_text(question.rtype).into_owned(),
         type_code: u16::from(question.rtype),
-        class: class_text(question.class),
+        class: class_text(question.class).into_owned(),
     };
     let mut report = TraceReport::new(query, humantime::format_rfc3339_seconds(when).to_string());
     let hinted = Delegation {
@@ -351,7 +351,7 @@ impl Walker<'_> {
             owner: info.name,
             target,
             ttl: record.ttl,
-            rtype: info.rtype,
+            rtype: info.rtype.into_owned(),
             zone: zone.to_owned(),
         })
     }
@@ -439,7 +439,7 @@ impl Walker<'_> {
         Hop {
             zone: self.show(zone),
             qname: self.show(name),
-            qtype: type_text(qtype),
+            qtype: type_text(qtype).into_owned(),
             cached,
             server: None,
             protocol: None,
@@ -564,9 +564,9 @@ impl Walker<'_> {
                     hop.server = Some(server_ref);
                     hop.protocol = Some(done.protocol);
                     hop.rtt_us = rtt_us;
-                    hop.rcode = Some(crate::wire::rcode_text(crate::wire::rcode_number(
-                        &done.reply.message,
-                    )));
+                    hop.rcode = Some(
+                        crate::wire::rcode_text(crate::wire::rcode_number(&done.reply.message)).into_owned(),
+                    );
                     hop.aa = Some(m.authoritative);
                     return Ok(step);
                 }
@@ -684,7 +684,7 @@ impl Walker<'_> {
         let result = walk.outcome.clone();
         hop.subwalks.push(Subwalk {
             name: shown.clone(),
-            rtype: type_text(rtype),
+            rtype: type_text(rtype).into_owned(),
             hops: walk.hops,
             cname_chain: walk.chain,
             answer: walk.answer,

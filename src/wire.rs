@@ -7,6 +7,8 @@ use hickory_proto::op::{Edns, Message, MessageType, OpCode, Query};
 use hickory_proto::rr::rdata::opt::{ClientSubnet, EdnsCode, EdnsOption};
 use hickory_proto::rr::{DNSClass, Name, RecordType};
 
+use crate::rrtype::Mnemonic;
+
 /// EDNS option codes dnscope encodes or decodes itself (hickory-proto leaves them opaque).
 pub mod option_code {
     /// RFC 5001.
@@ -218,7 +220,7 @@ pub fn rcode_number(message: &Message) -> u16 {
 }
 
 /// The mnemonic of an rcode (RFC 6895 §2.3), as dig prints it.
-pub fn rcode_text(rcode: u16) -> String {
+pub fn rcode_text(rcode: u16) -> Mnemonic {
     let known = match rcode {
         0 => "NOERROR",
         1 => "FORMERR",
@@ -240,19 +242,19 @@ pub fn rcode_text(rcode: u16) -> String {
         21 => "BADALG",
         22 => "BADTRUNC",
         23 => "BADCOOKIE",
-        other => return format!("RCODE{other}"),
+        other => return format!("RCODE{other}").into(),
     };
-    known.to_owned()
+    known.into()
 }
 
 /// The mnemonic of an opcode.
-pub fn opcode_text(opcode: OpCode) -> String {
+pub fn opcode_text(opcode: OpCode) -> Mnemonic {
     match opcode {
-        OpCode::Query => "QUERY".to_owned(),
-        OpCode::Status => "STATUS".to_owned(),
-        OpCode::Notify => "NOTIFY".to_owned(),
-        OpCode::Update => "UPDATE".to_owned(),
-        other => format!("OPCODE{}", u8::from(other)),
+        OpCode::Query => "QUERY".into(),
+        OpCode::Status => "STATUS".into(),
+        OpCode::Notify => "NOTIFY".into(),
+        OpCode::Update => "UPDATE".into(),
+        other => format!("OPCODE{}", u8::from(other)).into(),
     }
 }
 
@@ -273,7 +275,7 @@ pub fn edns_options(edns: &Edns) -> Vec<(u16, Vec<u8>)> {
 }
 
 /// The name of an EDNS option code (IANA registry).
-pub fn option_name(code: u16) -> String {
+pub fn option_name(code: u16) -> Mnemonic {
     let known = match EdnsCode::from(code) {
         EdnsCode::LLQ => "LLQ",
         EdnsCode::UL => "UL",
@@ -288,9 +290,9 @@ pub fn option_name(code: u16) -> String {
         EdnsCode::Padding => "PADDING",
         EdnsCode::Chain => "CHAIN",
         _ if code == option_code::EDE => "EDE",
-        _ => return format!("OPT{code}"),
+        _ => return format!("OPT{code}").into(),
     };
-    known.to_owned()
+    known.into()
 }
 
 /// The purpose text of an Extended DNS Error info-code (RFC 8914 §4 and IANA).

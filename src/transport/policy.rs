@@ -35,8 +35,8 @@ pub struct Attempt {
     pub server: SocketAddr,
     /// How.
     pub protocol: Protocol,
-    /// What came of it.
-    pub outcome: String,
+    /// What came of it: an rcode mnemonic, or what went wrong.
+    pub outcome: std::borrow::Cow<'static, str>,
     /// Round-trip time, when a reply came.
     pub rtt_us: Option<u64>,
 }
@@ -148,13 +148,13 @@ pub fn lookup(
             let mut attempt = Attempt {
                 server,
                 protocol,
-                outcome: String::new(),
+                outcome: "".into(),
                 rtt_us: None,
             };
             match transport.exchange(&request) {
                 Err(error) => {
                     ignored.extend(error.ignored);
-                    attempt.outcome = error.failure.to_string();
+                    attempt.outcome = error.failure.to_string().into();
                     attempts.push(attempt);
                     let refused = error.failure == Failure::Refused;
                     last = error.failure;
@@ -170,7 +170,7 @@ pub fn lookup(
                         && reply.message.metadata.truncation
                         && !settings.ignore_truncation
                     {
-                        attempt.outcome = "truncated, retrying over TCP".to_owned();
+                        attempt.outcome = "truncated, retrying over TCP".into();
                         attempts.push(attempt);
                         protocol = Protocol::Tcp;
                         continue;
@@ -179,7 +179,8 @@ pub fn lookup(
                         attempt.outcome = format!(
                             "{} to an EDNS query, retrying without EDNS",
                             wire::rcode_text(wire::rcode_number(&reply.message))
-                        );
+                        )
+                        .into();
                         attempts.push(attempt);
                         flags.edns = None;
                         continue;
