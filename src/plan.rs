@@ -193,11 +193,11 @@ pub fn build(args: &[String], env: &dyn Env) -> Result<Request, Error> {
 pub fn build_line(
     base_cli: &Cli,
     base_args: &[String],
-    words: &[String],
+    words: &[&str],
     env: &dyn Env,
 ) -> Result<Plan, Error> {
     let mut argv = base_args.to_vec();
-    argv.extend(words.iter().cloned());
+    argv.extend(words.iter().map(|w| (*w).to_owned()));
     if words.iter().any(|w| w.starts_with('-')) {
         return match build(&argv, env)? {
             Request::Run(plan) => Ok(*plan),
@@ -205,7 +205,7 @@ pub fn build_line(
         };
     }
     let mut cli = base_cli.clone();
-    cli.words.extend(words.iter().cloned());
+    cli.words.extend(words.iter().map(|w| (*w).to_owned()));
     Planner::new(cli, env).plan(&argv)
 }
 
@@ -224,7 +224,7 @@ fn shared_plan(base_cli: &Cli, base: &[String], env: &dyn Env) -> Option<Box<Pla
 /// The question of a batch line of the plain shape `name [type] [class]`, read the way
 /// the planner reads words, with the shared plan's default type and class; `None` for
 /// any other line, which then takes the full path (and gets its usage errors there).
-pub fn plain_question(shared: &Plan, words: &[String]) -> Option<Question> {
+pub fn plain_question(shared: &Plan, words: &[&str]) -> Option<Question> {
     let default = &shared.lookups.first()?.candidates.first()?;
     let (name, rest) = words.split_first()?;
     let keyword =
@@ -1032,7 +1032,7 @@ mod tests {
     fn plain_batch_lines_read_like_the_planner_reads_them() {
         let e = env();
         let base = plan_with(&e, &["@127.0.0.1", "-t", "AAAA", "x"]).unwrap();
-        let words = |text: &str| text.split_whitespace().map(str::to_owned).collect::<Vec<_>>();
+        let words = |text: &'static str| text.split_whitespace().collect::<Vec<_>>();
         for line in [
             "www.example.test",
             "www.example.test MX",

@@ -8,6 +8,7 @@
 //! the same as without the pipeline, only sooner.
 
 use std::collections::HashMap;
+use std::hash::{BuildHasherDefault, Hasher};
 use std::net::{SocketAddr, UdpSocket};
 use std::sync::atomic::Ordering;
 use std::time::{Duration, Instant};
@@ -44,6 +45,72 @@ struct Pending<'a> {
     sent: Instant,
 }
 
+impl Pending<'_> {
+    fn deadline(&self) -> Instant {
+        self.sent + self.plan.transport.timeout
+    }
+}
+
+/// The queries a worker has in flight, by ID.
+struct InFlight<'a> {
+    by_id: HashMap<u16, Pending<'a>, BuildHasherDefault<IdHasher>>,
+    /// No query is late before this: checking every query's deadline at every
+    /// datagram showed in a batch's profile.
+    earliest_deadline: Option<Instant>,
+}
+
+impl<'a> InFlight<'a> {
+    fn with_capacity(window: usize) -> Self {
+        Self {
+            by_id: HashMap::with_capacity_and_hasher(window, BuildHasherDefault::default()),
+            earliest_deadline: None,
+        }
+    }
+
+    fn insert(&mut self, id: u16, entry: Pending<'a>) {
+        let deadline = entry.deadline();
+        self.earliest_deadline = Some(self.earliest_deadline.map_or(deadline, |d| d.min(deadline)));
+        self.by_id.insert(id, entry);
+    }
+
+    /// The queries past their deadline at `now`, taken out.
+    fn take_late(&mut self, now: Instant) -> Vec<Pending<'a>> {
+        if self.earliest_deadline.is_none_or(|d| d > now) {
+            return Vec::new();
+        }
+        let late: Vec<u16> = self
+            .by_id
+            .iter()
+            .filter(|(_, p)| p.deadline() <= now)
+            .map(|(id, _)| *id)
+            .collect();
+        let late = late.iter().filter_map(|id| self.by_id.remove(id)).collect();
+        self.earliest_deadline = self.by_id.values().map(Pending::deadline).min();
+        late
+    }
+}
+
+/// Query IDs are random (RFC 5452 §9.2), so the map needs no hash function of its
+/// own; the multiplication spreads the 16 bits over the 64 hashbrown looks at.
+#[derive(Default)]
+struct IdHasher(u64);
+
+impl Hasher for IdHasher {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+
+    fn write(&mut self, bytes: &[u8]) {
+        for byte in bytes {
+            self.0 = (self.0 << 8 | u64::from(*byte)).wrapping_mul(0x9E37_79B9_7F4A_7C15);
+        }
+    }
+
+    fn write_u16(&mut self, id: u16) {
+        self.0 = u64::from(id).wrapping_mul(0x9E37_79B9_7F4A_7C15);
+    }
+}
+
 /// Whether a line's plan can take the fast path.
 fn plain(plan: &Plan) -> Option<(SocketAddr, Question)> {
     let server = *plan.servers.addresses.first()?;
@@ -62,13 +129,19 @@ pub(super) fn run<'w>(worker: &'w Worker<'w>, window: usize) {
     let Ok(socket) = socket.and_then(|s| s.set_read_timeout(Some(super::BUNDLE_AGE)).map(|()| s)) else {
         return worker.run_blocking();
     };
-    let mut pending: HashMap<u16, Pending<'w>> = HashMap::with_capacity(window);
+    let mut pending = InFlight::with_capacity(window);
     let mut parked: Option<(usize, usize, LinePlan<'w>, SocketAddr, Question)> = None;
     let mut exhausted = false;
     let mut buffer = vec![0u8; 65_535];
+    let template = worker
+        .batch
+        .shared
+        .as_ref()
+        .and_then(|plan| wire::QueryTemplate::new(&plan.flags).ok());
+    let mut query = Vec::with_capacity(512);
     loop {
         // Fill the window.
-        while pending.len() < window && !STOP.load(Ordering::SeqCst) {
+        while pending.by_id.len() < window && !STOP.load(Ordering::SeqCst) {
             let (index, line, plan, server, question) = match parked.take() {
                 Some(parked) => parked,
                 None => {
@@ -96,13 +169,20 @@ pub(super) fn run<'w>(worker: &'w Worker<'w>, window: usize) {
             }
             let id = loop {
                 let id = crate::random::id();
-                if !pending.contains_key(&id) {
+                if !pending.by_id.contains_key(&id) {
                     break id;
                 }
             };
-            let sent = wire::build_query(&question, &plan.flags, id)
-                .ok()
-                .and_then(|query| socket.send_to(&query, server).ok());
+            let encoded = match (&plan, &template) {
+                (LinePlan::Shared(_), Some(template)) => {
+                    template.encode(&question, id, &mut query);
+                    true
+                }
+                _ => wire::build_query(&question, &plan.flags, id)
+                    .map(|bytes| query = bytes)
+                    .is_ok(),
+            };
+            let sent = encoded && socket.send_to(&query, server).is_ok();
             let expect = Awaited { server, id, question };
             let entry = Pending {
                 index,
@@ -111,13 +191,13 @@ pub(super) fn run<'w>(worker: &'w Worker<'w>, window: usize) {
                 expect,
                 sent: Instant::now(),
             };
-            if sent.is_some() {
+            if sent {
                 pending.insert(id, entry);
             } else {
                 fall_back(worker, entry);
             }
         }
-        if pending.is_empty() {
+        if pending.by_id.is_empty() {
             worker.flush();
             if parked.is_none() && (exhausted || STOP.load(Ordering::SeqCst)) {
                 return;
@@ -147,23 +227,24 @@ fn prepare<'w>(worker: &'w Worker<'w>) -> Next<'w> {
         return Next::Exhausted;
     };
     let shared = worker.batch.shared.as_deref();
-    let (plan, own_question) =
-        match shared.and_then(|p| crate::plan::plain_question(p, words).map(|q| (p, q))) {
-            Some((plan, question)) => (LinePlan::Shared(plan), Some(question)),
-            None => {
-                match crate::plan::build_line(&worker.batch.base_cli, &worker.batch.base, words, worker.env) {
-                    Ok(plan) => (LinePlan::Own(Box::new(plan)), None),
-                    Err(error) => {
-                        worker.send(Done {
-                            index,
-                            line,
-                            result: Err(error),
-                        });
-                        return Next::Handled;
-                    }
+    let (plan, own_question) = match shared
+        .and_then(|p| crate::plan::plain_question(p, &words).map(|q| (p, q)))
+    {
+        Some((plan, question)) => (LinePlan::Shared(plan), Some(question)),
+        None => {
+            match crate::plan::build_line(&worker.batch.base_cli, &worker.batch.base, &words, worker.env) {
+                Ok(plan) => (LinePlan::Own(Box::new(plan)), None),
+                Err(error) => {
+                    worker.send(Done {
+                        index,
+                        line,
+                        result: Err(error),
+                    });
+                    return Next::Handled;
                 }
             }
-        };
+        }
+    };
     if let Some((server, question)) = plain(&plan) {
         return Next::Send(index, line, plan, server, own_question.unwrap_or(question));
     }
@@ -184,16 +265,11 @@ fn prepare<'w>(worker: &'w Worker<'w>) -> Next<'w> {
 /// Waits for one reply (at most [`super::BUNDLE_AGE`], the socket's fixed read
 /// timeout, so that finished results never wait behind a slow server), deals with it,
 /// and hands queries past their timeout to the ordinary policy.
-fn receive(
-    worker: &Worker<'_>,
-    socket: &UdpSocket,
-    pending: &mut HashMap<u16, Pending<'_>>,
-    buffer: &mut [u8],
-) {
+fn receive(worker: &Worker<'_>, socket: &UdpSocket, pending: &mut InFlight<'_>, buffer: &mut [u8]) {
     let received = socket.recv_from(buffer);
-    let now = Instant::now();
-    if pending.values().any(|p| p.sent + p.plan.transport.timeout <= now) {
-        sweep(worker, pending, now);
+    // Queries past their timeout go through the ordinary policy (which retries them).
+    for entry in pending.take_late(Instant::now()) {
+        fall_back(worker, entry);
     }
     let Ok((len, from)) = received else { return };
     handle(worker, pending, &buffer[..len], from);
@@ -208,20 +284,22 @@ fn receive(
 }
 
 /// Deals with one datagram that arrived on the worker's socket.
-fn handle(worker: &Worker<'_>, pending: &mut HashMap<u16, Pending<'_>>, bytes: &[u8], from: SocketAddr) {
+fn handle(worker: &Worker<'_>, pending: &mut InFlight<'_>, bytes: &[u8], from: SocketAddr) {
     let len = bytes.len();
     let Some(id) = bytes.get(..2).map(|b| u16::from_be_bytes([b[0], b[1]])) else {
         return;
     };
-    let Some(entry) = pending.get(&id) else { return };
+    let Some(entry) = pending.by_id.get(&id) else {
+        return;
+    };
     match entry.expect.judge(from, bytes) {
         Arrival::Ignored(_) => {}
         Arrival::Malformed(_) => {
-            let entry = pending.remove(&id).expect("present");
+            let entry = pending.by_id.remove(&id).expect("present");
             fall_back(worker, entry);
         }
         Arrival::Reply(message) => {
-            let entry = pending.remove(&id).expect("present");
+            let entry = pending.by_id.remove(&id).expect("present");
             let needs_policy = message.metadata.truncation
                 || (entry.plan.flags.edns.is_some() && wire::rejects_edns(&message));
             if needs_policy {
@@ -255,20 +333,6 @@ fn handle(worker: &Worker<'_>, pending: &mut HashMap<u16, Pending<'_>>, bytes: &
                 line: entry.line,
                 result: Ok(vec![outcome]),
             });
-        }
-    }
-}
-
-/// Queries past their timeout go through the ordinary policy (which retries them).
-fn sweep(worker: &Worker<'_>, pending: &mut HashMap<u16, Pending<'_>>, now: Instant) {
-    let late: Vec<u16> = pending
-        .iter()
-        .filter(|(_, p)| p.sent + p.plan.transport.timeout <= now)
-        .map(|(id, _)| *id)
-        .collect();
-    for id in late {
-        if let Some(entry) = pending.remove(&id) {
-            fall_back(worker, entry);
         }
     }
 }
