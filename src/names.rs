@@ -6,6 +6,7 @@
 //! RFC 1035 §5.1: `\X` quotes a character, `\DDD` is a decimal byte value. Names decoded
 //! from the wire are already correct; only the text forms go through this module.
 
+use std::borrow::Cow;
 use std::fmt::Write as _;
 use std::net::IpAddr;
 
@@ -41,7 +42,7 @@ pub fn parse(text: &str) -> Result<Name, NameError> {
         return Ok(Name::root());
     }
     let body = strip_final_dot(text);
-    let mut labels: Vec<Vec<u8>> = Vec::new();
+    let mut labels: Vec<Cow<'_, [u8]>> = Vec::new();
     for raw in split_labels(body) {
         let bytes = unescape(raw).ok_or_else(|| NameError::BadEscape(text.to_owned()))?;
         if bytes.is_empty() {
@@ -51,7 +52,7 @@ pub fn parse(text: &str) -> Result<Name, NameError> {
         let label = if raw.is_ascii() {
             bytes
         } else {
-            idna_label(&bytes, text)?
+            Cow::Owned(idna_label(&bytes, text)?)
         };
         if label.len() > MAX_LABEL {
             return Err(NameError::LabelTooLong {
@@ -68,7 +69,7 @@ pub fn parse(text: &str) -> Result<Name, NameError> {
             len: wire_len,
         });
     }
-    let mut name = Name::from_labels(labels.iter().map(Vec::as_slice)).map_err(|e| NameError::Idn {
+    let mut name = Name::from_labels(labels.iter().map(|l| &**l)).map_err(|e| NameError::Idn {
         name: text.to_owned(),
         reason: e.to_string(),
     })?;
@@ -108,8 +109,13 @@ fn split_labels(text: &str) -> Vec<&str> {
 }
 
 /// Resolves `\X` and decimal `\DDD` escapes into raw bytes; `None` for a broken escape.
-fn unescape(label: &str) -> Option<Vec<u8>> {
+/// The bytes of a label; borrowed when there is nothing to unescape, as in nearly every
+/// name of a batch file.
+fn unescape(label: &str) -> Option<Cow<'_, [u8]>> {
     let bytes = label.as_bytes();
+    if !bytes.contains(&b'\\') {
+        return Some(Cow::Borrowed(bytes));
+    }
     let mut out = Vec::with_capacity(bytes.len());
     let mut i = 0;
     while i < bytes.len() {
@@ -133,7 +139,7 @@ fn unescape(label: &str) -> Option<Vec<u8>> {
             [] => return None,
         }
     }
-    Some(out)
+    Some(Cow::Owned(out))
 }
 
 fn idna_label(bytes: &[u8], whole: &str) -> Result<Vec<u8>, NameError> {
