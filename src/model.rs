@@ -295,8 +295,26 @@ pub fn failed(ctx: Context<'_>, flags: &QueryFlags, failure: &Failed, fallback: 
     report
 }
 
+/// `when` to the second. A batch reports tens of thousands of lookups a second, so the
+/// text of the current second is kept rather than formatted for each.
 fn rfc3339(when: SystemTime) -> String {
-    humantime::format_rfc3339_seconds(when).to_string()
+    thread_local! {
+        static LAST: std::cell::RefCell<Option<(u64, String)>> = const { std::cell::RefCell::new(None) };
+    }
+    let second = when
+        .duration_since(SystemTime::UNIX_EPOCH)
+        .map(|d| d.as_secs())
+        .ok();
+    LAST.with_borrow_mut(|last| match (second, last.as_ref()) {
+        (Some(s), Some((kept, text))) if s == *kept => text.clone(),
+        _ => {
+            let text = humantime::format_rfc3339_seconds(when).to_string();
+            if let Some(s) = second {
+                *last = Some((s, text.clone()));
+            }
+            text
+        }
+    })
 }
 
 fn query_info(ctx: Context<'_>, flags: &QueryFlags) -> QueryInfo {
@@ -461,6 +479,20 @@ fn subnet_address(family: u16, octets: &[u8]) -> Option<std::net::IpAddr> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn times_are_given_to_the_second_they_fall_in() {
+        let at = |ms: u64| SystemTime::UNIX_EPOCH + std::time::Duration::from_millis(1_000_000_000_000 + ms);
+        for (ms, text) in [
+            (0, "2001-09-09T01:46:40Z"),
+            (999, "2001-09-09T01:46:40Z"),
+            (1_000, "2001-09-09T01:46:41Z"),
+            (0, "2001-09-09T01:46:40Z"),
+            (86_400_000, "2001-09-10T01:46:40Z"),
+        ] {
+            assert_eq!(rfc3339(at(ms)), text, "{ms}");
+        }
+    }
 
     #[test]
     fn options_are_decoded() {
