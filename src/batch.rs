@@ -295,7 +295,7 @@ struct Bundle {
 
 /// Results go to the printer at least this often, and in bundles of at most this many.
 const BUNDLE_AGE: Duration = Duration::from_millis(20);
-const BUNDLE_SIZE: usize = 32;
+const BUNDLE_SIZE: usize = 64;
 
 impl Worker<'_> {
     /// The next line nobody has taken: (index, line number, words).
