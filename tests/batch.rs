@@ -238,3 +238,65 @@ fn unusual_replies_take_the_ordinary_path_with_the_same_results() {
         "+ignore keeps the truncated reply"
     );
 }
+
+/// Runs dnscope under `script(1)`, so that its standard error is a terminal, with its
+/// standard output sent to `out`; returns the exit status and what reached the terminal.
+fn on_a_terminal(args: &[String], out: &Path) -> (Option<i32>, String) {
+    let quote = |word: &str| format!("'{}'", word.replace('\'', r"'\''"));
+    let conf = support::resolv_conf("nameserver 127.0.0.254\n");
+    let mut line = vec![quote(env!("CARGO_BIN_EXE_dnscope")), "--resolv-conf".to_owned()];
+    line.push(quote(conf.to_str().unwrap()));
+    line.extend(args.iter().map(|a| quote(a)));
+    line.push(format!("> {}", quote(out.to_str().unwrap())));
+    let output = std::process::Command::new("script")
+        .args(["-q", "-e", "-c", &line.join(" "), "/dev/null"])
+        .env_clear()
+        .env("PATH", std::env::var("PATH").unwrap_or_default())
+        .env("TERM", "xterm")
+        .stdin(Stdio::null())
+        .output()
+        .expect("script(1) runs (util-linux)");
+    (
+        output.status.code(),
+        String::from_utf8_lossy(&output.stdout).into_owned(),
+    )
+}
+
+/// The start of what reached a terminal, for a failure message.
+fn start_of(terminal: &str) -> String {
+    terminal.chars().take(300).collect()
+}
+
+#[test]
+fn a_progress_bar_on_a_terminal_for_text_but_never_for_json() {
+    let server = TestServer::start(example_zone());
+    server.set_mode(Mode::Delay(Duration::from_millis(2)));
+    let file = write("progress.txt", &"www.example.test\n".repeat(150));
+    let out = file.with_extension("out");
+    let mut args = server.at();
+    args.extend(["-f", file.to_str().unwrap(), "-j", "2"].map(str::to_owned));
+
+    let (code, terminal) = on_a_terminal(&[args.clone(), vec!["+short".to_owned()]].concat(), &out);
+    assert_eq!(code, Some(0), "{}", start_of(&terminal));
+    let results = std::fs::read_to_string(&out).unwrap();
+    assert_eq!(results.lines().filter(|l| *l == "192.0.2.10").count(), 150);
+    assert!(
+        terminal.contains("150/150"),
+        "no bar drawn: {:?}",
+        start_of(&terminal)
+    );
+    assert!(
+        !terminal.contains("192.0.2.10"),
+        "results stay on stdout: {:?}",
+        start_of(&terminal)
+    );
+
+    let (code, terminal) = on_a_terminal(&[args, vec!["--json".to_owned()]].concat(), &out);
+    assert_eq!(code, Some(0), "{}", start_of(&terminal));
+    assert_eq!(json_lines(&std::fs::read_to_string(&out).unwrap()).len(), 150);
+    assert!(
+        !terminal.contains("/150"),
+        "a bar in JSON mode: {:?}",
+        start_of(&terminal)
+    );
+}
