@@ -9,7 +9,7 @@
 //! one server, so a batch never floods a server. Ctrl-C stops taking new lines, lets
 //! those in flight finish, and says how far the batch got.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::BTreeMap;
 use std::io::{self, Write};
 use std::net::SocketAddr;
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
@@ -120,7 +120,9 @@ impl RateLimit {
 
 /// At most `cap` queries in flight per server.
 struct ServerGate {
-    in_flight: Mutex<HashMap<SocketAddr, usize>>,
+    /// Queries in flight per server. A batch asks few servers and enters and leaves the
+    /// gate for every query, so a short list beats hashing the address each time.
+    in_flight: Mutex<Vec<(SocketAddr, usize)>>,
     /// Threads blocked in `enter`: `leave` wakes them only when there are some, since a
     /// wake-up is a system call and a batch leaves the gate once per query.
     waiting: AtomicUsize,
@@ -131,18 +133,18 @@ struct ServerGate {
 impl ServerGate {
     fn enter(&self, server: SocketAddr) {
         let mut counts = self.in_flight.lock().expect("gate lock");
-        while counts.get(&server).copied().unwrap_or(0) >= self.cap {
+        while *count_of(&mut counts, server) >= self.cap {
             self.waiting.fetch_add(1, Ordering::SeqCst);
             counts = self.freed.wait(counts).expect("gate lock");
             self.waiting.fetch_sub(1, Ordering::SeqCst);
         }
-        *counts.entry(server).or_insert(0) += 1;
+        *count_of(&mut counts, server) += 1;
     }
 
     /// Enters when there is room, without waiting.
     fn try_enter(&self, server: SocketAddr) -> bool {
         let mut counts = self.in_flight.lock().expect("gate lock");
-        let n = counts.entry(server).or_insert(0);
+        let n = count_of(&mut counts, server);
         if *n >= self.cap {
             return false;
         }
@@ -152,14 +154,25 @@ impl ServerGate {
 
     fn leave(&self, server: SocketAddr) {
         let mut counts = self.in_flight.lock().expect("gate lock");
-        if let Some(n) = counts.get_mut(&server) {
-            *n -= 1;
-        }
+        let n = count_of(&mut counts, server);
+        *n = n.saturating_sub(1);
         drop(counts);
         if self.waiting.load(Ordering::SeqCst) > 0 {
             self.freed.notify_all();
         }
     }
+}
+
+/// The count of `server` in `counts`, added at zero when missing.
+fn count_of(counts: &mut Vec<(SocketAddr, usize)>, server: SocketAddr) -> &mut usize {
+    let at = match counts.iter().position(|(s, _)| *s == server) {
+        Some(at) => at,
+        None => {
+            counts.push((server, 0));
+            counts.len() - 1
+        }
+    };
+    &mut counts[at].1
 }
 
 /// Runs a batch.
@@ -200,7 +213,7 @@ pub fn run(
         gap: Duration::from_secs(1) / qps,
     });
     let gate = ServerGate {
-        in_flight: Mutex::new(HashMap::new()),
+        in_flight: Mutex::new(Vec::new()),
         waiting: AtomicUsize::new(0),
         freed: Condvar::new(),
         cap: batch.max_per_server,
@@ -491,7 +504,7 @@ mod tests {
     #[test]
     fn the_gate_caps_servers() {
         let gate = ServerGate {
-            in_flight: Mutex::new(HashMap::new()),
+            in_flight: Mutex::new(Vec::new()),
             waiting: AtomicUsize::new(0),
             freed: Condvar::new(),
             cap: 2,
