@@ -295,26 +295,42 @@ pub fn failed(ctx: Context<'_>, flags: &QueryFlags, failure: &Failed, fallback: 
     report
 }
 
-/// `when` to the second. A batch reports tens of thousands of lookups a second, so the
-/// text of the current second is kept rather than formatted for each.
+/// The last text made for a key, kept per thread.
+type Kept<K> = std::cell::RefCell<Option<(K, String)>>;
+
+/// The text for `key`: the kept one when the key is the last one asked for, else
+/// `make`'s. A batch reports tens of thousands of lookups a second, nearly all to the
+/// same server within the same second.
+fn kept_text<K: PartialEq + Copy>(
+    kept: &'static std::thread::LocalKey<Kept<K>>,
+    key: K,
+    make: impl FnOnce() -> String,
+) -> String {
+    kept.with_borrow_mut(|last| match last.as_ref() {
+        Some((k, text)) if *k == key => text.clone(),
+        _ => {
+            let text = make();
+            *last = Some((key, text.clone()));
+            text
+        }
+    })
+}
+
+/// `when` to the second.
 fn rfc3339(when: SystemTime) -> String {
     thread_local! {
-        static LAST: std::cell::RefCell<Option<(u64, String)>> = const { std::cell::RefCell::new(None) };
+        static SECOND: Kept<Option<u64>> = const { std::cell::RefCell::new(None) };
     }
     let second = when
         .duration_since(SystemTime::UNIX_EPOCH)
         .map(|d| d.as_secs())
         .ok();
-    LAST.with_borrow_mut(|last| match (second, last.as_ref()) {
-        (Some(s), Some((kept, text))) if s == *kept => text.clone(),
-        _ => {
-            let text = humantime::format_rfc3339_seconds(when).to_string();
-            if let Some(s) = second {
-                *last = Some((s, text.clone()));
-            }
-            text
-        }
-    })
+    match second {
+        Some(_) => kept_text(&SECOND, second, || {
+            humantime::format_rfc3339_seconds(when).to_string()
+        }),
+        None => humantime::format_rfc3339_seconds(when).to_string(),
+    }
 }
 
 fn query_info(ctx: Context<'_>, flags: &QueryFlags) -> QueryInfo {
@@ -353,8 +369,11 @@ fn query_info(ctx: Context<'_>, flags: &QueryFlags) -> QueryInfo {
 }
 
 fn server_info(addr: SocketAddr, protocol: Protocol, name: &str) -> ServerInfo {
+    thread_local! {
+        static ADDRESS: Kept<std::net::IpAddr> = const { std::cell::RefCell::new(None) };
+    }
     ServerInfo {
-        address: addr.ip().to_string(),
+        address: kept_text(&ADDRESS, addr.ip(), || addr.ip().to_string()),
         port: addr.port(),
         protocol,
         name: name.to_owned(),
@@ -491,6 +510,20 @@ mod tests {
             (86_400_000, "2001-09-10T01:46:40Z"),
         ] {
             assert_eq!(rfc3339(at(ms)), text, "{ms}");
+        }
+    }
+
+    #[test]
+    fn server_addresses_follow_the_server() {
+        for (addr, text) in [
+            ("127.0.0.1:53", "127.0.0.1"),
+            ("127.0.0.1:5353", "127.0.0.1"),
+            ("[::1]:53", "::1"),
+            ("127.0.0.2:53", "127.0.0.2"),
+            ("127.0.0.1:53", "127.0.0.1"),
+        ] {
+            let info = server_info(addr.parse().unwrap(), Protocol::Udp, "ns");
+            assert_eq!((info.address.as_str(), info.name.as_str()), (text, "ns"));
         }
     }
 
