@@ -181,18 +181,27 @@ pub fn format(name: &Name, style: NameStyle) -> String {
 }
 
 fn escape_label_into(label: &[u8], out: &mut String) {
+    // Nearly every label needs no escaping: copy it whole.
+    let plain = label.iter().all(|&b| is_plain(b));
+    if let (true, Ok(text)) = (plain, std::str::from_utf8(label)) {
+        out.push_str(text);
+        return;
+    }
     for &b in label {
-        match b {
-            b'.' | b'\\' | b'"' | b'(' | b')' | b';' | b'@' | b'$' => {
-                out.push('\\');
-                out.push(char::from(b));
-            }
-            0x21..=0x7e => out.push(char::from(b)),
-            _ => {
-                let _ = write!(out, "\\{b:03}");
-            }
+        if is_plain(b) {
+            out.push(char::from(b));
+        } else if b.is_ascii_graphic() {
+            out.push('\\');
+            out.push(char::from(b));
+        } else {
+            let _ = write!(out, "\\{b:03}");
         }
     }
+}
+
+/// A byte that stands for itself in presentation format.
+fn is_plain(b: u8) -> bool {
+    b.is_ascii_graphic() && !matches!(b, b'.' | b'\\' | b'"' | b'(' | b')' | b';' | b'@' | b'$')
 }
 
 /// The Unicode form of an `xn--` label, when it decodes to printable text.
@@ -306,6 +315,13 @@ mod tests {
         assert!(matches!(parse("a..b"), Err(NameError::EmptyLabel(_))));
         assert!(matches!(parse("a\\25x"), Err(NameError::BadEscape(_))));
         assert!(matches!(parse("a\\300"), Err(NameError::BadEscape(_))));
+    }
+
+    #[test]
+    fn special_characters_are_escaped_on_output() {
+        let name = Name::from_labels(vec![&b"a.b\\c\"d(e)f;g@h$i j~"[..], b"test"]).unwrap();
+        assert_eq!(ascii(&name), "a\\.b\\\\c\\\"d\\(e\\)f\\;g\\@h\\$i\\032j~.test.");
+        assert_eq!(parse(&ascii(&name)).unwrap().iter().next(), name.iter().next());
     }
 
     #[test]
