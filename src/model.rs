@@ -319,17 +319,12 @@ fn kept_text<K: PartialEq + Copy>(
 /// `when` to the second.
 fn rfc3339(when: SystemTime) -> String {
     thread_local! {
-        static SECOND: Kept<Option<u64>> = const { std::cell::RefCell::new(None) };
+        static SECOND: Kept<u64> = const { std::cell::RefCell::new(None) };
     }
-    let second = when
-        .duration_since(SystemTime::UNIX_EPOCH)
-        .map(|d| d.as_secs())
-        .ok();
-    match second {
-        Some(_) => kept_text(&SECOND, second, || {
-            humantime::format_rfc3339_seconds(when).to_string()
-        }),
-        None => humantime::format_rfc3339_seconds(when).to_string(),
+    let text = || humantime::format_rfc3339_seconds(when).to_string();
+    match when.duration_since(SystemTime::UNIX_EPOCH) {
+        Ok(since) => kept_text(&SECOND, since.as_secs(), text),
+        Err(_) => text(),
     }
 }
 

@@ -109,8 +109,7 @@ fn split_labels(text: &str) -> Vec<&str> {
 }
 
 /// Resolves `\X` and decimal `\DDD` escapes into raw bytes; `None` for a broken escape.
-/// The bytes of a label; borrowed when there is nothing to unescape, as in nearly every
-/// name of a batch file.
+/// A label without escapes, as in nearly every name of a batch file, is borrowed as it is.
 fn unescape(label: &str) -> Option<Cow<'_, [u8]>> {
     let bytes = label.as_bytes();
     if !bytes.contains(&b'\\') {
