@@ -36,7 +36,7 @@ seq 1 "$NAMES" | sed 's/^/n/; s/$/.example.test A/' > "$work/names.txt"
 head -n "$DIG_NAMES" "$work/names.txt" > "$work/dig-names.txt"
 results="$work/results"
 
-# run LABEL NAMES CMD...: runs CMD once and records "round label names seconds answered".
+# run LABEL NAMES CMD...: runs CMD once and records "round label names start end answered".
 run() {
   local label=$1 names=$2 s e
   shift 2
