@@ -1,47 +1,35 @@
 //! dnscope: a dig-like DNS diagnostic tool.
 //!
 //! The pipeline is argv → [`plan::Plan`] → [`transport::policy::lookup`] over a
-//! [`transport::Transport`] → [`model::Report`] → [`render`]. Only `main.rs` makes the
+//! [`transport::Transport`] → [`report::Report`] → [`render`]. Only `main.rs` makes the
 //! real stdout, stderr, network and environment; everything else receives them, so the
 //! whole run can be driven in-process by tests.
 
 pub mod batch;
 pub mod check;
-pub mod classify;
 pub mod cli;
-pub mod env;
-pub mod error;
+pub mod dns;
 pub mod expect;
-pub mod generate;
-pub mod glob;
-pub mod junit;
 pub mod model;
-pub mod names;
-pub mod plan;
-pub mod plusopts;
-pub mod presentation;
-pub mod providers;
-pub mod random;
 pub mod render;
-pub mod resolvconf;
-pub mod roots;
-pub mod rrtype;
-pub mod trace;
 pub mod transport;
 pub mod walk;
-pub mod wire;
 
 use std::io::{self, Write};
 use std::time::SystemTime;
 
-use crate::env::Env;
-use crate::error::Exit;
-use crate::model::{Context, Report};
-use crate::plan::{Lookup, Mode, Plan, Request, TracePlan};
-use crate::trace::TraceReport;
+use crate::cli::plan;
+use crate::dns::{random, wire};
+use crate::model::report;
+
+use crate::cli::env::Env;
+use crate::cli::plan::{Lookup, Mode, Plan, Request, TracePlan};
+use crate::dns::wire::Status;
+use crate::model::exit::Exit;
+use crate::model::report::{Context, Report};
+use crate::model::trace::TraceReport;
 use crate::transport::Transport;
 use crate::transport::policy;
-use crate::wire::Status;
 
 /// Runs dnscope with `args` (program name first) and returns the exit status.
 ///
@@ -98,7 +86,7 @@ pub fn run(
 #[derive(Debug, Clone, serde::Serialize)]
 #[serde(untagged)]
 pub enum Outcome {
-    Query(Box<model::Report>),
+    Query(Box<report::Report>),
     Trace(Box<TraceReport>),
 }
 
@@ -152,10 +140,10 @@ pub fn completed_outcome(plan: &Plan, question: &wire::Question, done: &policy::
         when: SystemTime::now(),
         names: plan.display.names,
     };
-    judged_query(plan, model::completed(ctx, done))
+    judged_query(plan, report::completed(ctx, done))
 }
 
-fn judged_query(plan: &Plan, mut report: model::Report) -> Outcome {
+fn judged_query(plan: &Plan, mut report: report::Report) -> Outcome {
     if !plan.expectations.is_empty() {
         report.expectations = expect::judge_all(&plan.expectations, &expect::Observed::of_query(&report));
     }
@@ -210,8 +198,8 @@ fn execute(plan: &Plan, lookup: &Lookup, transport: &dyn Transport) -> Report {
             &mut random::id,
         );
         let report = match result {
-            Ok(done) => model::completed(ctx, &done),
-            Err(failed) => model::failed(ctx, &plan.flags, &failed, plan.servers.addresses[0]),
+            Ok(done) => report::completed(ctx, &done),
+            Err(failed) => report::failed(ctx, &plan.flags, &failed, plan.servers.addresses[0]),
         };
         if report.status == Some(Status::Answer) {
             return report;

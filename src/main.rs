@@ -3,7 +3,7 @@
 use std::io::{self, Write};
 use std::process::ExitCode;
 
-use dnscope::error::Exit;
+use dnscope::model::exit::Exit;
 
 #[global_allocator]
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
@@ -31,7 +31,7 @@ fn main() -> ExitCode {
     let mut err = io::stderr().lock();
     let exit = dnscope::run(
         &args,
-        &dnscope::env::System,
+        &dnscope::cli::env::System,
         &dnscope::transport::Net,
         &mut out,
         &mut err,

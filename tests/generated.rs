@@ -10,7 +10,7 @@ fn completions_and_man_page_are_up_to_date() {
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
     let in_ci = std::env::var_os("CI").is_some();
     let mut stale = Vec::new();
-    for (path, contents) in dnscope::generate::files() {
+    for (path, contents) in dnscope::cli::generate::files() {
         let file = root.join(path);
         if std::fs::read_to_string(&file).ok().as_deref() != Some(contents.as_str()) {
             stale.push(path);
@@ -36,7 +36,7 @@ fn generate_flag_prints_the_same_files() {
             .output()
             .unwrap();
         assert_eq!(output.status.code(), Some(0));
-        let expected = dnscope::generate::files()
+        let expected = dnscope::cli::generate::files()
             .into_iter()
             .find(|(p, _)| *p == path)
             .unwrap()
@@ -47,12 +47,12 @@ fn generate_flag_prints_the_same_files() {
 
 #[test]
 fn man_page_documents_every_plus_option_and_exit_code() {
-    let man = dnscope::generate::files()
+    let man = dnscope::cli::generate::files()
         .into_iter()
         .find(|(p, _)| *p == "man/dnscope.1")
         .unwrap()
         .1;
-    for spec in dnscope::plusopts::OPTIONS {
+    for spec in dnscope::cli::plusopts::OPTIONS {
         assert!(
             man.contains(&spec.name.replace('-', "\\-")),
             "+{} missing",
@@ -70,7 +70,7 @@ fn man_page_documents_every_plus_option_and_exit_code() {
 #[test]
 fn readme_lists_every_plus_option() {
     let readme = std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("README.md")).unwrap();
-    for spec in dnscope::plusopts::OPTIONS {
+    for spec in dnscope::cli::plusopts::OPTIONS {
         let shown = if spec.negatable {
             format!("+[no]{}", spec.name)
         } else {

@@ -2,7 +2,7 @@
 //! socket and matches replies to them by server and ID, as load generators do, instead
 //! of one blocking exchange per thread. It handles only the plain case (a direct UDP
 //! query to an IPv4 server, one per line); the reply is judged by the same
-//! [`Awaited::judge`](crate::wire::Awaited::judge) as every other exchange.
+//! [`Awaited::judge`](crate::dns::wire::Awaited::judge) as every other exchange.
 //! Anything else (truncation, an EDNS complaint, a malformed reply, a timeout, a line
 //! that is not plain) goes through the ordinary synchronous policy, so the results are
 //! the same as without the pipeline, only sooner.
@@ -14,10 +14,10 @@ use std::sync::atomic::Ordering;
 use std::time::{Duration, Instant};
 
 use super::{Done, STOP, Worker};
-use crate::plan::{Mode, Plan};
+use crate::cli::plan::{Mode, Plan};
+use crate::dns::wire::{self, Arrival, Awaited, Question};
 use crate::transport::policy::{Attempt, Completed};
 use crate::transport::{Protocol, Reply};
-use crate::wire::{self, Arrival, Awaited, Question};
 use crate::{Outcome, completed_outcome, look_up};
 
 /// The plan of a line: the batch's shared plan (plain lines), or the line's own.
@@ -168,7 +168,7 @@ pub(super) fn run<'w>(worker: &'w Worker<'w>, window: usize) {
                 limit.wait();
             }
             let id = loop {
-                let id = crate::random::id();
+                let id = crate::dns::random::id();
                 if !pending.by_id.contains_key(&id) {
                     break id;
                 }
@@ -228,11 +228,12 @@ fn prepare<'w>(worker: &'w Worker<'w>) -> Next<'w> {
     };
     let shared = worker.batch.shared.as_deref();
     let (plan, own_question) = match shared
-        .and_then(|p| crate::plan::plain_question(p, &words).map(|q| (p, q)))
+        .and_then(|p| crate::cli::plan::plain_question(p, &words).map(|q| (p, q)))
     {
         Some((plan, question)) => (LinePlan::Shared(plan), Some(question)),
         None => {
-            match crate::plan::build_line(&worker.batch.base_cli, &worker.batch.base, &words, worker.env) {
+            match crate::cli::plan::build_line(&worker.batch.base_cli, &worker.batch.base, &words, worker.env)
+            {
                 Ok(plan) => (LinePlan::Own(Box::new(plan)), None),
                 Err(error) => {
                     worker.send(Done {
@@ -251,7 +252,7 @@ fn prepare<'w>(worker: &'w Worker<'w>) -> Next<'w> {
     let result = match own_question {
         Some(question) => Ok(vec![look_up(
             &plan,
-            &crate::plan::Lookup {
+            &crate::cli::plan::Lookup {
                 candidates: vec![question],
             },
             worker.transport,
@@ -340,7 +341,7 @@ fn handle(worker: &Worker<'_>, pending: &mut InFlight<'_>, bytes: &[u8], from: S
 /// Runs a query the ordinary way: the reply was unusual, or did not come in time.
 fn fall_back(worker: &Worker<'_>, entry: Pending<'_>) {
     worker.gate.leave(entry.expect.server);
-    let lookup = crate::plan::Lookup {
+    let lookup = crate::cli::plan::Lookup {
         candidates: vec![entry.expect.question.clone()],
     };
     let outcome: Outcome = look_up(&entry.plan, &lookup, worker.transport);

@@ -3,9 +3,9 @@
 
 use std::io::{self, Write};
 
-use crate::error::Error;
-use crate::model::{ErrorReport, Report};
-use crate::trace::TraceReport;
+use crate::model::exit::Error;
+use crate::model::report::{ErrorReport, Report};
+use crate::model::trace::TraceReport;
 
 pub(super) fn report(report: &Report, out: &mut dyn Write) -> io::Result<()> {
     line(report, out)

@@ -1,5 +1,5 @@
 //! Writing reports: dig-like text, `+short`, and JSON lines. Each renderer reads the
-//! same [`Report`](crate::model::Report) and writes to a `&mut dyn Write`.
+//! same [`Report`](crate::model::report::Report) and writes to a `&mut dyn Write`.
 
 mod json;
 mod palette;
@@ -11,10 +11,10 @@ use std::io::{self, Write};
 
 pub use palette::Palette;
 
-use crate::error::Error;
-use crate::model::Report;
-use crate::plan::{Display, Format};
-use crate::trace::{OutcomeKind, TraceReport};
+use crate::cli::plan::{Display, Format};
+use crate::model::exit::Error;
+use crate::model::report::Report;
+use crate::model::trace::{OutcomeKind, TraceReport};
 
 /// Settings every renderer may need.
 #[derive(Debug, Clone, Copy)]

@@ -2,7 +2,7 @@
 
 use std::io::{self, Write};
 
-use crate::model::Report;
+use crate::model::report::Report;
 
 pub(super) fn report(report: &Report, out: &mut dyn Write, err: &mut dyn Write) -> io::Result<()> {
     if let Some(line) = super::error_line(report) {

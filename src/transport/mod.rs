@@ -13,7 +13,7 @@ use std::time::Duration;
 use hickory_proto::op::Message;
 use serde::Serialize;
 
-use crate::wire::Awaited;
+use crate::dns::wire::Awaited;
 
 /// How a message travels.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]

@@ -13,7 +13,7 @@ use std::time::Duration;
 use serde::Serialize;
 
 use super::{Failure, Protocol, Reply, Request, Transport};
-use crate::wire::{self, Awaited, QueryFlags, Question};
+use crate::dns::wire::{self, Awaited, QueryFlags, Question};
 
 /// The transport settings of a lookup.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -209,8 +209,8 @@ pub fn lookup(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::dns::wire::EdnsSettings;
     use crate::transport::TransportError;
-    use crate::wire::EdnsSettings;
     use hickory_proto::op::{Message, OpCode, ResponseCode};
     use hickory_proto::rr::{DNSClass, RecordType};
     use std::collections::VecDeque;
@@ -275,7 +275,7 @@ mod tests {
         };
         let servers: Vec<SocketAddr> = servers.iter().map(|s| s.parse().unwrap()).collect();
         let question = Question {
-            name: crate::names::parse("a.test").unwrap(),
+            name: crate::dns::names::parse("a.test").unwrap(),
             rtype: RecordType::A,
             class: DNSClass::IN,
         };

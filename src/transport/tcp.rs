@@ -9,7 +9,7 @@ use std::time::Instant;
 use socket2::{Domain, Protocol as SockProtocol, SockAddr, Socket, Type};
 
 use super::{Failure, Reply, Request, TransportError, failure_of};
-use crate::wire::Arrival;
+use crate::dns::wire::Arrival;
 
 pub(super) fn exchange(request: &Request<'_>) -> Result<Reply, TransportError> {
     let server = request.expect.server;

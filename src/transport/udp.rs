@@ -3,7 +3,7 @@
 //! The socket is deliberately not connected: a connected socket lets the kernel drop
 //! datagrams from other sources silently, and dnscope wants to see and count them
 //! (spoofing attempts, servers answering from another address). Every datagram is
-//! judged by [`Awaited::judge`](crate::wire::Awaited::judge).
+//! judged by [`Awaited::judge`](crate::dns::wire::Awaited::judge).
 
 use std::net::{Ipv4Addr, Ipv6Addr, SocketAddr, UdpSocket};
 use std::time::Instant;
@@ -11,7 +11,7 @@ use std::time::Instant;
 use socket2::{Domain, Protocol as SockProtocol, Socket, Type};
 
 use super::{Failure, Reply, Request, TransportError, failure_of};
-use crate::wire::Arrival;
+use crate::dns::wire::Arrival;
 
 /// The largest UDP payload there is.
 const MAX_DATAGRAM: usize = 65_535;

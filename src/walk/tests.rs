@@ -11,9 +11,9 @@ use hickory_proto::rr::rdata::{A, AAAA, CNAME, NS, SOA};
 use hickory_proto::rr::{Name, RData, Record, RecordType};
 
 use super::*;
-use crate::roots::Hint;
+use crate::dns::wire::EdnsSettings;
 use crate::transport::Protocol;
-use crate::wire::EdnsSettings;
+use crate::walk::roots::Hint;
 
 enum Canned {
     Reply(Message),
@@ -27,7 +27,7 @@ struct FakeNet {
 }
 
 fn name(text: &str) -> Name {
-    crate::names::parse(text).unwrap()
+    crate::dns::names::parse(text).unwrap()
 }
 
 fn ip(text: &str) -> IpAddr {

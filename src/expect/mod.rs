@@ -27,9 +27,9 @@ use std::time::Duration;
 use hickory_proto::rr::RecordType;
 use serde::Serialize;
 
-use crate::model::{RecordInfo, Report};
-use crate::rrtype::{parse_type, type_text};
-use crate::trace::{HopKind, TraceReport};
+use crate::dns::rrtype::{parse_type, type_text};
+use crate::model::report::{RecordInfo, Report};
+use crate::model::trace::{HopKind, TraceReport};
 
 /// A comparison.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -187,7 +187,7 @@ fn first_bad(value: &str, ok: impl Fn(char) -> bool) -> usize {
 
 fn rcode(value: &str) -> Option<String> {
     let upper = value.to_ascii_uppercase();
-    let known = (0..=23u16).map(crate::wire::rcode_text).any(|t| t == upper);
+    let known = (0..=23u16).map(crate::dns::wire::rcode_text).any(|t| t == upper);
     let numbered = upper
         .strip_prefix("RCODE")
         .is_some_and(|n| n.parse::<u16>().is_ok());
@@ -360,7 +360,7 @@ fn listed(data: &[String], rtype: RecordType) -> String {
 
 /// Names match with or without their final dot.
 fn name_like_match(pattern: &str, data: &str) -> bool {
-    crate::glob::matches(pattern, data) || crate::glob::matches(pattern, data.trim_end_matches('.'))
+    crate::dns::glob::matches(pattern, data) || crate::dns::glob::matches(pattern, data.trim_end_matches('.'))
 }
 
 fn in_prefix(addr: IpAddr, net: IpAddr, prefix: u8) -> bool {
@@ -386,7 +386,7 @@ pub fn judge_all(expectations: &[Expectation], seen: &Observed) -> Vec<Verdict> 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::presentation::RdataFields;
+    use crate::dns::presentation::RdataFields;
 
     fn record(rtype: &str, data: &str, ttl: u32) -> RecordInfo {
         RecordInfo {

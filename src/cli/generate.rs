@@ -6,8 +6,8 @@ use std::fmt::Write as _;
 
 use clap_complete::Shell;
 
-use crate::cli::{self, Generate};
-use crate::plusopts::{OPTIONS, Value};
+use crate::cli::args::{self, Generate};
+use crate::cli::plusopts::{OPTIONS, Value};
 
 /// The text `--generate WHAT` prints.
 pub fn render(what: Generate) -> String {
@@ -36,12 +36,12 @@ pub fn files() -> Vec<(&'static str, String)> {
 
 fn completion(shell: Shell) -> String {
     let mut out = Vec::new();
-    clap_complete::generate(shell, &mut cli::command(), "dnscope", &mut out);
+    clap_complete::generate(shell, &mut args::command(), "dnscope", &mut out);
     String::from_utf8_lossy(&out).into_owned()
 }
 
 fn man() -> String {
-    let man = clap_mangen::Man::new(cli::command());
+    let man = clap_mangen::Man::new(args::command());
     let mut out = Vec::new();
     let rendered = man
         .render_title(&mut out)
@@ -61,7 +61,7 @@ fn man() -> String {
 
 /// The page of `dnscope check`, which the main page's SUBCOMMANDS section names.
 fn check_man() -> String {
-    let Some(check) = cli::command().find_subcommand("check").cloned() else {
+    let Some(check) = args::command().find_subcommand("check").cloned() else {
         return String::new();
     };
     let mut out = Vec::new();

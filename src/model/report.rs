@@ -10,13 +10,13 @@ use hickory_proto::op::{Edns, Message};
 use hickory_proto::rr::Record;
 use serde::Serialize;
 
-use crate::error::{Error, Exit};
-use crate::names::{self, NameStyle};
-use crate::presentation::{self, RdataFields};
-use crate::rrtype::{Mnemonic, class_text, type_text};
+use crate::dns::names::{self, NameStyle};
+use crate::dns::presentation::{self, RdataFields};
+use crate::dns::rrtype::{Mnemonic, class_text, type_text};
+use crate::dns::wire::{self, QueryFlags, Question, Status, option_code};
+use crate::model::exit::{Error, Exit};
 use crate::transport::Protocol;
 use crate::transport::policy::{Attempt, Completed, Failed};
-use crate::wire::{self, QueryFlags, Question, Status, option_code};
 
 /// The version of the JSON schema; fields are only ever added within a version.
 pub const SCHEMA_VERSION: u32 = 1;

@@ -47,7 +47,7 @@ pub fn note(name: &str) -> Option<&'static str> {
     let name = name.trim_end_matches('.').to_ascii_lowercase();
     PROVIDERS
         .iter()
-        .find(|(pattern, _)| crate::glob::matches_with_digits(pattern, &name))
+        .find(|(pattern, _)| crate::dns::glob::matches_with_digits(pattern, &name))
         .map(|(_, note)| *note)
 }
 

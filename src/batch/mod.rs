@@ -16,10 +16,10 @@ use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::{Condvar, Mutex, mpsc};
 use std::time::{Duration, Instant};
 
-use crate::env::Env;
-use crate::error::{Error, Exit};
-use crate::model::ErrorReport;
-use crate::plan::{self, Format};
+use crate::cli::env::Env;
+use crate::cli::plan::{self, Format};
+use crate::model::exit::{Error, Exit};
+use crate::model::report::ErrorReport;
 use crate::render;
 use crate::transport::Transport;
 use crate::{Outcome, look_up};
@@ -40,7 +40,7 @@ pub struct BatchPlan {
     /// The command line without the batch flags: what every line is added to.
     pub base: Vec<String>,
     /// The same, as clap parsed it.
-    pub base_cli: Box<crate::cli::Cli>,
+    pub base_cli: Box<crate::cli::args::Cli>,
     /// The plan plain lines (`name [type] [class]`) share, when the base allows it.
     pub shared: Option<Box<plan::Plan>>,
     pub jobs: usize,

@@ -41,7 +41,7 @@ pub fn embedded() -> Vec<Hint> {
     EMBEDDED
         .iter()
         .map(|(name, v4, v6)| Hint {
-            name: crate::names::parse(name).expect("embedded root server names are valid"),
+            name: crate::dns::names::parse(name).expect("embedded root server names are valid"),
             addrs: vec![v4.parse().expect("valid IPv4"), v6.parse().expect("valid IPv6")],
         })
         .collect()
@@ -72,10 +72,10 @@ pub fn parse(text: &str) -> Result<Vec<Hint>, String> {
         let (Some(owner), Some(data)) = (words.first(), words.get(type_at + 1)) else {
             return Err(bad("a record needs an owner and data"));
         };
-        let owner = crate::names::parse(owner).map_err(|e| bad(&e.to_string()))?;
+        let owner = crate::dns::names::parse(owner).map_err(|e| bad(&e.to_string()))?;
         match words[type_at].to_ascii_uppercase().as_str() {
             "NS" if owner.is_root() => {
-                servers.push(crate::names::parse(data).map_err(|e| bad(&e.to_string()))?)
+                servers.push(crate::dns::names::parse(data).map_err(|e| bad(&e.to_string()))?)
             }
             "NS" => return Err(bad("NS records in a hints file must belong to the root")),
             rtype => {

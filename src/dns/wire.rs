@@ -7,7 +7,7 @@ use hickory_proto::op::{Edns, Message, MessageType, OpCode, Query};
 use hickory_proto::rr::rdata::opt::{ClientSubnet, EdnsCode, EdnsOption};
 use hickory_proto::rr::{DNSClass, Name, RecordType};
 
-use crate::rrtype::Mnemonic;
+use crate::dns::rrtype::Mnemonic;
 
 /// EDNS option codes dnscope encodes or decodes itself (hickory-proto leaves them opaque).
 pub mod option_code {
@@ -263,8 +263,8 @@ fn describe_questions(queries: &[Query]) -> String {
         .map(|q| {
             format!(
                 "{} {}",
-                crate::names::format(&q.name, crate::names::NameStyle::default()),
-                crate::rrtype::type_text(q.query_type)
+                crate::dns::names::format(&q.name, crate::dns::names::NameStyle::default()),
+                crate::dns::rrtype::type_text(q.query_type)
             )
         })
         .collect::<Vec<_>>()
@@ -438,7 +438,7 @@ mod tests {
 
     fn question() -> Question {
         Question {
-            name: crate::names::parse("www.example.test").unwrap(),
+            name: crate::dns::names::parse("www.example.test").unwrap(),
             rtype: RecordType::A,
             class: DNSClass::IN,
         }
@@ -516,7 +516,7 @@ mod tests {
                     .chain([(long.as_str(), RecordType::TXT, DNSClass::IN)])
             {
                 let question = Question {
-                    name: crate::names::parse(name).unwrap(),
+                    name: crate::dns::names::parse(name).unwrap(),
                     rtype,
                     class,
                 };
@@ -552,7 +552,7 @@ mod tests {
         assert!(matches!(awaited(7).judge(other_port, &good), Arrival::Ignored(_)));
         assert!(matches!(awaited(8).judge(server, &good), Arrival::Ignored(_)));
         let mut other_question = reply_to(&query);
-        other_question.queries[0].name = crate::names::parse("evil.test").unwrap();
+        other_question.queries[0].name = crate::dns::names::parse("evil.test").unwrap();
         let bytes = other_question.to_vec().unwrap();
         match awaited(7).judge(server, &bytes) {
             Arrival::Ignored(why) => assert!(why.contains("evil.test."), "{why}"),
@@ -615,7 +615,7 @@ mod tests {
         reply.metadata.response_code = ResponseCode::ServFail;
         assert_eq!(status(&reply, &q), Status::Error);
         reply.metadata.response_code = ResponseCode::NoError;
-        let target = crate::names::parse("cdn.other.test").unwrap();
+        let target = crate::dns::names::parse("cdn.other.test").unwrap();
         reply.answers.push(Record::from_rdata(
             q.name.clone(),
             60,

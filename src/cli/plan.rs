@@ -9,17 +9,17 @@ use std::time::Duration;
 
 use hickory_proto::rr::{DNSClass, Name, RecordType};
 
-use crate::cli::{self, Cli, ColorChoice};
-use crate::env::Env;
-use crate::error::Error;
-use crate::names::{self, NameStyle};
-use crate::plusopts::{self, Setting};
-use crate::resolvconf::{self, ResolvConf};
-use crate::roots::{self, Hint};
-use crate::rrtype;
+use crate::cli::args::{self, Cli, ColorChoice};
+use crate::cli::env::Env;
+use crate::cli::plusopts::{self, Setting};
+use crate::cli::resolvconf::{self, ResolvConf};
+use crate::dns::names::{self, NameStyle};
+use crate::dns::rrtype;
+use crate::dns::wire::{EdnsSettings, QueryFlags, Question};
+use crate::model::exit::Error;
 use crate::transport::policy::Settings;
 use crate::walk::Family;
-use crate::wire::{EdnsSettings, QueryFlags, Question};
+use crate::walk::roots::{self, Hint};
 
 /// dig's defaults.
 const DEFAULT_TIMEOUT: Duration = Duration::from_secs(5);
@@ -124,7 +124,7 @@ pub enum Request {
     /// Text to print on stdout, then exit 0 (`--help`, `--version`, `--generate`).
     Print(String),
     /// `dnscope check FILE`.
-    Check(Box<cli::CheckArgs>),
+    Check(Box<args::CheckArgs>),
     /// `-f FILE`.
     Batch(Box<crate::batch::BatchPlan>),
 }
@@ -141,7 +141,7 @@ pub fn wants_json(args: &[String]) -> bool {
 /// # Errors
 /// [`Error::Usage`] for anything on the command line that makes no sense.
 pub fn build(args: &[String], env: &dyn Env) -> Result<Request, Error> {
-    let cli = match cli::parse(args) {
+    let cli = match args::parse(args) {
         Ok(cli) => cli,
         Err(e) => {
             use clap::error::ErrorKind;
@@ -152,9 +152,9 @@ pub fn build(args: &[String], env: &dyn Env) -> Result<Request, Error> {
         }
     };
     if let Some(what) = cli.generate {
-        return Ok(Request::Print(crate::generate::render(what)));
+        return Ok(Request::Print(crate::cli::generate::render(what)));
     }
-    if let Some(cli::Command::Check(check)) = cli.command {
+    if let Some(args::Command::Check(check)) = cli.command {
         return Ok(Request::Check(Box::new(check)));
     }
     let Some(source) = cli.batch.clone() else {
@@ -751,7 +751,7 @@ impl Options {
         let cookie = match &self.cookie {
             None => None,
             Some(Some(bytes)) => Some(bytes.clone()),
-            Some(None) => Some(crate::random::u64().to_be_bytes().to_vec()),
+            Some(None) => Some(crate::dns::random::u64().to_be_bytes().to_vec()),
         };
         flags.edns = Some(EdnsSettings {
             version,

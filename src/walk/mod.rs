@@ -6,7 +6,7 @@
 //! tool is synchronous, and a trait object lets the unit tests in `walk/tests.rs` run
 //! whole hierarchies on a fake network and assert the exact sequence of questions.
 //! Every decision about a reply is [`classify`]'s; this module decides whom to ask
-//! next and records what happened in the [`trace`](crate::trace) model.
+//! next and records what happened in the [`trace`](crate::model::trace) model.
 //!
 //! Bounds, so that a hostile hierarchy cannot make dnscope send unbounded traffic:
 //! referrals per descent, CNAME hops, nested glueless walks, and a query budget for the
@@ -18,23 +18,26 @@ use std::time::{Instant, SystemTime};
 
 use hickory_proto::rr::{DNSClass, Name, RData, Record, RecordType};
 
-use crate::classify::{self, Delegated, Final, Step, Unusable};
-use crate::model::{self, RecordInfo};
-use crate::names::{self, NameStyle};
-use crate::providers;
-use crate::random;
-use crate::roots::Hint;
-use crate::rrtype::{class_text, type_text};
-use crate::trace::{
+use crate::dns::names::{self, NameStyle};
+use crate::dns::random;
+use crate::dns::rrtype::{class_text, type_text};
+use crate::dns::wire::{QueryFlags, Question};
+use crate::model::report::{self, RecordInfo};
+use crate::model::trace::{
     CnameLink, Hop, HopAttempt, HopKind, Outcome, OutcomeKind, Priming, Referral, ServerRef, Subwalk,
     Summary, TraceQuery, TraceReport,
 };
 use crate::transport::policy::{self, Completed};
 use crate::transport::{Failure, Reply, Request, Transport, TransportError};
-use crate::wire::{QueryFlags, Question};
+use crate::walk::classify::{Delegated, Final, Step, Unusable};
+use crate::walk::roots::Hint;
 
 #[cfg(test)]
 mod tests;
+
+pub mod classify;
+pub mod providers;
+pub mod roots;
 
 /// Which address families of name servers may be asked (`-4`, `-6`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -175,7 +178,7 @@ pub fn trace(
         failures: walker.failures,
     };
     report.status = walk.outcome.status();
-    report.exit_code = crate::error::Exit::from_status(report.status).code();
+    report.exit_code = crate::model::exit::Exit::from_status(report.status).code();
     report.hops = walk.hops;
     report.cname_chain = walk.chain;
     report.answer = walk.answer;
@@ -266,7 +269,7 @@ impl Walker<'_> {
     fn info(&self, records: &[Record]) -> Vec<RecordInfo> {
         records
             .iter()
-            .map(|r| model::record_info(r, self.settings.names))
+            .map(|r| report::record_info(r, self.settings.names))
             .collect()
     }
 
@@ -342,7 +345,7 @@ impl Walker<'_> {
     }
 
     fn link(&self, record: &Record, zone: &str) -> Option<CnameLink> {
-        let info = model::record_info(record, self.settings.names);
+        let info = report::record_info(record, self.settings.names);
         let target = match &record.data {
             RData::CNAME(target) => self.show(&target.0),
             _ => info.data.clone(),
@@ -565,7 +568,8 @@ impl Walker<'_> {
                     hop.protocol = Some(done.protocol);
                     hop.rtt_us = rtt_us;
                     hop.rcode = Some(
-                        crate::wire::rcode_text(crate::wire::rcode_number(&done.reply.message)).into_owned(),
+                        crate::dns::wire::rcode_text(crate::dns::wire::rcode_number(&done.reply.message))
+                            .into_owned(),
                     );
                     hop.aa = Some(m.authoritative);
                     return Ok(step);
@@ -829,12 +833,12 @@ fn prime(
         .filter(|r| matches!(r.record_type(), RecordType::A | RecordType::AAAA))
         .cloned()
         .collect();
-    priming.ns = ns.iter().map(|r| model::record_info(r, style)).collect();
-    priming.glue = glue.iter().map(|r| model::record_info(r, style)).collect();
+    priming.ns = ns.iter().map(|r| report::record_info(r, style)).collect();
+    priming.glue = glue.iter().map(|r| report::record_info(r, style)).collect();
     if ns.is_empty() {
         priming.error = Some(format!(
             "no root NS records in the reply ({})",
-            crate::wire::rcode_text(crate::wire::rcode_number(message))
+            crate::dns::wire::rcode_text(crate::dns::wire::rcode_number(message))
         ));
         return (priming, hinted.clone());
     }

@@ -6,18 +6,20 @@
 //! a user would type and runs through the same plan, lookup and expectation code as a
 //! one-off query, so a check and a command behave the same way.
 
+pub mod junit;
+
 use std::io::{self, Write};
 use std::path::{Path, PathBuf};
 use std::time::Instant;
 
 use serde::{Deserialize, Serialize};
 
-use crate::cli::{CheckArgs, ColorChoice};
-use crate::env::Env;
-use crate::error::{Error, Exit};
+use crate::cli::args::{CheckArgs, ColorChoice};
+use crate::cli::env::Env;
+use crate::cli::plan::{self, Plan, Request};
 use crate::expect::Verdict;
-use crate::model::SCHEMA_VERSION;
-use crate::plan::{self, Plan, Request};
+use crate::model::exit::{Error, Exit};
+use crate::model::report::SCHEMA_VERSION;
 use crate::render::Palette;
 use crate::transport::Transport;
 use crate::{Outcome, look_up};
@@ -269,7 +271,7 @@ pub fn run(
         exit_code: exit.code(),
     };
     if let Some(path) = &args.junit {
-        let xml = crate::junit::render(&report);
+        let xml = crate::check::junit::render(&report);
         if let Err(e) = std::fs::write(path, xml) {
             let _ = writeln!(err, "dnscope: cannot write --junit {}: {e}", path.display());
             return Exit::INTERNAL;

@@ -58,7 +58,7 @@ pub fn parse(text: &str) -> ResolvConf {
 }
 
 fn domain(word: &str) -> Option<Name> {
-    crate::names::parse(word).ok().filter(|n| !n.is_root())
+    crate::dns::names::parse(word).ok().filter(|n| !n.is_root())
 }
 
 fn apply_option(conf: &mut ResolvConf, option: &str) {
@@ -92,7 +92,7 @@ mod tests {
         let search: Vec<String> = conf
             .search
             .iter()
-            .map(|n| crate::names::format(n, Default::default()))
+            .map(|n| crate::dns::names::format(n, Default::default()))
             .collect();
         assert_eq!(search, ["corp.test.", "lab.test."]);
         assert_eq!(conf.ndots, 2);

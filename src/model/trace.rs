@@ -3,9 +3,9 @@
 
 use serde::Serialize;
 
-use crate::model::{RecordInfo, SCHEMA_VERSION};
+use crate::dns::wire::Status;
+use crate::model::report::{RecordInfo, SCHEMA_VERSION};
 use crate::transport::Protocol;
-use crate::wire::Status;
 
 /// A whole trace: the walk for the name, CNAME restarts included.
 #[derive(Debug, Clone, Serialize)]

@@ -16,8 +16,8 @@ use hickory_proto::rr::{Name, RData, RecordType};
 use hickory_proto::serialize::binary::{BinEncodable, BinEncoder};
 use serde::Serialize;
 
-use crate::names::{self, NameStyle};
-use crate::rrtype::type_text;
+use crate::dns::names::{self, NameStyle};
+use crate::dns::rrtype::type_text;
 
 /// Structured rdata for JSON: one shape per type family, opaque wire hex for the rest.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]

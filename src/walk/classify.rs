@@ -8,7 +8,7 @@
 use hickory_proto::op::Message;
 use hickory_proto::rr::{Name, RData, Record, RecordType};
 
-use crate::wire;
+use crate::dns::wire;
 
 /// Why a reply cannot be used.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -27,7 +27,7 @@ pub enum Unusable {
 
 impl std::fmt::Display for Unusable {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        let name = |n: &Name| crate::names::format(n, crate::names::NameStyle::default());
+        let name = |n: &Name| crate::dns::names::format(n, crate::dns::names::NameStyle::default());
         match self {
             Unusable::Rcode(rcode) => write!(f, "{rcode}"),
             Unusable::Lame => f.write_str("lame: not authoritative and no referral"),
@@ -230,7 +230,7 @@ mod tests {
     use hickory_proto::rr::rdata::{A, CNAME, NS, NULL, SOA};
 
     fn name(text: &str) -> Name {
-        crate::names::parse(text).unwrap()
+        crate::dns::names::parse(text).unwrap()
     }
 
     fn reply(qname: &str) -> Message {

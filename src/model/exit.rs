@@ -57,8 +57,8 @@ impl Exit {
     }
 
     /// The exit status of a lookup's status; `None` means no usable reply.
-    pub fn from_status(status: Option<crate::wire::Status>) -> Exit {
-        use crate::wire::Status;
+    pub fn from_status(status: Option<crate::dns::wire::Status>) -> Exit {
+        use crate::dns::wire::Status;
         match status {
             Some(Status::Answer) => Exit::ANSWER,
             Some(Status::Nodata) => Exit::NODATA,

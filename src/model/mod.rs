@@ -1,0 +1,3 @@
+pub mod exit;
+pub mod report;
+pub mod trace;
