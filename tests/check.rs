@@ -239,17 +239,17 @@ fn the_schema_accepts_what_dnscope_reads_and_rejects_what_it_does_not() {
             .map(|e| e.to_string())
             .collect::<Vec<_>>()
     );
-    dnscope::check::load(&example_path, &example_text).unwrap();
+    dnscope::check::file::load(&example_path, &example_text).unwrap();
 
     // Every field dnscope knows is in the schema: a check file with all of them set validates.
-    let full = dnscope::check::CheckSpec {
+    let full = dnscope::check::file::CheckSpec {
         name: Some("n".into()),
         query: Some("q.test".into()),
         rtype: Some("A".into()),
         class: Some("IN".into()),
         server: Some("127.0.0.1".into()),
         port: Some(53),
-        mode: Some(dnscope::check::CheckMode::Trace),
+        mode: Some(dnscope::check::file::CheckMode::Trace),
         tcp: Some(true),
         dnssec: Some(true),
         timeout: Some("1s".into()),
@@ -259,7 +259,7 @@ fn the_schema_accepts_what_dnscope_reads_and_rejects_what_it_does_not() {
     };
     let mut defaults = full.clone();
     (defaults.name, defaults.query, defaults.expect) = (None, None, None);
-    let file = dnscope::check::CheckFile {
+    let file = dnscope::check::file::CheckFile {
         schema: Some("s".into()),
         defaults,
         checks: vec![full],
@@ -285,7 +285,7 @@ fn the_schema_accepts_what_dnscope_reads_and_rejects_what_it_does_not() {
         let value: serde_json::Value = serde_json::from_str(bad).unwrap();
         assert!(!validator.is_valid(&value), "schema accepted {bad}");
         assert!(
-            dnscope::check::load(Path::new("f.json"), bad).is_err(),
+            dnscope::check::file::load(Path::new("f.json"), bad).is_err(),
             "dnscope accepted {bad}"
         );
     }

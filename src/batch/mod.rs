@@ -17,70 +17,20 @@ use std::sync::{Condvar, Mutex, mpsc};
 use std::time::{Duration, Instant};
 
 use crate::cli::env::Env;
-use crate::cli::plan::{self, Format};
+use crate::cli::lines::{self, BatchPlan};
+use crate::cli::plan::Plan;
+use crate::lookup::look_up;
 use crate::model::exit::{Error, Exit};
+use crate::model::outcome::Outcome;
 use crate::model::report::ErrorReport;
 use crate::render;
+use crate::render::Format;
 use crate::transport::Transport;
-use crate::{Outcome, look_up};
 
 mod pipeline;
 
 /// Set by Ctrl-C; read by the workers.
 static STOP: AtomicBool = AtomicBool::new(false);
-
-/// The exit status after Ctrl-C (128 + SIGINT, as shells report it).
-pub const INTERRUPTED: u8 = 130;
-
-/// A batch, as the command line asked for it.
-#[derive(Debug, Clone)]
-pub struct BatchPlan {
-    /// The file, or "-" for standard input.
-    pub source: String,
-    /// The command line without the batch flags: what every line is added to.
-    pub base: Vec<String>,
-    /// The same, as clap parsed it.
-    pub base_cli: Box<crate::cli::args::Cli>,
-    /// The plan plain lines (`name [type] [class]`) share, when the base allows it.
-    pub shared: Option<Box<plan::Plan>>,
-    pub jobs: usize,
-    pub ordered: bool,
-    pub qps: Option<u32>,
-    pub max_per_server: usize,
-    pub format: Format,
-    /// Display settings of the base command line (a line cannot change them).
-    pub display: plan::Display,
-}
-
-/// Flags that belong to the batch itself, with whether they take a value.
-const BATCH_FLAGS: &[(&str, bool)] = &[
-    ("-f", true),
-    ("--file", true),
-    ("-j", true),
-    ("--jobs", true),
-    ("--ordered", false),
-    ("--qps", true),
-    ("--max-per-server", true),
-];
-
-/// The command line without the batch flags.
-pub fn base_args(args: &[String]) -> Vec<String> {
-    let mut base = Vec::with_capacity(args.len());
-    let mut skip_value = false;
-    for arg in args {
-        if std::mem::take(&mut skip_value) {
-            continue;
-        }
-        let flag = BATCH_FLAGS
-            .iter()
-            .find(|(name, _)| arg == name || arg.starts_with(&format!("{name}=")));
-        match flag {
-            Some((name, takes_value)) => skip_value = *takes_value && arg == name,
-            None => base.push(arg.clone()),
-        }
-    }
-    base
-}
 
 /// The lines that hold a query: (line number, text). Blank lines and lines starting
 /// with `#` or `;` are skipped. The workers split a line into words when they take it:
@@ -281,7 +231,7 @@ pub fn run(
     let mut exit = printer.finish();
     if STOP.load(Ordering::SeqCst) && done < lines.len() {
         let _ = writeln!(err, "dnscope: interrupted after {done} of {} lines", lines.len());
-        exit = Exit::of_code(INTERRUPTED);
+        exit = Exit::INTERRUPTED;
     }
     exit
 }
@@ -357,7 +307,7 @@ impl Worker<'_> {
     }
 
     /// Runs every lookup of a plan one after another, the ordinary way.
-    fn run_plan(&self, plan: &plan::Plan) -> Result<Vec<Outcome>, Error> {
+    fn run_plan(&self, plan: &Plan) -> Result<Vec<Outcome>, Error> {
         let server = plan.servers.addresses.first().copied();
         let mut outcomes = Vec::with_capacity(plan.lookups.len());
         for lookup in &plan.lookups {
@@ -378,7 +328,7 @@ impl Worker<'_> {
     /// Takes lines one at a time and runs each the ordinary way.
     fn run_blocking(&self) {
         while let Some((index, line, words)) = self.take() {
-            let result = plan::build_line(&self.batch.base_cli, &self.batch.base, &words, self.env)
+            let result = lines::build_line(&self.batch.base_cli, &self.batch.base, &words, self.env)
                 .and_then(|plan| self.run_plan(&plan));
             self.send(Done { index, line, result });
             self.flush();
@@ -468,28 +418,6 @@ impl Printer<'_> {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    fn strings(words: &[&str]) -> Vec<String> {
-        words.iter().map(|w| (*w).to_owned()).collect()
-    }
-
-    #[test]
-    fn batch_flags_are_taken_out_of_the_base_command_line() {
-        let args = strings(&[
-            "dnscope",
-            "-f",
-            "names.txt",
-            "@127.0.0.1",
-            "-j",
-            "8",
-            "--ordered",
-            "--qps=100",
-            "+short",
-            "--max-per-server",
-            "4",
-        ]);
-        assert_eq!(base_args(&args), strings(&["dnscope", "@127.0.0.1", "+short"]));
-    }
 
     #[test]
     fn lines_skip_blanks_and_comments() {

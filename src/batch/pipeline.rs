@@ -16,9 +16,10 @@ use std::time::{Duration, Instant};
 use super::{Done, STOP, Worker};
 use crate::cli::plan::{Mode, Plan};
 use crate::dns::wire::{self, Arrival, Awaited, Question};
+use crate::lookup::{completed_outcome, look_up};
+use crate::model::outcome::Outcome;
 use crate::transport::policy::{Attempt, Completed};
 use crate::transport::{Protocol, Reply};
-use crate::{Outcome, completed_outcome, look_up};
 
 /// The plan of a line: the batch's shared plan (plain lines), or the line's own.
 enum LinePlan<'a> {
@@ -227,25 +228,28 @@ fn prepare<'w>(worker: &'w Worker<'w>) -> Next<'w> {
         return Next::Exhausted;
     };
     let shared = worker.batch.shared.as_deref();
-    let (plan, own_question) = match shared
-        .and_then(|p| crate::cli::plan::plain_question(p, &words).map(|q| (p, q)))
-    {
-        Some((plan, question)) => (LinePlan::Shared(plan), Some(question)),
-        None => {
-            match crate::cli::plan::build_line(&worker.batch.base_cli, &worker.batch.base, &words, worker.env)
-            {
-                Ok(plan) => (LinePlan::Own(Box::new(plan)), None),
-                Err(error) => {
-                    worker.send(Done {
-                        index,
-                        line,
-                        result: Err(error),
-                    });
-                    return Next::Handled;
+    let (plan, own_question) =
+        match shared.and_then(|p| crate::cli::lines::plain_question(p, &words).map(|q| (p, q))) {
+            Some((plan, question)) => (LinePlan::Shared(plan), Some(question)),
+            None => {
+                match crate::cli::lines::build_line(
+                    &worker.batch.base_cli,
+                    &worker.batch.base,
+                    &words,
+                    worker.env,
+                ) {
+                    Ok(plan) => (LinePlan::Own(Box::new(plan)), None),
+                    Err(error) => {
+                        worker.send(Done {
+                            index,
+                            line,
+                            result: Err(error),
+                        });
+                        return Next::Handled;
+                    }
                 }
             }
-        }
-    };
+        };
     if let Some((server, question)) = plain(&plan) {
         return Next::Send(index, line, plan, server, own_question.unwrap_or(question));
     }

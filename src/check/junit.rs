@@ -4,7 +4,7 @@
 
 use std::fmt::Write as _;
 
-use crate::check::CheckReport;
+use crate::check::report::CheckReport;
 
 /// The JUnit XML of a check run.
 pub fn render(report: &CheckReport) -> String {

@@ -10,6 +10,8 @@ use std::time::Duration;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
+use crate::model::exit::Error;
+
 /// When to colour the output.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum ColorChoice {
@@ -200,6 +202,16 @@ where
     T: Into<OsString> + Clone,
 {
     <Cli as clap::Parser>::try_parse_from(args)
+}
+
+/// A clap error as one line of a usage error.
+pub(crate) fn usage(error: &clap::Error) -> Error {
+    let text = error.to_string();
+    let line = text
+        .lines()
+        .find(|l| !l.trim().is_empty())
+        .unwrap_or("invalid arguments");
+    Error::Usage(line.trim_start_matches("error: ").to_owned())
 }
 
 #[cfg(test)]

@@ -25,11 +25,11 @@ use std::net::IpAddr;
 use std::time::Duration;
 
 use hickory_proto::rr::RecordType;
-use serde::Serialize;
 
 use crate::dns::rrtype::{parse_type, type_text};
 use crate::model::report::{RecordInfo, Report};
 use crate::model::trace::{HopKind, TraceReport};
+use crate::model::verdict::Verdict;
 
 /// A comparison.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -80,16 +80,6 @@ pub struct Expectation {
     pub text: String,
     op: Op,
     check: Check,
-}
-
-/// The verdict on one expectation.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct Verdict {
-    /// The expectation as typed.
-    pub expect: String,
-    pub passed: bool,
-    /// What was there, in words.
-    pub seen: String,
 }
 
 /// Parses one expectation.

@@ -29,6 +29,8 @@ impl Exit {
     pub const NO_REPLY: Exit = Exit(9);
     /// A failure of dnscope itself or of the machine (cannot open a socket, write output).
     pub const INTERNAL: Exit = Exit(10);
+    /// Interrupted by Ctrl-C (128 + SIGINT, as shells report it).
+    pub const INTERRUPTED: Exit = Exit(130);
 
     /// The status whose code is `code` (as stored in a report).
     pub(crate) fn of_code(code: u8) -> Exit {
@@ -71,7 +73,7 @@ impl Exit {
     /// The exit status of a lookup judged by `--expect`: 6 when an expectation failed,
     /// 0 when all passed, whatever the rcode; without a reply the lookup's own status
     /// stands, since nothing could be judged.
-    pub fn with_expectations(self, verdicts: &[crate::expect::Verdict], replied: bool) -> Exit {
+    pub fn with_expectations(self, verdicts: &[crate::model::verdict::Verdict], replied: bool) -> Exit {
         match (verdicts.is_empty(), replied) {
             (true, _) | (false, false) => self,
             (false, true) if verdicts.iter().all(|v| v.passed) => Exit::ANSWER,

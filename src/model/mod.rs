@@ -1,3 +1,5 @@
 pub mod exit;
+pub mod outcome;
 pub mod report;
 pub mod trace;
+pub mod verdict;

@@ -47,7 +47,7 @@ pub struct Report {
     pub ignored: Vec<String>,
     pub error: Option<ErrorInfo>,
     /// `--expect` verdicts (empty without `--expect`).
-    pub expectations: Vec<crate::expect::Verdict>,
+    pub expectations: Vec<crate::model::verdict::Verdict>,
 }
 
 /// The question and the header bits and EDNS the query was sent with.

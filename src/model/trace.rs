@@ -27,7 +27,7 @@ pub struct TraceReport {
     pub outcome: Outcome,
     pub summary: Summary,
     /// `--expect` verdicts (empty without `--expect`).
-    pub expectations: Vec<crate::expect::Verdict>,
+    pub expectations: Vec<crate::model::verdict::Verdict>,
 }
 
 impl TraceReport {

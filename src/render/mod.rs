@@ -11,10 +11,40 @@ use std::io::{self, Write};
 
 pub use palette::Palette;
 
-use crate::cli::plan::{Display, Format};
+use crate::dns::names::NameStyle;
 use crate::model::exit::Error;
 use crate::model::report::Report;
 use crate::model::trace::{OutcomeKind, TraceReport};
+
+/// How results are printed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Format {
+    /// dig-like text.
+    Text,
+    /// Answer data only.
+    Short,
+    /// JSON lines.
+    Json,
+}
+
+/// What the text output shows.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Display {
+    pub cmd: bool,
+    pub comments: bool,
+    pub question: bool,
+    pub answer: bool,
+    pub authority: bool,
+    pub additional: bool,
+    pub stats: bool,
+    pub ttlid: bool,
+    pub ttlunits: bool,
+    pub class: bool,
+    /// How names are written.
+    pub names: NameStyle,
+    /// ANSI colour on or off, decided once by the planner.
+    pub colour: bool,
+}
 
 /// Settings every renderer may need.
 #[derive(Debug, Clone, Copy)]
@@ -49,14 +79,14 @@ pub fn report(
 /// # Errors
 /// When writing fails.
 pub fn outcome(
-    outcome: &crate::Outcome,
+    outcome: &crate::model::outcome::Outcome,
     options: &Options<'_>,
     out: &mut dyn Write,
     err: &mut dyn Write,
 ) -> io::Result<()> {
     match outcome {
-        crate::Outcome::Query(r) => report(r, options, out, err),
-        crate::Outcome::Trace(r) => trace(r, options, out, err),
+        crate::model::outcome::Outcome::Query(r) => report(r, options, out, err),
+        crate::model::outcome::Outcome::Trace(r) => trace(r, options, out, err),
     }
 }
 
@@ -122,7 +152,7 @@ fn preamble(options: &Options<'_>, p: &Palette, out: &mut dyn Write) -> io::Resu
 }
 
 /// One line per `--expect` verdict, for the end of the text output.
-fn verdict_lines(verdicts: &[crate::expect::Verdict], p: &Palette) -> Vec<String> {
+fn verdict_lines(verdicts: &[crate::model::verdict::Verdict], p: &Palette) -> Vec<String> {
     verdicts
         .iter()
         .map(|v| {
@@ -137,7 +167,7 @@ fn verdict_lines(verdicts: &[crate::expect::Verdict], p: &Palette) -> Vec<String
 }
 
 /// Failed expectations, for stderr in `+short` mode.
-fn write_failed_verdicts(verdicts: &[crate::expect::Verdict], err: &mut dyn Write) -> io::Result<()> {
+fn write_failed_verdicts(verdicts: &[crate::model::verdict::Verdict], err: &mut dyn Write) -> io::Result<()> {
     for v in verdicts.iter().filter(|v| !v.passed) {
         writeln!(
             err,

@@ -5,8 +5,8 @@ use std::io::{self, Write};
 use std::time::Duration;
 
 use super::{Options, Palette};
-use crate::cli::plan::Display;
 use crate::model::report::{EdnsInfo, EdnsOptionInfo, RecordInfo, Report, Response};
+use crate::render::Display;
 
 pub(super) fn report(
     report: &Report,

@@ -7,8 +7,8 @@ use std::time::Duration;
 
 use super::text::{record_line, ttl_units};
 use super::{Options, Palette};
-use crate::cli::plan::Display;
 use crate::model::trace::{Hop, OutcomeKind, ServerRef, TraceReport};
+use crate::render::Display;
 
 /// Indentation of a hop's records under its header, and of a sub-walk under its hop.
 const STEP: usize = 4;

@@ -1,0 +1,189 @@
+//! `+options` as they apply, in order, over dig's defaults: the display switches, the
+//! query's header bits and EDNS, and the output format.
+
+use std::net::IpAddr;
+use std::time::Duration;
+
+use crate::cli::args::Cli;
+use crate::cli::plusopts::Setting;
+use crate::dns::names::NameStyle;
+use crate::dns::wire::{EdnsSettings, QueryFlags};
+use crate::model::exit::Error;
+use crate::render::{Display, Format};
+
+/// The DNS Flag Day 2020 recommendation, which avoids IP fragmentation.
+pub const DEFAULT_BUFSIZE: u16 = 1232;
+
+/// Option state while `+options` apply in order.
+pub(crate) struct Options {
+    pub(crate) display: Display,
+    pub(crate) flags: QueryFlags,
+    pub(crate) edns_version: Option<u8>,
+    pub(crate) bufsize: u16,
+    pub(crate) nsid: bool,
+    pub(crate) cookie: Option<Option<Vec<u8>>>,
+    pub(crate) subnet: Option<(IpAddr, u8)>,
+    pub(crate) dnssec: bool,
+    pub(crate) explicit_edns_users: Vec<&'static str>,
+    pub(crate) tcp: bool,
+    pub(crate) ignore: bool,
+    pub(crate) short: bool,
+    pub(crate) json: bool,
+    pub(crate) search: bool,
+    pub(crate) trace: bool,
+    pub(crate) idnout: Option<bool>,
+    pub(crate) timeout: Option<Duration>,
+    pub(crate) tries: Option<u32>,
+}
+
+impl Options {
+    pub(crate) fn defaults() -> Self {
+        Options {
+            display: Display {
+                cmd: true,
+                comments: true,
+                question: true,
+                answer: true,
+                authority: true,
+                additional: true,
+                stats: true,
+                ttlid: true,
+                ttlunits: false,
+                class: true,
+                names: NameStyle::default(),
+                colour: false,
+            },
+            flags: QueryFlags {
+                recurse: true,
+                checking_disabled: false,
+                authentic_data: true,
+                edns: None,
+            },
+            edns_version: Some(0),
+            bufsize: DEFAULT_BUFSIZE,
+            nsid: false,
+            cookie: Some(None),
+            subnet: None,
+            dnssec: false,
+            explicit_edns_users: Vec::new(),
+            tcp: false,
+            ignore: false,
+            short: false,
+            json: false,
+            search: false,
+            trace: false,
+            idnout: None,
+            timeout: None,
+            tries: None,
+        }
+    }
+
+    pub(crate) fn apply(&mut self, setting: Setting) {
+        let d = &mut self.display;
+        match setting {
+            Setting::Flag(name, on) => match name {
+                "short" => self.short = on,
+                "json" => self.json = on,
+                "tcp" => self.tcp = on,
+                "ignore" => self.ignore = on,
+                "recurse" => self.flags.recurse = on,
+                "dnssec" => {
+                    self.dnssec = on;
+                    self.mark_edns_user("+dnssec", on);
+                }
+                "cd" => self.flags.checking_disabled = on,
+                "adflag" => self.flags.authentic_data = on,
+                "nsid" => {
+                    self.nsid = on;
+                    self.mark_edns_user("+nsid", on);
+                }
+                "all" => {
+                    d.cmd = on;
+                    d.comments = on;
+                    d.question = on;
+                    d.answer = on;
+                    d.authority = on;
+                    d.additional = on;
+                    d.stats = on;
+                }
+                "question" => d.question = on,
+                "answer" => d.answer = on,
+                "authority" => d.authority = on,
+                "additional" => d.additional = on,
+                "comments" => d.comments = on,
+                "stats" => d.stats = on,
+                "cmd" => d.cmd = on,
+                "ttlid" => d.ttlid = on,
+                "ttlunits" => d.ttlunits = on,
+                "class" => d.class = on,
+                "idnout" => self.idnout = Some(on),
+                "search" => self.search = on,
+                "trace" => self.trace = on,
+                other => unreachable!("+{other} is in the option table but not applied"),
+            },
+            // RFC 6891 §6.2.5: a requestor's size below 512 is treated as 512.
+            Setting::BufSize(size) => self.bufsize = size.max(512),
+            Setting::Edns(version) => self.edns_version = version,
+            Setting::Cookie(cookie) => {
+                self.mark_edns_user("+cookie", matches!(cookie, Some(Some(_))));
+                self.cookie = cookie;
+            }
+            Setting::Subnet(subnet) => {
+                self.mark_edns_user("+subnet", subnet.is_some());
+                self.subnet = subnet;
+            }
+            Setting::Timeout(secs) => self.timeout = Some(Duration::from_secs(secs)),
+            Setting::Tries(n) => self.tries = Some(n),
+        }
+    }
+
+    fn mark_edns_user(&mut self, option: &'static str, on: bool) {
+        self.explicit_edns_users.retain(|o| *o != option);
+        if on {
+            self.explicit_edns_users.push(option);
+        }
+    }
+
+    pub(crate) fn merge_flags(&mut self, cli: &Cli) {
+        self.json |= cli.json;
+        self.short |= cli.short;
+        self.tcp |= cli.tcp;
+    }
+
+    pub(crate) fn format(&self) -> Result<Format, Error> {
+        match (self.json, self.short) {
+            (true, true) => Err(Error::Usage(
+                "+short (--short) and +json (--json) cannot be combined: pick one output format".to_owned(),
+            )),
+            (true, false) => Ok(Format::Json),
+            (false, true) => Ok(Format::Short),
+            (false, false) => Ok(Format::Text),
+        }
+    }
+
+    pub(crate) fn query_flags(&self) -> Result<QueryFlags, Error> {
+        let mut flags = self.flags.clone();
+        let Some(version) = self.edns_version else {
+            if let Some(option) = self.explicit_edns_users.first() {
+                return Err(Error::Usage(format!(
+                    "{option} needs EDNS, but +noedns was given"
+                )));
+            }
+            return Ok(flags);
+        };
+        let cookie = match &self.cookie {
+            None => None,
+            Some(Some(bytes)) => Some(bytes.clone()),
+            Some(None) => Some(crate::dns::random::u64().to_be_bytes().to_vec()),
+        };
+        flags.edns = Some(EdnsSettings {
+            version,
+            udp_size: self.bufsize,
+            dnssec_ok: self.dnssec,
+            nsid: self.nsid,
+            cookie,
+            subnet: self.subnet,
+        });
+        Ok(flags)
+    }
+}

@@ -1,0 +1,363 @@
+//! The word classifier: dig's free-form words (`@server`, names, types, classes,
+//! `+options`) read in order into a [`Plan`], defaults filled in from resolv.conf,
+//! colour and format decided.
+
+use std::net::{IpAddr, SocketAddr};
+use std::path::PathBuf;
+use std::time::Duration;
+
+use hickory_proto::rr::{DNSClass, Name, RecordType};
+
+use crate::cli::args::{Cli, ColorChoice};
+use crate::cli::env::Env;
+use crate::cli::options::Options;
+use crate::cli::plan::{Lookup, Mode, Plan, Servers, TracePlan};
+use crate::cli::plusopts;
+use crate::cli::resolvconf::{self, ResolvConf};
+use crate::dns::names::{self, NameStyle};
+use crate::dns::rrtype;
+use crate::dns::wire::Question;
+use crate::model::exit::Error;
+use crate::render::{Display, Format};
+use crate::transport::policy::Settings;
+use crate::walk::Family;
+use crate::walk::roots::{self, Hint};
+
+/// dig's defaults.
+const DEFAULT_TIMEOUT: Duration = Duration::from_secs(5);
+const DEFAULT_TRIES: u32 = 3;
+/// A trace asks many servers; a dead one should cost little (the next one is tried).
+pub(crate) const TRACE_TIMEOUT: Duration = Duration::from_millis(800);
+const TRACE_TRIES: u32 = 1;
+const DEFAULT_PORT: u16 = 53;
+const RESOLV_CONF: &str = "/etc/resolv.conf";
+
+/// A query being assembled from words.
+#[derive(Debug, Default)]
+struct Pending {
+    name: Option<(String, Name)>,
+    rtype: Option<RecordType>,
+    class: Option<DNSClass>,
+}
+
+pub(crate) struct Planner<'a> {
+    cli: Cli,
+    env: &'a dyn Env,
+}
+
+impl<'a> Planner<'a> {
+    pub(crate) fn new(cli: Cli, env: &'a dyn Env) -> Self {
+        Self { cli, env }
+    }
+
+    pub(crate) fn plan(self, args: &[String]) -> Result<Plan, Error> {
+        let usage = |m: String| Error::Usage(m);
+        let mut options = Options::defaults();
+        let mut server_words = Vec::new();
+        let mut pending = Pending::default();
+        let mut queries: Vec<Pending> = Vec::new();
+
+        for word in &self.cli.words {
+            if let Some(server) = word.strip_prefix('@') {
+                server_words.push(server.to_owned());
+            } else if word.starts_with('+') {
+                options.apply(plusopts::parse(word).map_err(usage)?);
+            } else if let Some(rtype) = (!word.ends_with('.')).then(|| rrtype::parse_type(word)).flatten() {
+                if pending.rtype.is_some() {
+                    queries.push(std::mem::take(&mut pending));
+                }
+                pending.rtype = Some(rtype);
+            } else if let Some(class) = (!word.ends_with('.'))
+                .then(|| rrtype::parse_class(word))
+                .flatten()
+            {
+                if pending.class.is_some() {
+                    queries.push(std::mem::take(&mut pending));
+                }
+                pending.class = Some(class);
+            } else {
+                let name = names::parse(word).map_err(|e| usage(e.to_string()))?;
+                if pending.name.is_some() {
+                    queries.push(std::mem::take(&mut pending));
+                }
+                pending.name = Some((word.clone(), name));
+            }
+        }
+        let typed_something = pending.name.is_some() || pending.rtype.is_some() || pending.class.is_some();
+        if typed_something || (queries.is_empty() && self.cli.reverse.is_empty()) {
+            queries.push(pending);
+        }
+
+        let default_type = self.cli.qtype.as_deref().map(parse_type_flag).transpose()?;
+        let default_class = self.cli.qclass.as_deref().map(parse_class_flag).transpose()?;
+        options.merge_flags(&self.cli);
+        let format = options.format()?;
+        let trace = options.trace || self.cli.trace;
+        if self.cli.root_hints.is_some() && !trace {
+            return Err(usage("--root-hints only applies to +trace".to_owned()));
+        }
+        let needs_conf = (server_words.is_empty() && !trace) || options.search;
+        let conf = if needs_conf {
+            self.resolv_conf()?
+        } else {
+            ResolvConf {
+                ndots: 1,
+                ..ResolvConf::default()
+            }
+        };
+
+        let mut lookups = Vec::new();
+        for query in queries {
+            lookups.push(self.lookup(query, default_type, default_class, &options, &conf)?);
+        }
+        for addr in &self.cli.reverse {
+            let ip: IpAddr = addr
+                .parse()
+                .map_err(|_| usage(format!("-x needs an IP address, not '{addr}'")))?;
+            let question = Question {
+                name: names::reverse(ip),
+                rtype: RecordType::PTR,
+                class: default_class.unwrap_or(DNSClass::IN),
+            };
+            lookups.push(Lookup {
+                candidates: vec![question],
+            });
+        }
+        for lookup in &lookups {
+            refuse_transfers(&lookup.candidates[0])?;
+        }
+
+        let servers = if trace && server_words.is_empty() {
+            Servers {
+                label: "root hints".to_owned(),
+                addresses: Vec::new(),
+            }
+        } else {
+            self.servers(&server_words, &conf)?
+        };
+        let flags = options.query_flags()?;
+        let (default_timeout, default_tries) = if trace {
+            (TRACE_TIMEOUT, TRACE_TRIES)
+        } else {
+            (DEFAULT_TIMEOUT, DEFAULT_TRIES)
+        };
+        let transport = Settings {
+            tcp: options.tcp,
+            ignore_truncation: options.ignore,
+            tries: self
+                .cli
+                .tries
+                .or(options.tries)
+                .or(conf.attempts)
+                .unwrap_or(default_tries)
+                .max(1),
+            timeout: self
+                .cli
+                .timeout
+                .or(options.timeout)
+                .or(conf.timeout)
+                .unwrap_or(default_timeout),
+        };
+        let mode = if trace {
+            Mode::Trace(Box::new(TracePlan {
+                hints: self.hints()?,
+                prime_from: (!server_words.is_empty()).then(|| servers.addresses.clone()),
+                family: match (self.cli.ipv4, self.cli.ipv6) {
+                    (true, _) => Family::V4,
+                    (_, true) => Family::V6,
+                    _ => Family::Any,
+                },
+                port: self.cli.port.unwrap_or(DEFAULT_PORT),
+            }))
+        } else {
+            Mode::Direct
+        };
+        if transport.timeout.is_zero() {
+            return Err(usage("--timeout must be longer than zero".to_owned()));
+        }
+        let display = self.display(options.display, options.idnout, format);
+        let expectations = self
+            .cli
+            .expect
+            .iter()
+            .map(|e| crate::expect::parse(e))
+            .collect::<Result<Vec<_>, _>>()
+            .map_err(usage)?;
+        Ok(Plan {
+            mode,
+            expectations,
+            lookups,
+            servers,
+            flags,
+            transport,
+            format,
+            display,
+            command_line: args.iter().skip(1).cloned().collect::<Vec<_>>().join(" "),
+        })
+    }
+
+    fn lookup(
+        &self,
+        query: Pending,
+        default_type: Option<RecordType>,
+        default_class: Option<DNSClass>,
+        options: &Options,
+        conf: &ResolvConf,
+    ) -> Result<Lookup, Error> {
+        // dig asks for the root's NS set when no name is given.
+        let no_name = query.name.is_none();
+        let (typed, name) = query.name.unwrap_or_else(|| (".".to_owned(), Name::root()));
+        let default = if no_name && query.rtype.is_none() {
+            RecordType::NS
+        } else {
+            RecordType::A
+        };
+        let rtype = query.rtype.or(default_type).unwrap_or(default);
+        let class = query.class.or(default_class).unwrap_or(DNSClass::IN);
+        let names = if options.search {
+            names::search_candidates(&typed, &name, &conf.search, conf.ndots)
+        } else {
+            vec![name]
+        };
+        Ok(Lookup {
+            candidates: names
+                .into_iter()
+                .map(|name| Question { name, rtype, class })
+                .collect(),
+        })
+    }
+
+    fn hints(&self) -> Result<Vec<Hint>, Error> {
+        let Some(path) = &self.cli.root_hints else {
+            return Ok(roots::embedded());
+        };
+        let text = self
+            .env
+            .read_file(path)
+            .map_err(|e| Error::Usage(format!("cannot read --root-hints {}: {e}", path.display())))?;
+        roots::parse(&text).map_err(|e| Error::Usage(format!("--root-hints {}: {e}", path.display())))
+    }
+
+    fn resolv_conf(&self) -> Result<ResolvConf, Error> {
+        match &self.cli.resolv_conf {
+            Some(path) => self
+                .env
+                .read_file(path)
+                .map(|text| resolvconf::parse(&text))
+                .map_err(|e| Error::Usage(format!("cannot read --resolv-conf {}: {e}", path.display()))),
+            // A missing system file is not an error: dig falls back to localhost too.
+            None => Ok(self
+                .env
+                .read_file(&PathBuf::from(RESOLV_CONF))
+                .map(|t| resolvconf::parse(&t))
+                .unwrap_or_default()),
+        }
+    }
+
+    fn servers(&self, words: &[String], conf: &ResolvConf) -> Result<Servers, Error> {
+        let port = self.cli.port.unwrap_or(DEFAULT_PORT);
+        let family_ok = |ip: &IpAddr| !(self.cli.ipv4 && ip.is_ipv6() || self.cli.ipv6 && ip.is_ipv4());
+        let mut addresses = Vec::new();
+        let label;
+        if words.is_empty() {
+            let from_conf: Vec<IpAddr> = if conf.nameservers.is_empty() {
+                vec![
+                    IpAddr::from([127, 0, 0, 1]),
+                    IpAddr::from(std::net::Ipv6Addr::LOCALHOST),
+                ]
+            } else {
+                conf.nameservers.clone()
+            };
+            label = "resolv.conf".to_owned();
+            addresses.extend(
+                from_conf
+                    .into_iter()
+                    .filter(family_ok)
+                    .map(|ip| SocketAddr::new(ip, port)),
+            );
+        } else {
+            label = words.join(", ");
+            for word in words {
+                let (host, word_port) = split_port(word)?;
+                let ips = match host
+                    .trim_start_matches('[')
+                    .trim_end_matches(']')
+                    .parse::<IpAddr>()
+                {
+                    Ok(ip) => vec![ip],
+                    Err(_) if host.is_empty() => {
+                        return Err(Error::Usage("'@' needs a server address or name".to_owned()));
+                    }
+                    Err(_) => self
+                        .env
+                        .lookup_host(host)
+                        .map_err(|e| Error::Usage(format!("cannot resolve server '{host}': {e}")))?,
+                };
+                let port = word_port.unwrap_or(port);
+                addresses.extend(
+                    ips.into_iter()
+                        .filter(family_ok)
+                        .map(|ip| SocketAddr::new(ip, port)),
+                );
+            }
+        }
+        if addresses.is_empty() {
+            let family = if self.cli.ipv4 { "IPv4" } else { "IPv6" };
+            return Err(Error::Usage(format!(
+                "no {family} address for the server ({label})"
+            )));
+        }
+        Ok(Servers { label, addresses })
+    }
+
+    fn display(&self, mut display: Display, idnout: Option<bool>, format: Format) -> Display {
+        let terminal = self.env.stdout_is_terminal();
+        display.names = NameStyle {
+            unicode: format != Format::Json && idnout.unwrap_or(terminal),
+        };
+        display.colour = format == Format::Text
+            && match self.cli.color {
+                ColorChoice::Always => true,
+                ColorChoice::Never => false,
+                ColorChoice::Auto => {
+                    let set = |k: &str| self.env.var(k).is_some_and(|v| !v.is_empty());
+                    let forced = self
+                        .env
+                        .var("CLICOLOR_FORCE")
+                        .is_some_and(|v| !v.is_empty() && v != "0");
+                    !set("NO_COLOR") && (forced || terminal)
+                }
+            };
+        display
+    }
+}
+
+fn split_port(word: &str) -> Result<(&str, Option<u16>), Error> {
+    match word.rsplit_once('#') {
+        Some((host, port)) => {
+            let port = port
+                .parse()
+                .map_err(|_| Error::Usage(format!("bad port in '@{word}'")))?;
+            Ok((host, Some(port)))
+        }
+        None => Ok((word, None)),
+    }
+}
+
+fn parse_type_flag(word: &str) -> Result<RecordType, Error> {
+    rrtype::parse_type(word).ok_or_else(|| Error::Usage(format!("unknown record type '{word}'")))
+}
+
+fn parse_class_flag(word: &str) -> Result<DNSClass, Error> {
+    rrtype::parse_class(word).ok_or_else(|| Error::Usage(format!("unknown class '{word}'")))
+}
+
+pub(crate) fn refuse_transfers(question: &Question) -> Result<(), Error> {
+    if matches!(question.rtype, RecordType::AXFR | RecordType::IXFR) {
+        return Err(Error::Usage(format!(
+            "zone transfers ({}) are not supported; use dig or kdig for them",
+            rrtype::type_text(question.rtype)
+        )));
+    }
+    Ok(())
+}

@@ -1,0 +1,340 @@
+//! argv → Plan, as tables: every test goes through the same entry as a real run.
+
+use std::collections::HashMap;
+use std::io;
+use std::net::IpAddr;
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use crate::cli::env::Env;
+use crate::cli::lines::plain_question;
+use crate::cli::plan::{Mode, Plan};
+use crate::cli::planner::TRACE_TIMEOUT;
+use crate::cli::request::{Request, build};
+use crate::dns::names::{self, NameStyle};
+use crate::dns::rrtype;
+use crate::model::exit::Error;
+use crate::walk::Family;
+
+#[derive(Default)]
+struct Fixed {
+    vars: HashMap<&'static str, &'static str>,
+    terminal: bool,
+    files: HashMap<PathBuf, &'static str>,
+}
+
+impl Env for Fixed {
+    fn var(&self, key: &str) -> Option<String> {
+        self.vars.get(key).map(|v| (*v).to_owned())
+    }
+    fn stdout_is_terminal(&self) -> bool {
+        self.terminal
+    }
+    fn read_file(&self, path: &Path) -> io::Result<String> {
+        self.files
+            .get(path)
+            .map(|t| (*t).to_owned())
+            .ok_or_else(|| io::Error::from(io::ErrorKind::NotFound))
+    }
+    fn lookup_host(&self, host: &str) -> io::Result<Vec<IpAddr>> {
+        match host {
+            "ns.lab" => Ok(vec!["127.0.0.9".parse().unwrap(), "::1".parse().unwrap()]),
+            _ => Err(io::Error::other("no such host")),
+        }
+    }
+}
+
+fn env() -> Fixed {
+    let mut env = Fixed::default();
+    env.files.insert(
+        PathBuf::from("/lab/resolv.conf"),
+        "nameserver 127.0.0.7\nsearch corp.test\noptions timeout:2 attempts:4\n",
+    );
+    env
+}
+
+fn plan_with(env: &Fixed, words: &[&str]) -> Result<Plan, Error> {
+    let mut args = vec![
+        "dnscope".to_owned(),
+        "--resolv-conf".to_owned(),
+        "/lab/resolv.conf".to_owned(),
+    ];
+    args.extend(words.iter().map(|w| (*w).to_owned()));
+    match build(&args, env)? {
+        Request::Run(plan) => Ok(*plan),
+        Request::Print(text) => panic!("unexpected print: {text}"),
+        Request::Check(args) => panic!("unexpected check: {args:?}"),
+        Request::Batch(batch) => panic!("unexpected batch: {batch:?}"),
+    }
+}
+
+fn plan(words: &[&str]) -> Plan {
+    plan_with(&env(), words).unwrap()
+}
+
+fn usage_error(words: &[&str]) -> String {
+    match plan_with(&env(), words) {
+        Err(Error::Usage(message)) => message,
+        other => panic!("expected a usage error for {words:?}, got {other:?}"),
+    }
+}
+
+fn questions(plan: &Plan) -> Vec<String> {
+    plan.lookups
+        .iter()
+        .map(|l| {
+            let q = &l.candidates[0];
+            format!(
+                "{} {} {}",
+                names::format(&q.name, NameStyle::default()),
+                rrtype::type_text(q.rtype),
+                rrtype::class_text(q.class)
+            )
+        })
+        .collect()
+}
+
+#[test]
+fn free_form_words_as_in_dig() {
+    let p = plan(&["a.test", "A", "b.test", "MX", "CH", "@127.0.0.1"]);
+    assert_eq!(questions(&p), ["a.test. A IN", "b.test. MX CH"]);
+    assert_eq!(questions(&plan(&["mx", "example.test"])), ["example.test. MX IN"]);
+    assert_eq!(questions(&plan(&["mx."])), ["mx. A IN"]);
+    assert_eq!(questions(&plan(&[])), [". NS IN"]);
+    assert_eq!(
+        questions(&plan(&["-t", "AAAA", "a.test", "b.test", "TXT"])),
+        ["a.test. AAAA IN", "b.test. TXT IN"]
+    );
+    assert_eq!(
+        questions(&plan(&["-x", "192.0.2.1"])),
+        ["1.2.0.192.in-addr.arpa. PTR IN"]
+    );
+    assert_eq!(questions(&plan(&["a.test", "-x", "::1"])).len(), 2);
+    assert_eq!(
+        questions(&plan(&["a.test", "TYPE65534"])),
+        ["a.test. TYPE65534 IN"]
+    );
+}
+
+#[test]
+fn servers_from_words_flags_and_resolv_conf() {
+    let p = plan(&["a.test", "@127.0.0.2", "-p", "5353"]);
+    assert_eq!(p.servers.addresses, ["127.0.0.2:5353".parse().unwrap()]);
+    let p = plan(&["a.test", "@127.0.0.2#5300"]);
+    assert_eq!(p.servers.addresses, ["127.0.0.2:5300".parse().unwrap()]);
+    let p = plan(&["a.test", "@::1"]);
+    assert_eq!(p.servers.addresses, ["[::1]:53".parse().unwrap()]);
+    let p = plan(&["a.test", "@ns.lab", "-4"]);
+    assert_eq!(p.servers.addresses, ["127.0.0.9:53".parse().unwrap()]);
+    let p = plan(&["a.test"]);
+    assert_eq!(p.servers.addresses, ["127.0.0.7:53".parse().unwrap()]);
+    assert_eq!(p.transport.timeout, Duration::from_secs(2));
+    assert_eq!(p.transport.tries, 4);
+}
+
+#[test]
+fn flags_override_resolv_conf() {
+    let p = plan(&["a.test", "+timeout=3", "+tries=1"]);
+    assert_eq!(
+        (p.transport.timeout, p.transport.tries),
+        (Duration::from_secs(3), 1)
+    );
+    let p = plan(&["a.test", "+timeout=3", "--timeout", "250ms", "--tries", "2"]);
+    assert_eq!(
+        (p.transport.timeout, p.transport.tries),
+        (Duration::from_millis(250), 2)
+    );
+}
+
+#[test]
+fn search_list_only_with_plus_search() {
+    let p = plan(&["www", "+search"]);
+    let names: Vec<String> = p.lookups[0]
+        .candidates
+        .iter()
+        .map(|q| names::format(&q.name, NameStyle::default()))
+        .collect();
+    assert_eq!(names, ["www.corp.test.", "www."]);
+    assert_eq!(plan(&["www"]).lookups[0].candidates.len(), 1);
+}
+
+#[test]
+fn query_flags_and_edns() {
+    let p = plan(&[
+        "a.test",
+        "+norecurse",
+        "+dnssec",
+        "+nsid",
+        "+bufsize=100",
+        "+cookie=0102030405060708",
+        "+cd",
+    ]);
+    assert!(!p.flags.recurse && p.flags.checking_disabled);
+    let edns = p.flags.edns.unwrap();
+    assert!(edns.dnssec_ok && edns.nsid);
+    assert_eq!(edns.udp_size, 512);
+    assert_eq!(edns.cookie, Some(vec![1, 2, 3, 4, 5, 6, 7, 8]));
+    let plain = plan(&["a.test", "+noedns"]);
+    assert!(plain.flags.edns.is_none());
+    let default = plan(&["a.test"]).flags.edns.unwrap();
+    assert_eq!(default.udp_size, 1232);
+    assert_eq!(default.cookie.map(|c| c.len()), Some(8));
+}
+
+#[test]
+fn display_options_apply_in_order() {
+    let d = plan(&["a.test", "+noall", "+answer"]).display;
+    assert!(d.answer && !d.question && !d.stats && !d.cmd);
+    let d = plan(&["a.test", "+answer", "+noall"]).display;
+    assert!(!d.answer);
+}
+
+#[test]
+fn colour_rules() {
+    let colour = |vars: &[(&'static str, &'static str)], terminal: bool, extra: &[&str]| {
+        let mut e = env();
+        e.terminal = terminal;
+        e.vars = vars.iter().copied().collect();
+        let mut words = vec!["a.test"];
+        words.extend(extra);
+        plan_with(&e, &words).unwrap().display.colour
+    };
+    assert!(colour(&[], true, &[]));
+    assert!(!colour(&[], false, &[]));
+    assert!(!colour(&[("NO_COLOR", "1")], true, &[]));
+    assert!(colour(&[("NO_COLOR", "")], true, &[]));
+    assert!(colour(&[("CLICOLOR_FORCE", "1")], false, &[]));
+    assert!(!colour(&[("CLICOLOR_FORCE", "0")], false, &[]));
+    assert!(!colour(&[("CLICOLOR_FORCE", "1"), ("NO_COLOR", "1")], false, &[]));
+    assert!(colour(&[("NO_COLOR", "1")], false, &["--color", "always"]));
+    assert!(!colour(&[], true, &["--color", "never"]));
+    assert!(!colour(&[], true, &["--json"]));
+}
+
+#[test]
+fn idn_output_follows_the_terminal() {
+    let mut e = env();
+    e.terminal = true;
+    assert!(plan_with(&e, &["a.test"]).unwrap().display.names.unicode);
+    assert!(
+        !plan_with(&e, &["a.test", "+noidnout"])
+            .unwrap()
+            .display
+            .names
+            .unicode
+    );
+    assert!(!plan(&["a.test"]).display.names.unicode);
+    assert!(plan(&["a.test", "+idnout"]).display.names.unicode);
+}
+
+#[test]
+fn trace_mode() {
+    let mut e = env();
+    e.files.insert(
+        PathBuf::from("/lab/hints"),
+        ". NS a.root.lab.\na.root.lab. A 127.0.0.10\n",
+    );
+    let p = plan_with(
+        &e,
+        &[
+            "+trace",
+            "www.example.test",
+            "--root-hints",
+            "/lab/hints",
+            "-p",
+            "5300",
+        ],
+    )
+    .unwrap();
+    let Mode::Trace(t) = &p.mode else {
+        panic!("{:?}", p.mode)
+    };
+    assert_eq!(t.hints.len(), 1);
+    assert_eq!(
+        (t.port, t.prime_from.as_ref(), t.family),
+        (5300, None, Family::Any)
+    );
+    assert_eq!((p.transport.timeout, p.transport.tries), (TRACE_TIMEOUT, 1));
+    let p = plan_with(
+        &e,
+        &["--trace", "www.example.test", "@::1", "-6", "--timeout", "2s"],
+    )
+    .unwrap();
+    let Mode::Trace(t) = &p.mode else { panic!() };
+    assert_eq!(t.hints.len(), 13, "embedded hints");
+    assert_eq!(t.prime_from.as_deref(), Some(&["[::1]:53".parse().unwrap()][..]));
+    assert_eq!(
+        (t.family, p.transport.timeout),
+        (Family::V6, Duration::from_secs(2))
+    );
+    assert_eq!(plan(&["a.test"]).mode, Mode::Direct);
+    // Without @server a trace needs no resolv.conf at all.
+    assert!(plan_with(&Fixed::default(), &["+trace", "a.test"]).is_ok());
+}
+
+#[test]
+fn plain_batch_lines_read_like_the_planner_reads_them() {
+    let e = env();
+    let base = plan_with(&e, &["@127.0.0.1", "-t", "AAAA", "x"]).unwrap();
+    let words = |text: &'static str| text.split_whitespace().collect::<Vec<_>>();
+    for line in [
+        "www.example.test",
+        "www.example.test MX",
+        "mx. TXT CH",
+        "a.test TYPE65534",
+    ] {
+        let fast = plain_question(&base, &words(line)).unwrap();
+        let mut full = vec!["@127.0.0.1", "-t", "AAAA"];
+        full.extend(line.split_whitespace());
+        let slow = plan_with(&e, &full)
+            .unwrap()
+            .lookups
+            .remove(0)
+            .candidates
+            .remove(0);
+        assert_eq!(fast, slow, "{line}");
+    }
+    for line in [
+        "mx",
+        "a.test +short",
+        "@ns a.test",
+        "a.test MX CH extra",
+        "a.test bogus",
+        "a.test AXFR",
+        "a..b",
+        "a.test -t MX",
+    ] {
+        assert_eq!(plain_question(&base, &words(line)), None, "{line}");
+    }
+}
+
+#[test]
+fn usage_errors_say_what_is_wrong() {
+    assert!(usage_error(&["a.test", "+bogus"]).contains("'+bogus'"));
+    assert!(usage_error(&["-t", "BOGUS", "a.test"]).contains("'BOGUS'"));
+    assert!(usage_error(&["-x", "not-an-ip"]).contains("not-an-ip"));
+    assert!(usage_error(&[&"a".repeat(64)]).contains("63"));
+    assert!(usage_error(&["a.test", "+short", "--json"]).contains("cannot be combined"));
+    assert!(usage_error(&["a.test", "+noedns", "+nsid"]).contains("+nsid needs EDNS"));
+    assert!(usage_error(&["a.test", "@nowhere.invalid"]).contains("cannot resolve server"));
+    assert!(usage_error(&["a.test", "@::1", "-4"]).contains("no IPv4 address"));
+    assert!(usage_error(&["a.test", "AXFR"]).contains("zone transfers"));
+    assert!(usage_error(&["a.test", "--timeout", "0s"]).contains("longer than zero"));
+    assert!(usage_error(&["a.test", "--bogus"]).contains("--bogus"));
+    assert!(usage_error(&["a.test", "-4", "-6"]).contains("cannot be used with"));
+    assert!(usage_error(&["a.test", "--root-hints", "/lab/hints"]).contains("only applies to +trace"));
+    assert!(usage_error(&["a.test", "--expect", "ttl<=3x0"]).contains("at column 7"));
+    assert_eq!(
+        plan(&["a.test", "--expect", "A=192.0.2.1", "--expect", "ttl<=60"])
+            .expectations
+            .len(),
+        2
+    );
+    assert!(
+        usage_error(&["+trace", "a.test", "--root-hints", "/nope"])
+            .contains("cannot read --root-hints /nope")
+    );
+    assert!(usage_error(&["+trace", "a.test", "--root-hints", "/lab/resolv.conf"]).contains("line 1"));
+    let missing = plan_with(&Fixed::default(), &["a.test"]).unwrap_err();
+    assert!(missing.to_string().contains("/lab/resolv.conf"), "{missing}");
+}

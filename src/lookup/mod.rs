@@ -1,0 +1,110 @@
+//! Runs one lookup of a plan: a direct query (through the search list) or a `+trace`
+//! walk, then judges its `--expect` assertions. May use every layer below the checks
+//! and batches, which call it.
+
+use std::time::SystemTime;
+
+use crate::cli::plan::{Lookup, Mode, Plan, TracePlan};
+use crate::dns::random;
+use crate::dns::wire::{self, Status};
+use crate::expect;
+use crate::model::exit::Exit;
+use crate::model::outcome::Outcome;
+use crate::model::report::{self, Context, Report};
+use crate::model::trace::TraceReport;
+use crate::transport::Transport;
+use crate::transport::policy;
+use crate::walk;
+
+/// Runs one lookup of `plan` (a query or a trace) and judges its expectations.
+pub fn look_up(plan: &Plan, lookup: &Lookup, transport: &dyn Transport) -> Outcome {
+    match &plan.mode {
+        Mode::Direct => judged_query(plan, execute(plan, lookup, transport)),
+        Mode::Trace(trace_plan) => {
+            let mut report = walk_for(plan, trace_plan, lookup, transport);
+            report.expectations = expect::judge_all(&plan.expectations, &expect::Observed::of_trace(&report));
+            let judged = Exit::from_status(report.status)
+                .with_expectations(&report.expectations, report.status.is_some());
+            report.exit_code = judged.code();
+            Outcome::Trace(Box::new(report))
+        }
+    }
+}
+
+/// The outcome of a query that completed outside [`look_up`] (a batch's pipelined
+/// exchange), judged exactly as `look_up` judges it.
+pub fn completed_outcome(plan: &Plan, question: &wire::Question, done: &policy::Completed) -> Outcome {
+    let ctx = Context {
+        question,
+        server_name: &plan.servers.label,
+        when: SystemTime::now(),
+        names: plan.display.names,
+    };
+    judged_query(plan, report::completed(ctx, done))
+}
+
+fn judged_query(plan: &Plan, mut report: report::Report) -> Outcome {
+    if !plan.expectations.is_empty() {
+        report.expectations = expect::judge_all(&plan.expectations, &expect::Observed::of_query(&report));
+    }
+    let judged = report
+        .exit()
+        .with_expectations(&report.expectations, report.response.is_some());
+    report.exit_code = judged.code();
+    Outcome::Query(Box::new(report))
+}
+
+/// Walks from the root for the lookup's (first) question.
+fn walk_for(plan: &Plan, trace_plan: &TracePlan, lookup: &Lookup, transport: &dyn Transport) -> TraceReport {
+    let settings = walk::Settings {
+        transport: plan.transport.clone(),
+        flags: plan.flags.clone(),
+        port: trace_plan.port,
+        family: trace_plan.family,
+        names: plan.display.names,
+    };
+    let start = match &trace_plan.prime_from {
+        Some(servers) => walk::Start::Server(servers.clone()),
+        None => walk::Start::Hints,
+    };
+    walk::trace(
+        transport,
+        &settings,
+        walk::Limits::default(),
+        &trace_plan.hints,
+        &start,
+        &lookup.candidates[0],
+        SystemTime::now(),
+    )
+}
+
+/// Runs one lookup: each search-list candidate in turn until one gives an answer (as
+/// the C library's search does); without one, the last candidate's outcome stands.
+fn execute(plan: &Plan, lookup: &Lookup, transport: &dyn Transport) -> Report {
+    let mut last = None;
+    for question in &lookup.candidates {
+        let ctx = Context {
+            question,
+            server_name: &plan.servers.label,
+            when: SystemTime::now(),
+            names: plan.display.names,
+        };
+        let result = policy::lookup(
+            transport,
+            &plan.servers.addresses,
+            question,
+            &plan.flags,
+            &plan.transport,
+            &mut random::id,
+        );
+        let report = match result {
+            Ok(done) => report::completed(ctx, &done),
+            Err(failed) => report::failed(ctx, &plan.flags, &failed, plan.servers.addresses[0]),
+        };
+        if report.status == Some(Status::Answer) {
+            return report;
+        }
+        last = Some(report);
+    }
+    last.expect("a lookup has at least one candidate")
+}

@@ -1,0 +1,41 @@
+//! What one lookup came to, whichever way it was made: the unit that renderers print,
+//! batches stream and checks judge.
+
+use crate::model::exit::Exit;
+use crate::model::report::Report;
+use crate::model::trace::TraceReport;
+use crate::model::verdict::Verdict;
+
+/// What one lookup came to: a query's report or a trace, with `--expect` judged.
+#[derive(Debug, Clone, serde::Serialize)]
+#[serde(untagged)]
+pub enum Outcome {
+    Query(Box<Report>),
+    Trace(Box<TraceReport>),
+}
+
+impl Outcome {
+    /// The exit status of this lookup alone.
+    pub fn exit(&self) -> Exit {
+        Exit::of_code(match self {
+            Outcome::Query(r) => r.exit_code,
+            Outcome::Trace(r) => r.exit_code,
+        })
+    }
+
+    /// Marks the batch line this outcome came from.
+    pub fn set_line(&mut self, line: usize) {
+        match self {
+            Outcome::Query(r) => r.line = Some(line),
+            Outcome::Trace(r) => r.line = Some(line),
+        }
+    }
+
+    /// The `--expect` verdicts.
+    pub fn expectations(&self) -> &[Verdict] {
+        match self {
+            Outcome::Query(r) => &r.expectations,
+            Outcome::Trace(r) => &r.expectations,
+        }
+    }
+}
