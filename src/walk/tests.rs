@@ -8,11 +8,13 @@ use std::time::{Duration, SystemTime};
 
 use hickory_proto::op::{Message, OpCode, ResponseCode};
 use hickory_proto::rr::rdata::{A, AAAA, CNAME, NS, SOA};
-use hickory_proto::rr::{Name, RData, Record, RecordType};
+use hickory_proto::rr::{DNSClass, Name, RData, Record, RecordType};
 
 use super::*;
 use crate::dns::wire::EdnsSettings;
+use crate::model::trace::{HopKind, OutcomeKind};
 use crate::transport::Protocol;
+use crate::transport::{Failure, Reply, Request, TransportError};
 use crate::walk::roots::Hint;
 
 enum Canned {

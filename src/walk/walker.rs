@@ -1,0 +1,412 @@
+//! The walker: from the deepest known cut down to a final reply, asking a cut's
+//! servers in turn, resolving glueless name servers with walks of their own and
+//! following aliases, each target from the deepest cut already known.
+
+use std::net::{IpAddr, SocketAddr};
+
+use hickory_proto::rr::{DNSClass, Name, RData, Record, RecordType};
+
+use crate::dns::names;
+use crate::dns::random;
+use crate::dns::rrtype::type_text;
+use crate::dns::wire::{self, Question};
+use crate::model::report::RecordInfo;
+use crate::model::trace::{
+    CnameLink, Hop, HopAttempt, HopKind, Outcome, OutcomeKind, Referral, ServerRef, Subwalk,
+};
+use crate::transport::policy::{self, Completed};
+use crate::walk::budget::Budget;
+use crate::walk::classify::{self, Delegated, Final, Step, Unusable};
+use crate::walk::delegation::{Delegation, NameServer, delegation_of};
+use crate::walk::hops::{self, outcome};
+use crate::walk::{Family, Limits, Settings};
+
+/// A finished walk, before it becomes a report or a sub-walk.
+pub(crate) struct Walk {
+    pub(crate) hops: Vec<Hop>,
+    pub(crate) chain: Vec<CnameLink>,
+    pub(crate) answer: Vec<RecordInfo>,
+    pub(crate) answer_records: Vec<Record>,
+    pub(crate) outcome: Outcome,
+}
+
+/// How one descent ended.
+pub(crate) enum End {
+    /// The reply that ended the descent, and the zone whose server gave it.
+    Final(Box<Final>, String),
+    Failed(Outcome),
+}
+
+pub(crate) struct Walker<'a> {
+    pub(crate) budget: &'a Budget<'a>,
+    pub(crate) settings: &'a Settings,
+    pub(crate) limits: Limits,
+    /// Zone cuts learned so far, the root first.
+    pub(crate) cache: Vec<Delegation>,
+    /// Name server names being resolved, outermost first: a repeat is a cycle.
+    pub(crate) resolving: Vec<Name>,
+    pub(crate) failures: u32,
+    pub(crate) descents: u32,
+}
+
+impl Walker<'_> {
+    fn show(&self, name: &Name) -> String {
+        names::format(name, self.settings.names)
+    }
+    pub(crate) fn resolve(&mut self, qname: &Name, qtype: RecordType, depth: usize) -> Walk {
+        let mut walk = Walk {
+            hops: Vec::new(),
+            chain: Vec::new(),
+            answer: Vec::new(),
+            answer_records: Vec::new(),
+            outcome: outcome(OutcomeKind::NoReachableServer, ""),
+        };
+        let mut name = qname.clone();
+        let mut seen = vec![name.clone()];
+        loop {
+            let (hops, end) = self.descend(&name, qtype, depth);
+            walk.hops.extend(hops);
+            let (step, zone) = match end {
+                End::Failed(failed) => {
+                    walk.outcome = failed;
+                    return walk;
+                }
+                End::Final(step, zone) => (*step, zone),
+            };
+            walk.chain.extend(
+                step.chain()
+                    .iter()
+                    .filter_map(|r| hops::link(r, &zone, self.settings.names)),
+            );
+            if walk.chain.len() > self.limits.cnames {
+                let message = format!("more than {} CNAME hops", self.limits.cnames);
+                walk.outcome = outcome(OutcomeKind::LimitExceeded, message);
+                return walk;
+            }
+            let final_name = walk
+                .chain
+                .last()
+                .map_or_else(|| self.show(&name), |l| l.target.clone());
+            match step {
+                Final::Answer { records, .. } => {
+                    walk.answer = hops::info(&records, self.settings.names);
+                    walk.answer_records = records;
+                    walk.outcome = outcome(
+                        OutcomeKind::Answer,
+                        format!("{} {} found", final_name, type_text(qtype)),
+                    );
+                    return walk;
+                }
+                Final::NxDomain { .. } => {
+                    walk.outcome = outcome(OutcomeKind::Nxdomain, format!("{final_name} does not exist"));
+                    return walk;
+                }
+                Final::NoData { .. } => {
+                    walk.outcome = outcome(
+                        OutcomeKind::Nodata,
+                        format!("{final_name} has no {} record", type_text(qtype)),
+                    );
+                    return walk;
+                }
+                Final::Alias { target, .. } => {
+                    if seen.contains(&target) {
+                        let mut names: Vec<String> = seen.iter().map(|n| self.show(n)).collect();
+                        names.push(self.show(&target));
+                        walk.outcome = outcome(
+                            OutcomeKind::CnameLoop,
+                            format!("CNAME loop: {}", names.join(" → ")),
+                        );
+                        return walk;
+                    }
+                    seen.push(target.clone());
+                    name = target;
+                }
+            }
+        }
+    }
+    fn closest(&self, name: &Name) -> Delegation {
+        self.cache
+            .iter()
+            .filter(|d| d.zone.zone_of(name))
+            .max_by_key(|d| d.zone.num_labels())
+            .cloned()
+            .expect("the root is always cached")
+    }
+    fn remember(&mut self, delegation: Delegation) {
+        self.cache.retain(|d| d.zone != delegation.zone);
+        self.cache.push(delegation);
+    }
+    fn descend(&mut self, name: &Name, qtype: RecordType, depth: usize) -> (Vec<Hop>, End) {
+        let restart = self.descents > 0;
+        self.descents += 1;
+        let mut cut = self.closest(name);
+        let mut cached = restart && !cut.zone.is_root();
+        let mut hops = Vec::new();
+        for _ in 0..self.limits.referrals {
+            let mut hop = hops::new_hop(&cut.zone, name, qtype, cached, self.settings.names);
+            cached = false;
+            let step = match self.ask(&cut, name, qtype, depth, &mut hop) {
+                Ok(step) => step,
+                Err(failed) => {
+                    hop.outcome = HopKind::Failed;
+                    hops.push(hop);
+                    return (hops, End::Failed(failed));
+                }
+            };
+            let zone = hop.zone.clone();
+            match step {
+                Step::Referral(Delegated {
+                    zone: child,
+                    ns,
+                    glue,
+                    ignored,
+                }) => {
+                    let delegation = delegation_of(&child, &ns, &glue);
+                    hop.outcome = HopKind::Referral;
+                    for server in &delegation.servers {
+                        hops::note_provider(&mut hop, server.name.as_ref(), self.settings.names);
+                    }
+                    if !ignored.is_empty() {
+                        hop.notes.push(format!(
+                            "ignored {} additional record(s) outside the bailiwick of {}",
+                            ignored.len(),
+                            hop.zone
+                        ));
+                    }
+                    hop.referral = Some(Referral {
+                        zone: self.show(&child),
+                        ttl: ns.iter().map(|r| r.ttl).min().unwrap_or(0),
+                        ns: hops::info(&ns, self.settings.names),
+                        glue: hops::info(&glue, self.settings.names),
+                        ignored: hops::info(&ignored, self.settings.names),
+                    });
+                    hops.push(hop);
+                    self.remember(delegation.clone());
+                    cut = delegation;
+                }
+                Step::Final(last) => {
+                    hops::fill(&mut hop, &last, self.settings.names);
+                    hops.push(hop);
+                    return (hops, End::Final(Box::new(last), zone));
+                }
+            }
+        }
+        let message = format!(
+            "more than {} referrals below {}",
+            self.limits.referrals,
+            self.show(&cut.zone)
+        );
+        (hops, End::Failed(outcome(OutcomeKind::LimitExceeded, message)))
+    }
+    fn ask(
+        &mut self,
+        cut: &Delegation,
+        name: &Name,
+        qtype: RecordType,
+        depth: usize,
+        hop: &mut Hop,
+    ) -> Result<Step, Outcome> {
+        let family = self.settings.family;
+        let (glued, glueless): (Vec<&NameServer>, Vec<&NameServer>) = cut
+            .servers
+            .iter()
+            .partition(|s| s.addrs.iter().any(|a| family.allows(a)));
+        let mut rcodes = 0;
+        let mut special: Option<Outcome> = None;
+        for server in glued.into_iter().chain(glueless) {
+            let addr = match server.addrs.iter().find(|a| family.allows(a)) {
+                Some(addr) => *addr,
+                None => match self.glueless(server, depth, hop) {
+                    Ok(addr) => addr,
+                    Err(failed) => {
+                        if failed.kind != OutcomeKind::NoReachableServer {
+                            special.get_or_insert(failed);
+                        }
+                        continue;
+                    }
+                },
+            };
+            if self.budget.spent() {
+                break;
+            }
+            let server_ref = ServerRef {
+                name: server.name.as_ref().map(|n| self.show(n)),
+                address: addr.to_string(),
+                port: self.settings.port,
+            };
+            let question = Question {
+                name: name.clone(),
+                rtype: qtype,
+                class: DNSClass::IN,
+            };
+            let result = policy::lookup(
+                self.budget,
+                &[SocketAddr::new(addr, self.settings.port)],
+                &question,
+                &self.settings.flags,
+                &self.settings.transport,
+                &mut random::id,
+            );
+            let done: Completed = match result {
+                Ok(done) => done,
+                Err(failed) => {
+                    self.failures += 1;
+                    hop.attempts.push(HopAttempt {
+                        server: server_ref,
+                        outcome: failed.last.to_string(),
+                        rtt_us: None,
+                    });
+                    continue;
+                }
+            };
+            let rtt_us = u64::try_from(done.reply.rtt.as_micros()).ok();
+            match classify::classify(&done.reply.message, &cut.zone, name, qtype) {
+                Ok(step) => {
+                    let m = &done.reply.message.metadata;
+                    hop.server = Some(server_ref);
+                    hop.protocol = Some(done.protocol);
+                    hop.rtt_us = rtt_us;
+                    hop.rcode = Some(wire::rcode_text(wire::rcode_number(&done.reply.message)).into_owned());
+                    hop.aa = Some(m.authoritative);
+                    return Ok(step);
+                }
+                Err(unusable) => {
+                    self.failures += 1;
+                    rcodes += usize::from(matches!(unusable, Unusable::Rcode(_)));
+                    hop.attempts.push(HopAttempt {
+                        server: server_ref,
+                        outcome: unusable.to_string(),
+                        rtt_us,
+                    });
+                }
+            }
+        }
+        let zone = self.show(&cut.zone);
+        if self.budget.spent() {
+            return Err(outcome(
+                OutcomeKind::LimitExceeded,
+                format!("query budget of {} queries spent", self.limits.queries),
+            ));
+        }
+        if let Some(special) = special {
+            return Err(special);
+        }
+        if rcodes > 0 && rcodes == hop.attempts.len() {
+            let codes: Vec<&str> = hop.attempts.iter().map(|a| a.outcome.as_str()).collect();
+            return Err(outcome(
+                OutcomeKind::Servfail,
+                format!(
+                    "every server of {zone} answered with an error ({})",
+                    codes.join(", ")
+                ),
+            ));
+        }
+        if cut
+            .servers
+            .iter()
+            .all(|s| s.addrs.iter().all(|a| !family.allows(a)) && s.name.is_none())
+        {
+            return Err(outcome(
+                OutcomeKind::NoReachableServer,
+                format!("no server of {zone} has an address of the allowed family"),
+            ));
+        }
+        Err(outcome(
+            OutcomeKind::NoReachableServer,
+            format!(
+                "no server of {zone} gave a usable reply ({} attempt(s))",
+                hop.attempts.len()
+            ),
+        ))
+    }
+    fn glueless(&mut self, server: &NameServer, depth: usize, hop: &mut Hop) -> Result<IpAddr, Outcome> {
+        let Some(name) = server.name.clone() else {
+            return Err(outcome(
+                OutcomeKind::NoReachableServer,
+                "a server without a name or address",
+            ));
+        };
+        let shown = self.show(&name);
+        let fail = |hop: &mut Hop, failed: Outcome| {
+            hop.attempts.push(HopAttempt {
+                server: ServerRef {
+                    name: Some(shown.clone()),
+                    address: String::new(),
+                    port: self.settings.port,
+                },
+                outcome: failed.message.clone(),
+                rtt_us: None,
+            });
+            Err(failed)
+        };
+        if self.resolving.contains(&name) {
+            let mut cycle: Vec<String> = self.resolving.iter().map(|n| self.show(n)).collect();
+            cycle.push(shown.clone());
+            return fail(
+                hop,
+                outcome(
+                    OutcomeKind::DelegationCycle,
+                    format!("delegation cycle: resolving {} needs itself", cycle.join(" → ")),
+                ),
+            );
+        }
+        if depth >= self.limits.subwalk_depth {
+            return fail(
+                hop,
+                outcome(
+                    OutcomeKind::LimitExceeded,
+                    format!(
+                        "glueless name servers nested more than {} deep at {shown}",
+                        self.limits.subwalk_depth
+                    ),
+                ),
+            );
+        }
+        let rtype = if self.settings.family == Family::V6 {
+            RecordType::AAAA
+        } else {
+            RecordType::A
+        };
+        self.resolving.push(name.clone());
+        let walk = self.resolve(&name, rtype, depth + 1);
+        self.resolving.pop();
+        let addrs: Vec<IpAddr> = walk
+            .answer_records
+            .iter()
+            .filter_map(|r| match &r.data {
+                RData::A(a) => Some(IpAddr::V4(a.0)),
+                RData::AAAA(a) => Some(IpAddr::V6(a.0)),
+                _ => None,
+            })
+            .collect();
+        let result = walk.outcome.clone();
+        hop.subwalks.push(Subwalk {
+            name: shown.clone(),
+            rtype: type_text(rtype).into_owned(),
+            hops: walk.hops,
+            cname_chain: walk.chain,
+            answer: walk.answer,
+            outcome: walk.outcome,
+        });
+        for delegation in &mut self.cache {
+            for known in &mut delegation.servers {
+                if known.name.as_ref() == Some(&name) && known.addrs.is_empty() {
+                    known.addrs.clone_from(&addrs);
+                }
+            }
+        }
+        match addrs.first() {
+            Some(addr) => Ok(*addr),
+            None => {
+                let kind = match result.kind {
+                    OutcomeKind::DelegationCycle | OutcomeKind::LimitExceeded => result.kind,
+                    _ => OutcomeKind::NoReachableServer,
+                };
+                fail(
+                    hop,
+                    outcome(kind, format!("no address for {shown}: {}", result.message)),
+                )
+            }
+        }
+    }
+}
