@@ -1,5 +1,7 @@
 //! `-f FILE`: many queries, one per line in dig's syntax, run concurrently.
 //!
+//! May use: dns, transport, model, walk, render, expect, cli, lookup (not check).
+//!
 //! Every line is planned as if its words were typed after the rest of the command line
 //! (`dnscope -f names.txt @ns1 +short` asks ns1 for each line), so a batch line and a
 //! one-off command behave the same way. Workers take lines in order; results stream as

@@ -1,5 +1,7 @@
 //! `dnscope check FILE`: the DNS configuration of a site as code.
 //!
+//! May use: dns, transport, model, walk, render, expect, cli, lookup (not batch).
+//!
 //! A check file (JSON, or TOML by its `.toml` ending; schema in
 //! `schema/check.schema.json`) lists checks: a name to ask, how (directly against a
 //! server, or `+trace`), and `--expect` assertions. Each check becomes the command line

@@ -1,7 +1,7 @@
 //! The raw command-line surface, as clap sees it. Doc comments are the help text.
 //!
 //! dig's free-form words (`@server`, `name`, `type`, `class`, `+option`) do not start
-//! with `-`, so clap collects them as positionals in order; [`crate::cli::plan`] classifies
+//! with `-`, so clap collects them as positionals in order; the planner classifies
 //! them. Nothing here looks at the environment.
 
 use std::ffi::OsString;

@@ -1,5 +1,5 @@
 //! The settled plan of a run: what to ask, whom, how, and how to show it. Plain data,
-//! made by the [`planner`](crate::cli::planner) and read by the lookup, check and batch
+//! made by the planner and read by the lookup, check and batch
 //! layers above.
 
 use std::net::SocketAddr;

@@ -1,5 +1,7 @@
 //! `--expect`: assertions on the final result of a query or a trace, for CI checks.
 //!
+//! May use: dns, model (it judges reports; reports carry only its verdicts).
+//!
 //! Grammar (one expectation per `--expect`):
 //!
 //! ```text
@@ -21,15 +23,16 @@
 //!
 //! Only `=` and `!=` apply to records, rcode and ns. Pure: no I/O.
 
+pub mod judge;
+#[cfg(test)]
+mod tests;
+
 use std::net::IpAddr;
 use std::time::Duration;
 
 use hickory_proto::rr::RecordType;
 
-use crate::dns::rrtype::{parse_type, type_text};
-use crate::model::report::{RecordInfo, Report};
-use crate::model::trace::{HopKind, TraceReport};
-use crate::model::verdict::Verdict;
+use crate::dns::rrtype::parse_type;
 
 /// A comparison.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -43,7 +46,7 @@ pub enum Op {
 }
 
 impl Op {
-    fn holds(self, seen: u64, wanted: u64) -> bool {
+    pub(crate) fn holds(self, seen: u64, wanted: u64) -> bool {
         match self {
             Op::Eq => seen == wanted,
             Op::Ne => seen != wanted,
@@ -57,7 +60,7 @@ impl Op {
 
 /// What an expectation looks at, and the value it wants.
 #[derive(Debug, Clone, PartialEq, Eq)]
-enum Check {
+pub(crate) enum Check {
     Address {
         rtype: RecordType,
         addr: IpAddr,
@@ -78,8 +81,8 @@ enum Check {
 pub struct Expectation {
     /// As typed.
     pub text: String,
-    op: Op,
-    check: Check,
+    pub(crate) op: Op,
+    pub(crate) check: Check,
 }
 
 /// Parses one expectation.
@@ -202,278 +205,4 @@ fn address(value: &str, rtype: RecordType) -> Result<(IpAddr, u8), (usize, &'sta
             .ok_or((addr_text.len() + 1, "expected a prefix length"))?,
     };
     Ok((addr, prefix))
-}
-
-/// What an expectation is judged against: the same view of a query and of a trace.
-#[derive(Debug, Clone, Default)]
-pub struct Observed {
-    /// The final rcode; `None` without a usable reply.
-    pub rcode: Option<String>,
-    /// The answer: the CNAME chain and the final records.
-    pub records: Vec<RecordInfo>,
-    /// NS targets of the zone that answered.
-    pub ns: Vec<String>,
-    /// The type asked for.
-    pub qtype: String,
-}
-
-impl Observed {
-    /// The view of a direct query.
-    pub fn of_query(report: &Report) -> Self {
-        let Some(response) = &report.response else {
-            return Observed {
-                qtype: report.query.rtype.to_string(),
-                ..Observed::default()
-            };
-        };
-        let ns = response
-            .answer
-            .iter()
-            .chain(&response.authority)
-            .filter(|r| r.rtype == "NS")
-            .map(|r| r.data.clone())
-            .collect();
-        Observed {
-            rcode: Some(response.header.rcode.to_string()),
-            records: response.answer.clone(),
-            ns,
-            qtype: report.query.rtype.to_string(),
-        }
-    }
-
-    /// The view of a trace.
-    pub fn of_trace(report: &TraceReport) -> Self {
-        let last = report.hops.last();
-        let rcode = last
-            .and_then(|h| h.rcode.clone())
-            .filter(|_| report.status.is_some());
-        let records = report
-            .hops
-            .iter()
-            .filter(|h| matches!(h.outcome, HopKind::Answer | HopKind::Alias))
-            .flat_map(|h| h.records.iter().cloned())
-            .collect();
-        let ns = report
-            .hops
-            .iter()
-            .rev()
-            .find_map(|h| h.referral.as_ref())
-            .map(|r| r.ns.iter().map(|n| n.data.clone()).collect())
-            .unwrap_or_default();
-        Observed {
-            rcode,
-            records,
-            ns,
-            qtype: report.query.rtype.to_string(),
-        }
-    }
-}
-
-impl Expectation {
-    /// Judges this expectation against what was observed.
-    pub fn judge(&self, seen: &Observed) -> Verdict {
-        let (passed, what) = match &self.check {
-            Check::Address { rtype, addr, prefix } => {
-                let data = of_type(seen, *rtype);
-                let hit = data
-                    .iter()
-                    .any(|d| d.parse::<IpAddr>().is_ok_and(|a| in_prefix(a, *addr, *prefix)));
-                (self.any(hit), listed(&data, *rtype))
-            }
-            Check::Data { rtype, pattern } => {
-                let data = of_type(seen, *rtype);
-                (
-                    self.any(data.iter().any(|d| name_like_match(pattern, d))),
-                    listed(&data, *rtype),
-                )
-            }
-            Check::Ns(pattern) => {
-                let hit = seen.ns.iter().any(|d| name_like_match(pattern, d));
-                let what = if seen.ns.is_empty() {
-                    "no NS set".to_owned()
-                } else {
-                    seen.ns.join(", ")
-                };
-                (self.any(hit), what)
-            }
-            Check::Rcode(wanted) => match &seen.rcode {
-                Some(rcode) => (self.any(rcode == wanted), rcode.clone()),
-                None => (false, "no reply".to_owned()),
-            },
-            Check::Ttl(wanted) => {
-                let ttls: Vec<u32> = seen.records.iter().map(|r| r.ttl).collect();
-                let holds = !ttls.is_empty() && ttls.iter().all(|&t| self.op.holds(u64::from(t), *wanted));
-                let what = if ttls.is_empty() {
-                    "no records".to_owned()
-                } else {
-                    format!(
-                        "TTL {}",
-                        ttls.iter().map(u32::to_string).collect::<Vec<_>>().join(", ")
-                    )
-                };
-                (holds, what)
-            }
-            Check::Answers(wanted) => {
-                let n = seen.records.iter().filter(|r| r.rtype == seen.qtype).count() as u64;
-                (self.op.holds(n, *wanted), format!("{n} {} record(s)", seen.qtype))
-            }
-        };
-        Verdict {
-            expect: self.text.clone(),
-            passed,
-            seen: what,
-        }
-    }
-
-    /// `=` wants a hit, `!=` wants none.
-    fn any(&self, hit: bool) -> bool {
-        if self.op == Op::Ne { !hit } else { hit }
-    }
-}
-
-fn of_type(seen: &Observed, rtype: RecordType) -> Vec<String> {
-    let name = type_text(rtype);
-    seen.records
-        .iter()
-        .filter(|r| r.rtype == name)
-        .map(|r| r.data.clone())
-        .collect()
-}
-
-fn listed(data: &[String], rtype: RecordType) -> String {
-    if data.is_empty() {
-        format!("no {} record", type_text(rtype))
-    } else {
-        data.join(", ")
-    }
-}
-
-/// Names match with or without their final dot.
-fn name_like_match(pattern: &str, data: &str) -> bool {
-    crate::dns::glob::matches(pattern, data) || crate::dns::glob::matches(pattern, data.trim_end_matches('.'))
-}
-
-fn in_prefix(addr: IpAddr, net: IpAddr, prefix: u8) -> bool {
-    let bits = |ip: IpAddr| -> (u128, u32) {
-        match ip {
-            IpAddr::V4(v4) => (u128::from(u32::from(v4)), 32),
-            IpAddr::V6(v6) => (u128::from(v6), 128),
-        }
-    };
-    let ((a, width), (n, net_width)) = (bits(addr), bits(net));
-    if width != net_width {
-        return false;
-    }
-    let shift = width - u32::from(prefix);
-    shift >= width || (a >> shift) == (n >> shift)
-}
-
-/// Judges every expectation.
-pub fn judge_all(expectations: &[Expectation], seen: &Observed) -> Vec<Verdict> {
-    expectations.iter().map(|e| e.judge(seen)).collect()
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use crate::dns::presentation::RdataFields;
-
-    fn record(rtype: &str, data: &str, ttl: u32) -> RecordInfo {
-        RecordInfo {
-            name: "www.example.test.".into(),
-            ttl,
-            class: "IN".into(),
-            rtype: rtype.to_owned().into(),
-            type_code: 0,
-            data: data.into(),
-            rdata: RdataFields::Opaque {
-                rdlength: 0,
-                hex: String::new(),
-            },
-        }
-    }
-
-    fn seen() -> Observed {
-        Observed {
-            rcode: Some("NOERROR".into()),
-            records: vec![
-                record("CNAME", "d111abcdef8.cloudfront.net.", 300),
-                record("A", "192.0.2.10", 60),
-                record("A", "192.0.2.11", 60),
-            ],
-            ns: vec!["ns-1.awsdns-01.org.".into(), "ns-2.awsdns-02.net.".into()],
-            qtype: "A".into(),
-        }
-    }
-
-    fn verdict(text: &str) -> Verdict {
-        parse(text).unwrap().judge(&seen())
-    }
-
-    #[test]
-    fn each_kind_passes_and_fails() {
-        for (text, passed) in [
-            ("A=192.0.2.10", true),
-            ("A=192.0.2.99", false),
-            ("a=192.0.2.0/24", true),
-            ("A=198.51.100.0/24", false),
-            ("A!=203.0.113.1", true),
-            ("A!=192.0.2.11", false),
-            ("CNAME=*.cloudfront.net.", true),
-            ("CNAME=*.cloudfront.net", true),
-            ("CNAME=*.akamaiedge.net", false),
-            ("rcode=NOERROR", true),
-            ("rcode=nxdomain", false),
-            ("ttl<=300", true),
-            ("ttl<=5m", true),
-            ("ttl<60", false),
-            ("ttl>=60", true),
-            ("answers>=2", true),
-            ("answers=3", false),
-            ("ns=ns-*.awsdns-*", true),
-            ("ns!=*.cloudflare.com", true),
-            ("ns=*.cloudflare.com", false),
-            ("AAAA=2001:db8::/32", false),
-            ("TXT=v=spf1*", false),
-        ] {
-            assert_eq!(verdict(text).passed, passed, "{text}: {:?}", verdict(text));
-        }
-    }
-
-    #[test]
-    fn verdicts_say_what_was_seen() {
-        assert_eq!(verdict("A=192.0.2.99").seen, "192.0.2.10, 192.0.2.11");
-        assert_eq!(verdict("AAAA=2001:db8::1").seen, "no AAAA record");
-        assert_eq!(verdict("ttl<60").seen, "TTL 300, 60, 60");
-        assert_eq!(verdict("answers=3").seen, "2 A record(s)");
-        let none = parse("rcode=NOERROR").unwrap().judge(&Observed::default());
-        assert_eq!((none.passed, none.seen.as_str()), (false, "no reply"));
-        let empty = parse("ttl<=300").unwrap().judge(&Observed::default());
-        assert!(!empty.passed, "no records cannot satisfy a TTL bound");
-    }
-
-    #[test]
-    fn errors_point_at_the_bad_character() {
-        for (text, needle) in [
-            ("", "column 1"),
-            (
-                "=1.2.3.4",
-                "expected a record type, rcode, ttl, answers or ns at column 1",
-            ),
-            ("ttl~300", "expected =, !=, <, <=, > or >= at column 4"),
-            ("ttl<=3x0", "at column 7"),
-            ("answers>=two", "at column 10"),
-            ("A=", "expected a value at column 3"),
-            ("A<1.2.3.4", "'A' takes only = or != at column 2"),
-            ("A=1.2.3.400", "at column 3"),
-            ("A=192.0.2.0/33", "expected a prefix length at column 13"),
-            ("A=2001:db8::1", "family does not match"),
-            ("BOGUS=x", "unknown subject 'BOGUS' at column 1"),
-            ("rcode=SOMETIMES", "expected an rcode"),
-        ] {
-            let error = parse(text).unwrap_err();
-            assert!(error.contains(needle), "{text}: {error}");
-            assert!(error.starts_with(&format!("bad --expect '{text}'")), "{error}");
-        }
-    }
 }

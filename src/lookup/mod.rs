@@ -1,6 +1,7 @@
 //! Runs one lookup of a plan: a direct query (through the search list) or a `+trace`
-//! walk, then judges its `--expect` assertions. May use every layer below the checks
-//! and batches, which call it.
+//! walk, then judges its `--expect` assertions. Called by a run, a check and a batch.
+//!
+//! May use: dns, transport, model, walk, expect, cli.
 
 use std::time::SystemTime;
 
@@ -22,7 +23,8 @@ pub fn look_up(plan: &Plan, lookup: &Lookup, transport: &dyn Transport) -> Outco
         Mode::Direct => judged_query(plan, execute(plan, lookup, transport)),
         Mode::Trace(trace_plan) => {
             let mut report = walk_for(plan, trace_plan, lookup, transport);
-            report.expectations = expect::judge_all(&plan.expectations, &expect::Observed::of_trace(&report));
+            report.expectations =
+                expect::judge::judge_all(&plan.expectations, &expect::judge::Observed::of_trace(&report));
             let judged = Exit::from_status(report.status)
                 .with_expectations(&report.expectations, report.status.is_some());
             report.exit_code = judged.code();
@@ -45,7 +47,8 @@ pub fn completed_outcome(plan: &Plan, question: &wire::Question, done: &policy::
 
 fn judged_query(plan: &Plan, mut report: report::Report) -> Outcome {
     if !plan.expectations.is_empty() {
-        report.expectations = expect::judge_all(&plan.expectations, &expect::Observed::of_query(&report));
+        report.expectations =
+            expect::judge::judge_all(&plan.expectations, &expect::judge::Observed::of_query(&report));
     }
     let judged = report
         .exit()

@@ -1,3 +1,10 @@
+//! What happened, as plain data: a query's report, a trace's report, the verdicts of
+//! `--expect`, a lookup's outcome, errors and exit codes. The one model that the text
+//! and JSON renderers both read; serialised as the documented JSON schema.
+//!
+//! May use: dns, transport (the attempts a report records). Knows nothing of how it is
+//! rendered, judged or planned.
+
 pub mod exit;
 pub mod outcome;
 pub mod report;

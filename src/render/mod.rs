@@ -1,5 +1,7 @@
 //! Writing reports: dig-like text, `+short`, and JSON lines. Each renderer reads the
 //! same [`Report`](crate::model::report::Report) and writes to a `&mut dyn Write`.
+//!
+//! May use: dns, transport, model. Colour is decided by the planner and arrives here.
 
 mod json;
 mod palette;

@@ -1,5 +1,7 @@
 //! Moving query bytes to a server and reply bytes back.
 //!
+//! May use: dns.
+//!
 //! [`Transport`] is the seam between protocol logic and sockets: [`Net`] is the real
 //! one (UDP and TCP through socket2), tests use fakes, and [`policy`] (retries, TC→TCP,
 //! EDNS fallback) is written against the trait so it can be tested without a network.

@@ -2,6 +2,8 @@
 //! RD=0, to the authoritative answer, following CNAMEs to the final records and
 //! resolving glueless name server names with walks of their own.
 //!
+//! May use: dns, transport, model.
+//!
 //! The walker is written against [`Transport`] (not as a sans-IO state machine): the
 //! tool is synchronous, and a trait object lets the unit tests in `walk/tests.rs` run
 //! whole hierarchies on a fake network and assert the exact sequence of questions.
