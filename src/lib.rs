@@ -7,16 +7,16 @@
 //! makes the real stdout, stderr, network and environment; everything else receives
 //! them, so the whole run can be driven in-process by tests.
 
-pub mod batch;
+pub(crate) mod batch;
 pub mod check;
 pub mod cli;
-pub mod dns;
-pub mod expect;
-pub mod lookup;
+pub(crate) mod dns;
+pub(crate) mod expect;
+pub(crate) mod lookup;
 pub mod model;
-pub mod render;
+pub(crate) mod render;
 pub mod transport;
-pub mod walk;
+pub(crate) mod walk;
 
 use std::io::{self, Write};
 

@@ -37,7 +37,7 @@ static STOP: AtomicBool = AtomicBool::new(false);
 /// The lines that hold a query: (line number, text). Blank lines and lines starting
 /// with `#` or `;` are skipped. The workers split a line into words when they take it:
 /// splitting a large batch up front cost as much as a tenth of its run.
-pub fn lines(text: &str) -> Vec<(usize, &str)> {
+pub(crate) fn lines(text: &str) -> Vec<(usize, &str)> {
     text.lines()
         .enumerate()
         .map(|(i, line)| (i + 1, line.trim()))
@@ -128,7 +128,7 @@ fn count_of(counts: &mut Vec<(SocketAddr, usize)>, server: SocketAddr) -> &mut u
 }
 
 /// Runs a batch.
-pub fn run(
+pub(crate) fn run(
     batch: &BatchPlan,
     env: &dyn Env,
     transport: &dyn Transport,

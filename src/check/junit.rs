@@ -7,7 +7,7 @@ use std::fmt::Write as _;
 use crate::check::report::CheckReport;
 
 /// The JUnit XML of a check run.
-pub fn render(report: &CheckReport) -> String {
+pub(crate) fn render(report: &CheckReport) -> String {
     let errors = report
         .checks
         .iter()

@@ -9,8 +9,8 @@
 //! one-off query, so a check and a command behave the same way.
 
 pub mod file;
-pub mod junit;
-pub mod report;
+pub(crate) mod junit;
+pub(crate) mod report;
 
 use std::io::{self, Write};
 use std::path::{Path, PathBuf};
@@ -34,7 +34,7 @@ use crate::transport::Transport;
 const PARALLEL: usize = 8;
 
 /// Runs `dnscope check`.
-pub fn run(
+pub(crate) fn run(
     args: &CheckArgs,
     env: &dyn Env,
     transport: &dyn Transport,

@@ -7,7 +7,7 @@ use crate::model::verdict::Verdict;
 
 /// The result of one check.
 #[derive(Debug, Clone, Serialize)]
-pub struct CheckResult {
+pub(crate) struct CheckResult {
     pub name: String,
     /// The command line the check ran, without the program name.
     pub command: String,
@@ -23,7 +23,7 @@ pub struct CheckResult {
 
 /// The report of a check run.
 #[derive(Debug, Clone, Serialize)]
-pub struct CheckReport {
+pub(crate) struct CheckReport {
     pub schema_version: u32,
     /// Always "check".
     pub mode: &'static str,
@@ -35,7 +35,7 @@ pub struct CheckReport {
 
 /// Totals.
 #[derive(Debug, Clone, Copy, Serialize)]
-pub struct CheckSummary {
+pub(crate) struct CheckSummary {
     pub total: usize,
     pub passed: usize,
     pub failed: usize,

@@ -14,7 +14,7 @@ use crate::model::exit::Error;
 
 /// When to colour the output.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum ColorChoice {
+pub(crate) enum ColorChoice {
     /// Colour when stdout is a terminal, unless NO_COLOR is set or CLICOLOR_FORCE asks for it.
     Auto,
     /// Always colour.
@@ -25,7 +25,7 @@ pub enum ColorChoice {
 
 /// What `--generate` prints.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum Generate {
+pub(crate) enum Generate {
     /// Bash completion.
     Bash,
     /// Zsh completion.
@@ -56,7 +56,7 @@ pub enum Generate {
     after_help = "Examples:\n  dnscope example.com MX @1.1.1.1\n  dnscope +trace www.example.com\n  dnscope +short -x 192.0.2.1\n  dnscope --json example.com AAAA | jq .answer\n\nSee the man page for every +option and the exit codes.",
     max_term_width = 100
 )]
-pub struct Cli {
+pub(crate) struct Cli {
     /// Run a file of checks instead of a query.
     #[command(subcommand)]
     pub command: Option<Command>,
@@ -158,14 +158,14 @@ pub struct Cli {
 
 /// Subcommands.
 #[derive(Debug, Clone, Subcommand)]
-pub enum Command {
+pub(crate) enum Command {
     /// Run every check of a check file (JSON, or TOML by its .toml ending) and report each.
     Check(CheckArgs),
 }
 
 /// `dnscope check`.
 #[derive(Debug, Clone, Args)]
-pub struct CheckArgs {
+pub(crate) struct CheckArgs {
     /// The check file.
     #[arg(value_name = "FILE")]
     pub file: PathBuf,
@@ -188,7 +188,7 @@ pub struct CheckArgs {
 }
 
 /// The clap command, for parsing and for generating completions and the man page.
-pub fn command() -> clap::Command {
+pub(crate) fn command() -> clap::Command {
     <Cli as clap::CommandFactory>::command()
 }
 
@@ -196,7 +196,7 @@ pub fn command() -> clap::Command {
 ///
 /// # Errors
 /// clap's error, which also carries `--help` and `--version` requests.
-pub fn parse<I, T>(args: I) -> Result<Cli, clap::Error>
+pub(crate) fn parse<I, T>(args: I) -> Result<Cli, clap::Error>
 where
     I: IntoIterator<Item = T>,
     T: Into<OsString> + Clone,

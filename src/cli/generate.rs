@@ -10,7 +10,7 @@ use crate::cli::args::{self, Generate};
 use crate::cli::plusopts::{OPTIONS, Value};
 
 /// The text `--generate WHAT` prints.
-pub fn render(what: Generate) -> String {
+pub(crate) fn render(what: Generate) -> String {
     match what {
         Generate::Bash => completion(Shell::Bash),
         Generate::Zsh => completion(Shell::Zsh),

@@ -16,7 +16,7 @@ use crate::render::{Display, Format};
 
 /// A batch, as the command line asked for it.
 #[derive(Debug, Clone)]
-pub struct BatchPlan {
+pub(crate) struct BatchPlan {
     /// The file, or "-" for standard input.
     pub source: String,
     /// The command line without the batch flags: what every line is added to.
@@ -46,7 +46,7 @@ const BATCH_FLAGS: &[(&str, bool)] = &[
 ];
 
 /// The command line without the batch flags.
-pub fn base_args(args: &[String]) -> Vec<String> {
+pub(crate) fn base_args(args: &[String]) -> Vec<String> {
     let mut base = Vec::with_capacity(args.len());
     let mut skip_value = false;
     for arg in args {
@@ -70,7 +70,7 @@ pub fn base_args(args: &[String]) -> Vec<String> {
 ///
 /// # Errors
 /// [`Error::Usage`] for a line that makes no sense.
-pub fn build_line(
+pub(crate) fn build_line(
     base_cli: &Cli,
     base_args: &[String],
     words: &[&str],
@@ -112,7 +112,7 @@ pub(crate) fn shared_plan(base_cli: &Cli, base: &[String], env: &dyn Env) -> Opt
 /// The question of a batch line of the plain shape `name [type] [class]`, read the way
 /// the planner reads words, with the shared plan's default type and class; `None` for
 /// any other line, which then takes the full path (and gets its usage errors there).
-pub fn plain_question(shared: &Plan, words: &[&str]) -> Option<Question> {
+pub(crate) fn plain_question(shared: &Plan, words: &[&str]) -> Option<Question> {
     let default = &shared.lookups.first()?.candidates.first()?;
     let (name, rest) = words.split_first()?;
     let keyword =

@@ -4,16 +4,16 @@
 //!
 //! May use: dns, transport, model, walk, render, expect (it configures each of them).
 
-pub mod args;
+pub(crate) mod args;
 pub mod env;
 pub mod generate;
-pub mod lines;
-pub mod options;
-pub mod plan;
-pub mod planner;
+pub(crate) mod lines;
+pub(crate) mod options;
+pub(crate) mod plan;
+pub(crate) mod planner;
 pub mod plusopts;
-pub mod request;
-pub mod resolvconf;
+pub(crate) mod request;
+pub(crate) mod resolvconf;
 
 #[cfg(test)]
 mod tests;

@@ -12,7 +12,7 @@ use crate::model::exit::Error;
 use crate::render::{Display, Format};
 
 /// The DNS Flag Day 2020 recommendation, which avoids IP fragmentation.
-pub const DEFAULT_BUFSIZE: u16 = 1232;
+pub(crate) const DEFAULT_BUFSIZE: u16 = 1232;
 
 /// Option state while `+options` apply in order.
 pub(crate) struct Options {

@@ -13,14 +13,14 @@ use crate::walk::roots::Hint;
 
 /// One query to make: the question, or the questions the search list gives, in order.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Lookup {
+pub(crate) struct Lookup {
     /// Candidates; the first that gets an answer ends the lookup.
     pub candidates: Vec<Question>,
 }
 
 /// Whether each lookup is one query or an iterative walk.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Mode {
+pub(crate) enum Mode {
     /// Ask the servers directly (dig's default).
     Direct,
     /// Walk from the root (`+trace`).
@@ -29,7 +29,7 @@ pub enum Mode {
 
 /// What a `+trace` walk starts from.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct TracePlan {
+pub(crate) struct TracePlan {
     /// The root servers to start from.
     pub hints: Vec<Hint>,
     /// `@server` to prime the root NS set from, when given.
@@ -42,7 +42,7 @@ pub struct TracePlan {
 
 /// The servers to ask.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Servers {
+pub(crate) struct Servers {
     /// How the user named them (`@ns1.example`) or where they came from.
     pub label: String,
     /// Addresses in the order they are tried.
@@ -51,7 +51,7 @@ pub struct Servers {
 
 /// Everything a run does, settled.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Plan {
+pub(crate) struct Plan {
     pub mode: Mode,
     /// `--expect` assertions, judged on every lookup.
     pub expectations: Vec<Expectation>,

@@ -131,7 +131,7 @@ pub const OPTIONS: &[Spec] = &[
 
 /// An option as the user set it.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Setting {
+pub(crate) enum Setting {
     /// A yes/no option.
     Flag(&'static str, bool),
     /// `+bufsize=N`.
@@ -152,7 +152,7 @@ pub enum Setting {
 ///
 /// # Errors
 /// A message naming the option when it is unknown, ambiguous or its value is malformed.
-pub fn parse(word: &str) -> Result<Setting, String> {
+pub(crate) fn parse(word: &str) -> Result<Setting, String> {
     let body = word.strip_prefix('+').unwrap_or(word);
     let (key, value) = match body.split_once('=') {
         Some((k, v)) => (k, Some(v)),

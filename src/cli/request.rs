@@ -13,7 +13,7 @@ use crate::model::exit::Error;
 
 /// What argv asks for.
 #[derive(Debug)]
-pub enum Request {
+pub(crate) enum Request {
     /// Queries to run.
     Run(Box<Plan>),
     /// Text to print on stdout, then exit 0 (`--help`, `--version`, `--generate`).
@@ -25,7 +25,7 @@ pub enum Request {
 }
 
 /// Whether argv asks for JSON, so that even a usage error can be reported as JSON.
-pub fn wants_json(args: &[String]) -> bool {
+pub(crate) fn wants_json(args: &[String]) -> bool {
     args.iter()
         .skip(1)
         .any(|a| a == "--json" || a.eq_ignore_ascii_case("+json"))
@@ -35,7 +35,7 @@ pub fn wants_json(args: &[String]) -> bool {
 ///
 /// # Errors
 /// [`Error::Usage`] for anything on the command line that makes no sense.
-pub fn build(args: &[String], env: &dyn Env) -> Result<Request, Error> {
+pub(crate) fn build(args: &[String], env: &dyn Env) -> Result<Request, Error> {
     let cli = match args::parse(args) {
         Ok(cli) => cli,
         Err(e) => {

@@ -10,7 +10,7 @@ use hickory_proto::rr::Name;
 
 /// What dnscope uses of a resolv.conf.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
-pub struct ResolvConf {
+pub(crate) struct ResolvConf {
     /// `nameserver` addresses in file order.
     pub nameservers: Vec<IpAddr>,
     /// `search` domains (or the single `domain`).
@@ -29,7 +29,7 @@ const MAX_TIMEOUT_SECS: u64 = 30;
 const MAX_ATTEMPTS: u32 = 5;
 
 /// Parses resolv.conf text.
-pub fn parse(text: &str) -> ResolvConf {
+pub(crate) fn parse(text: &str) -> ResolvConf {
     let mut conf = ResolvConf {
         ndots: 1,
         ..ResolvConf::default()

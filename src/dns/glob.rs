@@ -2,7 +2,7 @@
 //! included), `?` one character; matching ignores ASCII case.
 
 /// Whether `text` matches `pattern`.
-pub fn matches(pattern: &str, text: &str) -> bool {
+pub(crate) fn matches(pattern: &str, text: &str) -> bool {
     let pattern = pattern.to_ascii_lowercase();
     let text = text.to_ascii_lowercase();
     matches_bytes(pattern.as_bytes(), text.as_bytes(), false)
@@ -10,7 +10,7 @@ pub fn matches(pattern: &str, text: &str) -> bool {
 
 /// As [`matches`], where `#` also stands for one or more digits (for provider patterns
 /// such as `ns-#.awsdns-#.org`).
-pub fn matches_with_digits(pattern: &str, text: &str) -> bool {
+pub(crate) fn matches_with_digits(pattern: &str, text: &str) -> bool {
     matches_bytes(pattern.as_bytes(), text.to_ascii_lowercase().as_bytes(), true)
 }
 

@@ -4,9 +4,9 @@
 //!
 //! May use: nothing (every other folder stands on this one).
 
-pub mod glob;
-pub mod names;
-pub mod presentation;
-pub mod random;
-pub mod rrtype;
-pub mod wire;
+pub(crate) mod glob;
+pub(crate) mod names;
+pub(crate) mod presentation;
+pub(crate) mod random;
+pub(crate) mod rrtype;
+pub(crate) mod wire;

@@ -19,7 +19,7 @@ const MAX_WIRE_NAME: usize = 255;
 
 /// Why a typed name was refused.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-pub enum NameError {
+pub(crate) enum NameError {
     #[error("empty label in '{0}'")]
     EmptyLabel(String),
     #[error("label of {len} octets in '{name}' (at most 63)")]
@@ -37,7 +37,7 @@ pub enum NameError {
 /// Labels made only of ASCII keep their case and bytes (so `_sip`, `dis_allowed` and
 /// escapes work); a label with any non-ASCII character goes through IDNA (UTS #46) and
 /// becomes its `xn--` form.
-pub fn parse(text: &str) -> Result<Name, NameError> {
+pub(crate) fn parse(text: &str) -> Result<Name, NameError> {
     if text == "." {
         return Ok(Name::root());
     }
@@ -156,7 +156,7 @@ fn idna_label(bytes: &[u8], whole: &str) -> Result<Vec<u8>, NameError> {
 
 /// How names are printed.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
-pub struct NameStyle {
+pub(crate) struct NameStyle {
     /// Show `xn--` labels in Unicode (dig's `+idnout`).
     pub unicode: bool,
 }
@@ -164,7 +164,7 @@ pub struct NameStyle {
 /// Prints a name in presentation format with a final dot, escaping per RFC 1035 §5.1.
 ///
 /// Bytes outside printable ASCII become `\DDD`, so control bytes never reach a terminal.
-pub fn format(name: &Name, style: NameStyle) -> String {
+pub(crate) fn format(name: &Name, style: NameStyle) -> String {
     if name.is_root() {
         return ".".to_owned();
     }
@@ -217,7 +217,7 @@ fn unicode_label(label: &[u8]) -> Option<String> {
 
 /// The reverse-lookup name of an address (`-x`): in-addr.arpa (RFC 1035 §3.5) or
 /// nibble-wise ip6.arpa (RFC 3596 §2.5).
-pub fn reverse(addr: IpAddr) -> Name {
+pub(crate) fn reverse(addr: IpAddr) -> Name {
     let mut text = String::new();
     match addr {
         IpAddr::V4(v4) => {
@@ -240,7 +240,7 @@ pub fn reverse(addr: IpAddr) -> Name {
 /// and with fewer dots than `ndots` is tried with each search domain first.
 ///
 /// dig only does this with `+search`; we expose the candidates so the caller decides.
-pub fn search_candidates(typed: &str, name: &Name, search: &[Name], ndots: u8) -> Vec<Name> {
+pub(crate) fn search_candidates(typed: &str, name: &Name, search: &[Name], ndots: u8) -> Vec<Name> {
     if typed.ends_with('.') || search.is_empty() {
         return vec![name.clone()];
     }

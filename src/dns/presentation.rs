@@ -22,7 +22,7 @@ use crate::dns::rrtype::type_text;
 /// Structured rdata for JSON: one shape per type family, opaque wire hex for the rest.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[serde(untagged)]
-pub enum RdataFields {
+pub(crate) enum RdataFields {
     /// A, AAAA.
     Address { address: IpAddr },
     /// NS, CNAME, PTR, DNAME, ANAME.
@@ -96,7 +96,7 @@ pub enum RdataFields {
 
 /// One record's data: the text and the fields.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Presented {
+pub(crate) struct Presented {
     /// Presentation text as in a zone file.
     pub text: String,
     /// Structured fields.
@@ -104,7 +104,7 @@ pub struct Presented {
 }
 
 /// Presents record data of type `rtype`.
-pub fn present(rtype: RecordType, rdata: &RData, style: NameStyle) -> Presented {
+pub(crate) fn present(rtype: RecordType, rdata: &RData, style: NameStyle) -> Presented {
     let name = |n: &Name| names::format(n, style);
     let (text, fields) = match rdata {
         RData::A(a) => (
@@ -266,7 +266,7 @@ fn wire_bytes(rdata: &RData) -> Vec<u8> {
 }
 
 /// RFC 3597 §5 generic rdata: `\# length hex`.
-pub fn rfc3597(bytes: &[u8]) -> String {
+pub(crate) fn rfc3597(bytes: &[u8]) -> String {
     if bytes.is_empty() {
         "\\# 0".to_owned()
     } else {
@@ -276,7 +276,7 @@ pub fn rfc3597(bytes: &[u8]) -> String {
 
 /// Escapes a character-string (RFC 1035 §5.1) without its quotes: `"` and `\` quoted,
 /// bytes outside printable ASCII as decimal `\DDD`.
-pub fn escape_string(bytes: &[u8]) -> String {
+pub(crate) fn escape_string(bytes: &[u8]) -> String {
     let mut out = String::with_capacity(bytes.len());
     for &b in bytes {
         match b {
@@ -294,7 +294,7 @@ pub fn escape_string(bytes: &[u8]) -> String {
 }
 
 /// An RRSIG time (RFC 4034 §3.2) as `YYYYMMDDHHMMSS`.
-pub fn rrsig_time(epoch: u32) -> String {
+pub(crate) fn rrsig_time(epoch: u32) -> String {
     let rfc3339 = humantime::format_rfc3339_seconds(UNIX_EPOCH + Duration::from_secs(u64::from(epoch)));
     rfc3339.to_string().chars().filter(char::is_ascii_digit).collect()
 }
@@ -380,7 +380,7 @@ fn dnskey(bytes: &[u8]) -> Option<(String, RdataFields)> {
 }
 
 /// RFC 4034 Appendix B: the key tag of a DNSKEY's rdata.
-pub fn key_tag(rdata: &[u8]) -> u16 {
+pub(crate) fn key_tag(rdata: &[u8]) -> u16 {
     let mut sum: u32 = 0;
     for (i, &b) in rdata.iter().enumerate() {
         sum += if i % 2 == 0 {

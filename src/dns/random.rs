@@ -14,7 +14,7 @@ thread_local! {
 }
 
 /// 64 unpredictable bits.
-pub fn u64() -> u64 {
+pub(crate) fn u64() -> u64 {
     STATE.with(|(keys, counter)| {
         let n = counter.get().wrapping_add(1);
         counter.set(n);
@@ -28,7 +28,7 @@ pub fn u64() -> u64 {
 }
 
 /// A message ID.
-pub fn id() -> u16 {
+pub(crate) fn id() -> u16 {
     u16::try_from(u64() & 0xffff).unwrap_or_default()
 }
 

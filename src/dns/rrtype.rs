@@ -21,7 +21,7 @@ fn upper_case<'b>(word: &str, buffer: &'b mut [u8; MNEMONIC_MAX]) -> Option<&'b 
 }
 
 /// Parses a type mnemonic in any case, or `TYPEnnn`.
-pub fn parse_type(word: &str) -> Option<RecordType> {
+pub(crate) fn parse_type(word: &str) -> Option<RecordType> {
     let mut buffer = [0u8; MNEMONIC_MAX];
     let upper = upper_case(word, &mut buffer)?;
     if let Some(number) = upper.strip_prefix("TYPE") {
@@ -36,7 +36,7 @@ pub fn parse_type(word: &str) -> Option<RecordType> {
 }
 
 /// Parses a class mnemonic in any case, or `CLASSnnn`.
-pub fn parse_class(word: &str) -> Option<DNSClass> {
+pub(crate) fn parse_class(word: &str) -> Option<DNSClass> {
     let mut buffer = [0u8; MNEMONIC_MAX];
     let upper = upper_case(word, &mut buffer)?;
     if let Some(number) = upper.strip_prefix("CLASS") {
@@ -64,16 +64,16 @@ fn class_from_u16(value: u16) -> DNSClass {
 }
 
 /// The numeric value of a class.
-pub fn class_number(class: DNSClass) -> u16 {
+pub(crate) fn class_number(class: DNSClass) -> u16 {
     u16::from(class)
 }
 
 /// A mnemonic: a static string for the known ones, so the model of every record need
 /// not allocate one.
-pub type Mnemonic = Cow<'static, str>;
+pub(crate) type Mnemonic = Cow<'static, str>;
 
 /// The presentation mnemonic of a type: `A`, `TYPE65534`.
-pub fn type_text(rtype: RecordType) -> Mnemonic {
+pub(crate) fn type_text(rtype: RecordType) -> Mnemonic {
     match rtype {
         RecordType::Unknown(n) => format!("TYPE{n}").into(),
         RecordType::ZERO => "TYPE0".into(),
@@ -89,7 +89,7 @@ pub fn type_text(rtype: RecordType) -> Mnemonic {
 }
 
 /// The presentation mnemonic of a class: `IN`, `CLASS42`.
-pub fn class_text(class: DNSClass) -> Mnemonic {
+pub(crate) fn class_text(class: DNSClass) -> Mnemonic {
     match class {
         DNSClass::IN => "IN".into(),
         DNSClass::CH => "CH".into(),

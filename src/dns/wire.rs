@@ -10,21 +10,15 @@ use hickory_proto::rr::{DNSClass, Name, RecordType};
 use crate::dns::rrtype::Mnemonic;
 
 /// EDNS option codes dnscope encodes or decodes itself (hickory-proto leaves them opaque).
-pub mod option_code {
+pub(crate) mod option_code {
     /// RFC 5001.
-    pub const NSID: u16 = 3;
+    pub(crate) const NSID: u16 = 3;
     /// RFC 7871.
-    pub const SUBNET: u16 = 8;
-    /// RFC 7314.
-    pub const EXPIRE: u16 = 9;
+    pub(crate) const SUBNET: u16 = 8;
     /// RFC 7873.
-    pub const COOKIE: u16 = 10;
-    /// RFC 7828.
-    pub const KEEPALIVE: u16 = 11;
-    /// RFC 7830.
-    pub const PADDING: u16 = 12;
+    pub(crate) const COOKIE: u16 = 10;
     /// RFC 8914.
-    pub const EDE: u16 = 15;
+    pub(crate) const EDE: u16 = 15;
 }
 
 /// The question of one query.
@@ -40,7 +34,7 @@ pub struct Question {
 
 /// EDNS(0) settings of a query (RFC 6891).
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct EdnsSettings {
+pub(crate) struct EdnsSettings {
     /// EDNS version, 0 unless `+edns=N`.
     pub version: u8,
     /// Advertised UDP payload size; hickory raises anything below 512 to 512.
@@ -57,7 +51,8 @@ pub struct EdnsSettings {
 
 impl EdnsSettings {
     /// EDNS version 0 with a `udp_size` buffer, no DO bit and no options.
-    pub fn new(udp_size: u16) -> Self {
+    #[cfg(test)]
+    pub(crate) fn new(udp_size: u16) -> Self {
         Self {
             version: 0,
             udp_size,
@@ -71,7 +66,7 @@ impl EdnsSettings {
 
 /// Header bits and EDNS of a query.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct QueryFlags {
+pub(crate) struct QueryFlags {
     /// RD: ask the server to recurse.
     pub recurse: bool,
     /// CD: checking disabled.
@@ -84,7 +79,8 @@ pub struct QueryFlags {
 
 impl QueryFlags {
     /// RD set, CD and AD clear, with `edns`.
-    pub fn recursive(edns: Option<EdnsSettings>) -> Self {
+    #[cfg(test)]
+    pub(crate) fn recursive(edns: Option<EdnsSettings>) -> Self {
         Self {
             recurse: true,
             checking_disabled: false,
@@ -98,7 +94,7 @@ impl QueryFlags {
 ///
 /// # Errors
 /// Only when hickory-proto cannot encode the message (a name it rejects).
-pub fn build_query(question: &Question, flags: &QueryFlags, id: u16) -> Result<Vec<u8>, String> {
+pub(crate) fn build_query(question: &Question, flags: &QueryFlags, id: u16) -> Result<Vec<u8>, String> {
     let mut message = Message::new(id, MessageType::Query, OpCode::Query);
     message.metadata.recursion_desired = flags.recurse;
     message.metadata.checking_disabled = flags.checking_disabled;
@@ -121,7 +117,7 @@ pub fn build_query(question: &Question, flags: &QueryFlags, id: u16) -> Result<V
 /// name is never compressed, so splicing the question in gives the bytes
 /// [`build_query`] would (a unit test holds the two to that).
 #[derive(Debug, Clone)]
-pub struct QueryTemplate {
+pub(crate) struct QueryTemplate {
     /// The header.
     head: [u8; HEADER_LEN],
     /// Everything after the question: the OPT record, if any.
@@ -135,7 +131,7 @@ impl QueryTemplate {
     ///
     /// # Errors
     /// When hickory-proto cannot encode the query.
-    pub fn new(flags: &QueryFlags) -> Result<Self, String> {
+    pub(crate) fn new(flags: &QueryFlags) -> Result<Self, String> {
         let probe = Question {
             name: Name::root(),
             rtype: RecordType::A,
@@ -155,7 +151,7 @@ impl QueryTemplate {
     }
 
     /// Writes the query for `question` with `id` into `out`.
-    pub fn encode(&self, question: &Question, id: u16, out: &mut Vec<u8>) {
+    pub(crate) fn encode(&self, question: &Question, id: u16, out: &mut Vec<u8>) {
         out.clear();
         out.extend_from_slice(&id.to_be_bytes());
         out.extend_from_slice(&self.head[2..]);
@@ -272,12 +268,12 @@ fn describe_questions(queries: &[Query]) -> String {
 }
 
 /// The numeric rcode of a reply, EDNS extended bits included.
-pub fn rcode_number(message: &Message) -> u16 {
+pub(crate) fn rcode_number(message: &Message) -> u16 {
     u16::from(message.metadata.response_code)
 }
 
 /// The mnemonic of an rcode (RFC 6895 §2.3), as dig prints it.
-pub fn rcode_text(rcode: u16) -> Mnemonic {
+pub(crate) fn rcode_text(rcode: u16) -> Mnemonic {
     let known = match rcode {
         0 => "NOERROR",
         1 => "FORMERR",
@@ -305,7 +301,7 @@ pub fn rcode_text(rcode: u16) -> Mnemonic {
 }
 
 /// The mnemonic of an opcode.
-pub fn opcode_text(opcode: OpCode) -> Mnemonic {
+pub(crate) fn opcode_text(opcode: OpCode) -> Mnemonic {
     match opcode {
         OpCode::Query => "QUERY".into(),
         OpCode::Status => "STATUS".into(),
@@ -318,12 +314,12 @@ pub fn opcode_text(opcode: OpCode) -> Mnemonic {
 /// Whether a reply to an EDNS query says the server does not speak EDNS, so that the
 /// query should be sent again without it (dig does the same): FORMERR, NOTIMP, or
 /// BADVERS for a version it does not know (RFC 6891 §6.1.3, §7).
-pub fn rejects_edns(message: &Message) -> bool {
+pub(crate) fn rejects_edns(message: &Message) -> bool {
     matches!(rcode_number(message), 1 | 4 | 16)
 }
 
 /// The EDNS options of a reply as (code, payload) pairs, in wire order.
-pub fn edns_options(edns: &Edns) -> Vec<(u16, Vec<u8>)> {
+pub(crate) fn edns_options(edns: &Edns) -> Vec<(u16, Vec<u8>)> {
     edns.options()
         .options
         .iter()
@@ -332,7 +328,7 @@ pub fn edns_options(edns: &Edns) -> Vec<(u16, Vec<u8>)> {
 }
 
 /// The name of an EDNS option code (IANA registry).
-pub fn option_name(code: u16) -> Mnemonic {
+pub(crate) fn option_name(code: u16) -> Mnemonic {
     let known = match EdnsCode::from(code) {
         EdnsCode::LLQ => "LLQ",
         EdnsCode::UL => "UL",
@@ -353,7 +349,7 @@ pub fn option_name(code: u16) -> Mnemonic {
 }
 
 /// The purpose text of an Extended DNS Error info-code (RFC 8914 §4 and IANA).
-pub fn ede_purpose(info_code: u16) -> &'static str {
+pub(crate) fn ede_purpose(info_code: u16) -> &'static str {
     match info_code {
         0 => "Other Error",
         1 => "Unsupported DNSKEY Algorithm",
@@ -393,7 +389,7 @@ pub fn ede_purpose(info_code: u16) -> &'static str {
 /// What a reply says about the question, judged as dnscope's exit status reads it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
 #[serde(rename_all = "snake_case")]
-pub enum Status {
+pub(crate) enum Status {
     /// NOERROR and the answer holds the asked type (or a CNAME/DNAME chain handed on by
     /// an authoritative server to another zone), or a truncated reply kept with
     /// `+ignore`, which says an answer exists without carrying it.
@@ -407,7 +403,7 @@ pub enum Status {
 }
 
 /// Judges a reply to `question`.
-pub fn status(message: &Message, question: &Question) -> Status {
+pub(crate) fn status(message: &Message, question: &Question) -> Status {
     match rcode_number(message) {
         0 => {}
         3 => return Status::Nxdomain,

@@ -12,7 +12,7 @@ use crate::model::verdict::Verdict;
 
 /// What an expectation is judged against: the same view of a query and of a trace.
 #[derive(Debug, Clone, Default)]
-pub struct Observed {
+pub(crate) struct Observed {
     /// The final rcode; `None` without a usable reply.
     pub rcode: Option<String>,
     /// The answer: the CNAME chain and the final records.
@@ -25,7 +25,7 @@ pub struct Observed {
 
 impl Observed {
     /// The view of a direct query.
-    pub fn of_query(report: &Report) -> Self {
+    pub(crate) fn of_query(report: &Report) -> Self {
         let Some(response) = &report.response else {
             return Observed {
                 qtype: report.query.rtype.to_string(),
@@ -48,7 +48,7 @@ impl Observed {
     }
 
     /// The view of a trace.
-    pub fn of_trace(report: &TraceReport) -> Self {
+    pub(crate) fn of_trace(report: &TraceReport) -> Self {
         let last = report.hops.last();
         let rcode = last
             .and_then(|h| h.rcode.clone())
@@ -77,7 +77,7 @@ impl Observed {
 
 impl Expectation {
     /// Judges this expectation against what was observed.
-    pub fn judge(&self, seen: &Observed) -> Verdict {
+    pub(crate) fn judge(&self, seen: &Observed) -> Verdict {
         let (passed, what) = match &self.check {
             Check::Address { rtype, addr, prefix } => {
                 let data = of_type(seen, *rtype);
@@ -175,6 +175,6 @@ fn in_prefix(addr: IpAddr, net: IpAddr, prefix: u8) -> bool {
 }
 
 /// Judges every expectation.
-pub fn judge_all(expectations: &[Expectation], seen: &Observed) -> Vec<Verdict> {
+pub(crate) fn judge_all(expectations: &[Expectation], seen: &Observed) -> Vec<Verdict> {
     expectations.iter().map(|e| e.judge(seen)).collect()
 }

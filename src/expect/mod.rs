@@ -23,7 +23,7 @@
 //!
 //! Only `=` and `!=` apply to records, rcode and ns. Pure: no I/O.
 
-pub mod judge;
+pub(crate) mod judge;
 #[cfg(test)]
 mod tests;
 
@@ -36,7 +36,7 @@ use crate::dns::rrtype::parse_type;
 
 /// A comparison.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Op {
+pub(crate) enum Op {
     Eq,
     Ne,
     Lt,
@@ -78,7 +78,7 @@ pub(crate) enum Check {
 
 /// A parsed `--expect`.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Expectation {
+pub(crate) struct Expectation {
     /// As typed.
     pub text: String,
     pub(crate) op: Op,
@@ -89,7 +89,7 @@ pub struct Expectation {
 ///
 /// # Errors
 /// A one-line message naming the column of the first character that does not fit.
-pub fn parse(text: &str) -> Result<Expectation, String> {
+pub(crate) fn parse(text: &str) -> Result<Expectation, String> {
     let bad = |column: usize, what: &str| format!("bad --expect '{text}': {what} at column {}", column + 1);
     let subject_len = text
         .find(|c: char| !(c.is_ascii_alphanumeric() || c == '_' || c == '-'))

@@ -18,7 +18,7 @@ use crate::transport::policy;
 use crate::walk;
 
 /// Runs one lookup of `plan` (a query or a trace) and judges its expectations.
-pub fn look_up(plan: &Plan, lookup: &Lookup, transport: &dyn Transport) -> Outcome {
+pub(crate) fn look_up(plan: &Plan, lookup: &Lookup, transport: &dyn Transport) -> Outcome {
     match &plan.mode {
         Mode::Direct => judged_query(plan, execute(plan, lookup, transport)),
         Mode::Trace(trace_plan) => {
@@ -35,7 +35,7 @@ pub fn look_up(plan: &Plan, lookup: &Lookup, transport: &dyn Transport) -> Outco
 
 /// The outcome of a query that completed outside [`look_up`] (a batch's pipelined
 /// exchange), judged exactly as `look_up` judges it.
-pub fn completed_outcome(plan: &Plan, question: &wire::Question, done: &policy::Completed) -> Outcome {
+pub(crate) fn completed_outcome(plan: &Plan, question: &wire::Question, done: &policy::Completed) -> Outcome {
     let ctx = Context {
         question,
         server_name: &plan.servers.label,

@@ -59,7 +59,7 @@ impl Exit {
     }
 
     /// The exit status of a lookup's status; `None` means no usable reply.
-    pub fn from_status(status: Option<crate::dns::wire::Status>) -> Exit {
+    pub(crate) fn from_status(status: Option<crate::dns::wire::Status>) -> Exit {
         use crate::dns::wire::Status;
         match status {
             Some(Status::Answer) => Exit::ANSWER,
@@ -73,7 +73,11 @@ impl Exit {
     /// The exit status of a lookup judged by `--expect`: 6 when an expectation failed,
     /// 0 when all passed, whatever the rcode; without a reply the lookup's own status
     /// stands, since nothing could be judged.
-    pub fn with_expectations(self, verdicts: &[crate::model::verdict::Verdict], replied: bool) -> Exit {
+    pub(crate) fn with_expectations(
+        self,
+        verdicts: &[crate::model::verdict::Verdict],
+        replied: bool,
+    ) -> Exit {
         match (verdicts.is_empty(), replied) {
             (true, _) | (false, false) => self,
             (false, true) if verdicts.iter().all(|v| v.passed) => Exit::ANSWER,
@@ -83,7 +87,7 @@ impl Exit {
 
     /// The worse of two outcomes.
     #[must_use]
-    pub fn worst(self, other: Exit) -> Exit {
+    pub(crate) fn worst(self, other: Exit) -> Exit {
         if other.severity() > self.severity() {
             other
         } else {
@@ -107,7 +111,7 @@ impl fmt::Display for Exit {
 /// An error that ends a query (or the whole run) with a message and an exit status.
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
-pub enum Error {
+pub(crate) enum Error {
     /// The command line could not be understood.
     #[error("{0}")]
     Usage(String),
@@ -121,7 +125,7 @@ pub enum Error {
 
 impl Error {
     /// The exit status this error ends the run with.
-    pub fn exit(&self) -> Exit {
+    pub(crate) fn exit(&self) -> Exit {
         match self {
             Error::Usage(_) => Exit::USAGE,
             Error::NoReply(_) => Exit::NO_REPLY,
@@ -130,7 +134,7 @@ impl Error {
     }
 
     /// A short machine-readable name of the kind of error, used in JSON output.
-    pub fn kind(&self) -> &'static str {
+    pub(crate) fn kind(&self) -> &'static str {
         match self {
             Error::Usage(_) => "usage",
             Error::NoReply(_) => "no_reply",

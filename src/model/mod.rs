@@ -6,7 +6,7 @@
 //! rendered, judged or planned.
 
 pub mod exit;
-pub mod outcome;
-pub mod report;
-pub mod trace;
-pub mod verdict;
+pub(crate) mod outcome;
+pub(crate) mod report;
+pub(crate) mod trace;
+pub(crate) mod verdict;

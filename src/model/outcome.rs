@@ -9,14 +9,14 @@ use crate::model::verdict::Verdict;
 /// What one lookup came to: a query's report or a trace, with `--expect` judged.
 #[derive(Debug, Clone, serde::Serialize)]
 #[serde(untagged)]
-pub enum Outcome {
+pub(crate) enum Outcome {
     Query(Box<Report>),
     Trace(Box<TraceReport>),
 }
 
 impl Outcome {
     /// The exit status of this lookup alone.
-    pub fn exit(&self) -> Exit {
+    pub(crate) fn exit(&self) -> Exit {
         Exit::of_code(match self {
             Outcome::Query(r) => r.exit_code,
             Outcome::Trace(r) => r.exit_code,
@@ -24,7 +24,7 @@ impl Outcome {
     }
 
     /// Marks the batch line this outcome came from.
-    pub fn set_line(&mut self, line: usize) {
+    pub(crate) fn set_line(&mut self, line: usize) {
         match self {
             Outcome::Query(r) => r.line = Some(line),
             Outcome::Trace(r) => r.line = Some(line),
@@ -32,7 +32,7 @@ impl Outcome {
     }
 
     /// The `--expect` verdicts.
-    pub fn expectations(&self) -> &[Verdict] {
+    pub(crate) fn expectations(&self) -> &[Verdict] {
         match self {
             Outcome::Query(r) => &r.expectations,
             Outcome::Trace(r) => &r.expectations,

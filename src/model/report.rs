@@ -19,11 +19,11 @@ use crate::transport::Protocol;
 use crate::transport::policy::{Attempt, Completed, Failed};
 
 /// The version of the JSON schema; fields are only ever added within a version.
-pub const SCHEMA_VERSION: u32 = 1;
+pub(crate) const SCHEMA_VERSION: u32 = 1;
 
 /// One lookup: the query, the server, and the response or the error.
 #[derive(Debug, Clone, Serialize)]
-pub struct Report {
+pub(crate) struct Report {
     pub schema_version: u32,
     /// Always "query"; a `+trace` report is "trace".
     pub mode: &'static str,
@@ -52,7 +52,7 @@ pub struct Report {
 
 /// The question and the header bits and EDNS the query was sent with.
 #[derive(Debug, Clone, Serialize)]
-pub struct QueryInfo {
+pub(crate) struct QueryInfo {
     pub name: String,
     #[serde(rename = "type")]
     pub rtype: Mnemonic,
@@ -64,7 +64,7 @@ pub struct QueryInfo {
 
 /// Header bits of a query.
 #[derive(Debug, Clone, Serialize)]
-pub struct QueryFlagsInfo {
+pub(crate) struct QueryFlagsInfo {
     pub rd: bool,
     pub cd: bool,
     pub ad: bool,
@@ -72,7 +72,7 @@ pub struct QueryFlagsInfo {
 
 /// The server that answered, or the last one asked.
 #[derive(Debug, Clone, Serialize)]
-pub struct ServerInfo {
+pub(crate) struct ServerInfo {
     pub address: String,
     pub port: u16,
     pub protocol: Protocol,
@@ -82,7 +82,7 @@ pub struct ServerInfo {
 
 /// A decoded response.
 #[derive(Debug, Clone, Serialize)]
-pub struct Response {
+pub(crate) struct Response {
     /// Bytes on the wire.
     pub size: usize,
     pub header: Header,
@@ -95,7 +95,7 @@ pub struct Response {
 
 /// The response header.
 #[derive(Debug, Clone, Serialize)]
-pub struct Header {
+pub(crate) struct Header {
     pub id: u16,
     pub opcode: Mnemonic,
     pub rcode: Mnemonic,
@@ -105,7 +105,7 @@ pub struct Header {
 
 /// Header bits of a response.
 #[derive(Debug, Clone, Serialize)]
-pub struct HeaderFlags {
+pub(crate) struct HeaderFlags {
     pub qr: bool,
     pub aa: bool,
     pub tc: bool,
@@ -117,7 +117,7 @@ pub struct HeaderFlags {
 
 /// The OPT pseudo-record (RFC 6891).
 #[derive(Debug, Clone, Serialize)]
-pub struct EdnsInfo {
+pub(crate) struct EdnsInfo {
     pub version: u8,
     pub udp_size: u16,
     #[serde(rename = "do")]
@@ -127,7 +127,7 @@ pub struct EdnsInfo {
 
 /// One EDNS option: always its code, name and bytes; decoded fields where known.
 #[derive(Debug, Clone, Default, Serialize)]
-pub struct EdnsOptionInfo {
+pub(crate) struct EdnsOptionInfo {
     pub code: u16,
     pub name: Mnemonic,
     pub hex: String,
@@ -161,7 +161,7 @@ pub struct EdnsOptionInfo {
 
 /// An entry of the question section.
 #[derive(Debug, Clone, Serialize)]
-pub struct QuestionInfo {
+pub(crate) struct QuestionInfo {
     pub name: String,
     #[serde(rename = "type")]
     pub rtype: Mnemonic,
@@ -170,7 +170,7 @@ pub struct QuestionInfo {
 
 /// A resource record.
 #[derive(Debug, Clone, Serialize)]
-pub struct RecordInfo {
+pub(crate) struct RecordInfo {
     pub name: String,
     /// Seconds.
     pub ttl: u32,
@@ -186,14 +186,14 @@ pub struct RecordInfo {
 
 /// Why a lookup has no response.
 #[derive(Debug, Clone, Serialize)]
-pub struct ErrorInfo {
+pub(crate) struct ErrorInfo {
     pub kind: &'static str,
     pub message: String,
 }
 
 /// An error with no query behind it (a usage error), for JSON mode.
 #[derive(Debug, Clone, Serialize)]
-pub struct ErrorReport {
+pub(crate) struct ErrorReport {
     pub schema_version: u32,
     /// The batch line (`-f`) the error is about; absent otherwise.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -204,7 +204,7 @@ pub struct ErrorReport {
 
 impl ErrorReport {
     /// The report of `error`.
-    pub fn of(error: &Error) -> Self {
+    pub(crate) fn of(error: &Error) -> Self {
         Self {
             schema_version: SCHEMA_VERSION,
             line: None,
@@ -219,7 +219,7 @@ impl ErrorReport {
 
 impl Report {
     /// The exit status of this lookup.
-    pub fn exit(&self) -> Exit {
+    pub(crate) fn exit(&self) -> Exit {
         match &self.error {
             Some(e) if self.status.is_none() && e.kind == "internal" => Exit::INTERNAL,
             _ => Exit::from_status(self.status),
@@ -229,7 +229,7 @@ impl Report {
 
 /// What the model needs besides the policy's result.
 #[derive(Debug, Clone, Copy)]
-pub struct Context<'a> {
+pub(crate) struct Context<'a> {
     pub question: &'a Question,
     pub server_name: &'a str,
     pub when: SystemTime,
@@ -237,7 +237,7 @@ pub struct Context<'a> {
 }
 
 /// The report of a lookup that got a reply.
-pub fn completed(ctx: Context<'_>, done: &Completed) -> Report {
+pub(crate) fn completed(ctx: Context<'_>, done: &Completed) -> Report {
     let message = &done.reply.message;
     let status = wire::status(message, ctx.question);
     let sent_cookie = done.flags.edns.as_ref().and_then(|e| e.cookie.as_deref());
@@ -262,7 +262,7 @@ pub fn completed(ctx: Context<'_>, done: &Completed) -> Report {
 }
 
 /// The report of a lookup that got no usable reply.
-pub fn failed(ctx: Context<'_>, flags: &QueryFlags, failure: &Failed, fallback: SocketAddr) -> Report {
+pub(crate) fn failed(ctx: Context<'_>, flags: &QueryFlags, failure: &Failed, fallback: SocketAddr) -> Report {
     let last = failure.attempts.last();
     let server = last.map_or(fallback, |a| a.server);
     let protocol = last.map_or(Protocol::Udp, |a| a.protocol);
@@ -413,7 +413,7 @@ fn response(message: &Message, size: usize, style: NameStyle, sent_cookie: Optio
 }
 
 /// A record as the model shows it.
-pub fn record_info(r: &Record, style: NameStyle) -> RecordInfo {
+pub(crate) fn record_info(r: &Record, style: NameStyle) -> RecordInfo {
     let rtype = r.record_type();
     let presented = presentation::present(rtype, &r.data, style);
     RecordInfo {

@@ -9,7 +9,7 @@ use crate::transport::Protocol;
 
 /// A whole trace: the walk for the name, CNAME restarts included.
 #[derive(Debug, Clone, Serialize)]
-pub struct TraceReport {
+pub(crate) struct TraceReport {
     pub schema_version: u32,
     /// Always "trace"; direct queries are "query".
     pub mode: &'static str,
@@ -32,7 +32,7 @@ pub struct TraceReport {
 
 impl TraceReport {
     /// A report for `query` with the walk's parts filled in by the walker.
-    pub fn new(query: TraceQuery, when: String) -> Self {
+    pub(crate) fn new(query: TraceQuery, when: String) -> Self {
         Self {
             schema_version: SCHEMA_VERSION,
             mode: "trace",
@@ -57,7 +57,7 @@ impl TraceReport {
 
 /// The question of a trace.
 #[derive(Debug, Clone, Serialize)]
-pub struct TraceQuery {
+pub(crate) struct TraceQuery {
     pub name: String,
     #[serde(rename = "type")]
     pub rtype: String,
@@ -67,7 +67,7 @@ pub struct TraceQuery {
 
 /// A name server as the walk knew it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct ServerRef {
+pub(crate) struct ServerRef {
     /// Its name, when known (root hints, referrals); null for `@server` addresses.
     pub name: Option<String>,
     pub address: String,
@@ -76,7 +76,7 @@ pub struct ServerRef {
 
 /// The root NS set as asked for before the walk (RFC 8109).
 #[derive(Debug, Clone, Serialize)]
-pub struct Priming {
+pub(crate) struct Priming {
     pub server: ServerRef,
     pub rtt_us: Option<u64>,
     pub ns: Vec<RecordInfo>,
@@ -88,7 +88,7 @@ pub struct Priming {
 /// What came of asking one zone cut.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]
-pub enum HopKind {
+pub(crate) enum HopKind {
     Referral,
     Answer,
     Alias,
@@ -99,7 +99,7 @@ pub enum HopKind {
 
 /// One zone cut asked: the server whose reply was used, and every failed attempt.
 #[derive(Debug, Clone, Serialize)]
-pub struct Hop {
+pub(crate) struct Hop {
     /// The zone whose servers were asked.
     pub zone: String,
     pub qname: String,
@@ -125,7 +125,7 @@ pub struct Hop {
 
 /// A delegation.
 #[derive(Debug, Clone, Serialize)]
-pub struct Referral {
+pub(crate) struct Referral {
     pub zone: String,
     pub ns: Vec<RecordInfo>,
     pub glue: Vec<RecordInfo>,
@@ -137,7 +137,7 @@ pub struct Referral {
 
 /// A failed attempt.
 #[derive(Debug, Clone, Serialize)]
-pub struct HopAttempt {
+pub(crate) struct HopAttempt {
     pub server: ServerRef,
     pub outcome: String,
     pub rtt_us: Option<u64>,
@@ -145,7 +145,7 @@ pub struct HopAttempt {
 
 /// The walk that found the addresses of a glueless name server.
 #[derive(Debug, Clone, Serialize)]
-pub struct Subwalk {
+pub(crate) struct Subwalk {
     pub name: String,
     #[serde(rename = "type")]
     pub rtype: String,
@@ -157,7 +157,7 @@ pub struct Subwalk {
 
 /// One CNAME or DNAME on the way.
 #[derive(Debug, Clone, Serialize)]
-pub struct CnameLink {
+pub(crate) struct CnameLink {
     pub owner: String,
     pub target: String,
     pub ttl: u32,
@@ -170,7 +170,7 @@ pub struct CnameLink {
 /// How a walk ended.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]
-pub enum OutcomeKind {
+pub(crate) enum OutcomeKind {
     Answer,
     Nxdomain,
     Nodata,
@@ -187,7 +187,7 @@ pub enum OutcomeKind {
 
 /// The end of a walk.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct Outcome {
+pub(crate) struct Outcome {
     pub kind: OutcomeKind,
     pub message: String,
 }
@@ -195,7 +195,7 @@ pub struct Outcome {
 impl Outcome {
     /// The status and exit code this outcome gives (a resolver would answer SERVFAIL
     /// for loops and exhausted limits, so they count as an error rcode).
-    pub fn status(&self) -> Option<Status> {
+    pub(crate) fn status(&self) -> Option<Status> {
         match self.kind {
             OutcomeKind::Answer => Some(Status::Answer),
             OutcomeKind::Nxdomain => Some(Status::Nxdomain),
@@ -208,7 +208,7 @@ impl Outcome {
 
 /// Totals.
 #[derive(Debug, Clone, Default, Serialize)]
-pub struct Summary {
+pub(crate) struct Summary {
     /// The lowest TTL on the path: referrals, glue, CNAMEs and the answer.
     pub min_ttl: Option<u32>,
     /// How long a resolver may cache the result: the lowest TTL of the CNAME chain and answer.

@@ -5,7 +5,7 @@ use serde::Serialize;
 
 /// The verdict on one expectation.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct Verdict {
+pub(crate) struct Verdict {
     /// The expectation as typed.
     pub expect: String,
     pub passed: bool,

@@ -11,7 +11,7 @@ mod trace_text;
 
 use std::io::{self, Write};
 
-pub use palette::Palette;
+pub(crate) use palette::Palette;
 
 use crate::dns::names::NameStyle;
 use crate::model::exit::Error;
@@ -20,7 +20,7 @@ use crate::model::trace::{OutcomeKind, TraceReport};
 
 /// How results are printed.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Format {
+pub(crate) enum Format {
     /// dig-like text.
     Text,
     /// Answer data only.
@@ -31,7 +31,7 @@ pub enum Format {
 
 /// What the text output shows.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Display {
+pub(crate) struct Display {
     pub cmd: bool,
     pub comments: bool,
     pub question: bool,
@@ -50,7 +50,7 @@ pub struct Display {
 
 /// Settings every renderer may need.
 #[derive(Debug, Clone, Copy)]
-pub struct Options<'a> {
+pub(crate) struct Options<'a> {
     pub format: Format,
     pub display: Display,
     /// The `cmd` line's words.
@@ -63,7 +63,7 @@ pub struct Options<'a> {
 ///
 /// # Errors
 /// When writing fails (a closed pipe, among others).
-pub fn report(
+pub(crate) fn report(
     report: &Report,
     options: &Options<'_>,
     out: &mut dyn Write,
@@ -80,7 +80,7 @@ pub fn report(
 ///
 /// # Errors
 /// When writing fails.
-pub fn outcome(
+pub(crate) fn outcome(
     outcome: &crate::model::outcome::Outcome,
     options: &Options<'_>,
     out: &mut dyn Write,
@@ -96,7 +96,7 @@ pub fn outcome(
 ///
 /// # Errors
 /// When writing fails.
-pub fn trace(
+pub(crate) fn trace(
     report: &TraceReport,
     options: &Options<'_>,
     out: &mut dyn Write,
@@ -132,7 +132,7 @@ pub fn trace(
 ///
 /// # Errors
 /// When writing fails.
-pub fn error(error: &Error, json: bool, out: &mut dyn Write, err: &mut dyn Write) -> io::Result<()> {
+pub(crate) fn error(error: &Error, json: bool, out: &mut dyn Write, err: &mut dyn Write) -> io::Result<()> {
     if json {
         json::error(error, out)
     } else {

@@ -5,7 +5,7 @@ use owo_colors::Style;
 
 /// One style per kind of thing printed.
 #[derive(Debug, Clone, Copy)]
-pub struct Palette {
+pub(crate) struct Palette {
     pub owner: Style,
     pub ttl: Style,
     pub class: Style,
@@ -19,7 +19,7 @@ pub struct Palette {
 
 impl Palette {
     /// No escapes at all.
-    pub fn plain() -> Self {
+    pub(crate) fn plain() -> Self {
         let s = Style::new();
         Self {
             owner: s,
@@ -35,7 +35,7 @@ impl Palette {
     }
 
     /// ANSI colours.
-    pub fn ansi() -> Self {
+    pub(crate) fn ansi() -> Self {
         let s = Style::new();
         Self {
             owner: s.bold(),
@@ -51,7 +51,7 @@ impl Palette {
     }
 
     /// The palette for a colour decision.
-    pub fn new(colour: bool) -> Self {
+    pub(crate) fn new(colour: bool) -> Self {
         if colour { Self::ansi() } else { Self::plain() }
     }
 }

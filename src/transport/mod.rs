@@ -6,7 +6,7 @@
 //! one (UDP and TCP through socket2), tests use fakes, and [`policy`] (retries, TC→TCP,
 //! EDNS fallback) is written against the trait so it can be tested without a network.
 
-pub mod policy;
+pub(crate) mod policy;
 mod tcp;
 mod udp;
 
@@ -124,7 +124,7 @@ impl Transport for Net {
 ///
 /// # Errors
 /// When the socket cannot be opened.
-pub fn udp_socket(server: std::net::SocketAddr) -> std::io::Result<std::net::UdpSocket> {
+pub(crate) fn udp_socket(server: std::net::SocketAddr) -> std::io::Result<std::net::UdpSocket> {
     udp::open(server)
 }
 

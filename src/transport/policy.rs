@@ -17,7 +17,7 @@ use crate::dns::wire::{self, Awaited, QueryFlags, Question};
 
 /// The transport settings of a lookup.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Settings {
+pub(crate) struct Settings {
     /// Start with TCP (`+tcp`).
     pub tcp: bool,
     /// Keep a truncated UDP reply (`+ignore`).
@@ -30,7 +30,7 @@ pub struct Settings {
 
 /// What happened to one attempt that did not end the lookup, or did.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct Attempt {
+pub(crate) struct Attempt {
     /// The server asked.
     pub server: SocketAddr,
     /// How.
@@ -43,7 +43,7 @@ pub struct Attempt {
 
 /// A lookup that got its reply.
 #[derive(Debug)]
-pub struct Completed {
+pub(crate) struct Completed {
     /// The reply.
     pub reply: Reply,
     /// Who sent it.
@@ -60,7 +60,7 @@ pub struct Completed {
 
 /// A lookup that got no usable reply.
 #[derive(Debug)]
-pub struct Failed {
+pub(crate) struct Failed {
     /// Every attempt.
     pub attempts: Vec<Attempt>,
     /// Messages received and not accepted.
@@ -71,7 +71,7 @@ pub struct Failed {
 
 impl Failed {
     /// A one-line description of why the lookup failed.
-    pub fn describe(&self) -> String {
+    pub(crate) fn describe(&self) -> String {
         let servers: Vec<String> = dedup(self.attempts.iter().map(|a| a.server.to_string()));
         let what = match &self.last {
             Failure::Timeout => "no reply".to_owned(),
@@ -103,7 +103,7 @@ fn micros(d: Duration) -> u64 {
 ///
 /// # Errors
 /// [`Failed`] when no server gave a usable reply.
-pub fn lookup(
+pub(crate) fn lookup(
     transport: &dyn Transport,
     servers: &[SocketAddr],
     question: &Question,

@@ -12,7 +12,7 @@ use crate::dns::wire;
 
 /// Why a reply cannot be used.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Unusable {
+pub(crate) enum Unusable {
     /// An error rcode (SERVFAIL, REFUSED, …), by mnemonic.
     Rcode(String),
     /// Not authoritative, and no referral: the server does not serve the zone.
@@ -42,14 +42,14 @@ impl std::fmt::Display for Unusable {
 
 /// What a usable reply says: go one zone deeper, or this is where the walk ends.
 #[derive(Debug, Clone, PartialEq)]
-pub enum Step {
+pub(crate) enum Step {
     Referral(Delegated),
     Final(Final),
 }
 
 /// A delegation to `zone`, strictly below the cut and containing the name.
 #[derive(Debug, Clone, PartialEq)]
-pub struct Delegated {
+pub(crate) struct Delegated {
     pub zone: Name,
     pub ns: Vec<Record>,
     /// Addresses of the NS names that lie inside the cut (in bailiwick).
@@ -60,7 +60,7 @@ pub struct Delegated {
 
 /// A reply that ends a descent.
 #[derive(Debug, Clone, PartialEq)]
-pub enum Final {
+pub(crate) enum Final {
     /// The records of the asked type, after any CNAME/DNAME chain inside this reply.
     Answer {
         chain: Vec<Record>,
@@ -76,7 +76,7 @@ pub enum Final {
 
 impl Final {
     /// The CNAME/DNAME records this reply followed.
-    pub fn chain(&self) -> &[Record] {
+    pub(crate) fn chain(&self) -> &[Record] {
         match self {
             Final::Answer { chain, .. }
             | Final::Alias { chain, .. }
@@ -87,7 +87,12 @@ impl Final {
 }
 
 /// Judges `reply` from a server of `cut` for `qname`/`qtype`.
-pub fn classify(reply: &Message, cut: &Name, qname: &Name, qtype: RecordType) -> Result<Step, Unusable> {
+pub(crate) fn classify(
+    reply: &Message,
+    cut: &Name,
+    qname: &Name,
+    qtype: RecordType,
+) -> Result<Step, Unusable> {
     let rcode = wire::rcode_number(reply);
     if rcode != 0 && rcode != 3 {
         return Err(Unusable::Rcode(wire::rcode_text(rcode).into_owned()));
@@ -161,7 +166,7 @@ fn referral(reply: &Message, cut: &Name, qname: &Name, zone: Name) -> Result<Ste
 }
 
 /// The target of an NS record.
-pub fn ns_target(record: &Record) -> Option<Name> {
+pub(crate) fn ns_target(record: &Record) -> Option<Name> {
     match &record.data {
         RData::NS(ns) => Some(ns.0.clone()),
         _ => None,
@@ -171,7 +176,7 @@ pub fn ns_target(record: &Record) -> Option<Name> {
 /// Follows CNAME and DNAME records from `start` through `answers` (in any order, at most
 /// as many steps as there are records, so a loop inside one reply ends). Returns the
 /// chain's records and the last name reached.
-pub fn follow_chain(answers: &[Record], start: &Name) -> (Vec<Record>, Name) {
+pub(crate) fn follow_chain(answers: &[Record], start: &Name) -> (Vec<Record>, Name) {
     let mut chain = Vec::new();
     let mut name = start.clone();
     for _ in 0..answers.len() {

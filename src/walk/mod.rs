@@ -34,12 +34,12 @@ use crate::walk::roots::Hint;
 use crate::walk::walker::Walker;
 
 mod budget;
-pub mod classify;
+pub(crate) mod classify;
 mod delegation;
 mod hops;
 mod prime;
-pub mod providers;
-pub mod roots;
+pub(crate) mod providers;
+pub(crate) mod roots;
 mod walker;
 
 #[cfg(test)]
@@ -47,7 +47,7 @@ mod tests;
 
 /// Which address families of name servers may be asked (`-4`, `-6`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Family {
+pub(crate) enum Family {
     Any,
     V4,
     V6,
@@ -65,7 +65,7 @@ impl Family {
 
 /// How the walk talks to servers.
 #[derive(Debug, Clone)]
-pub struct Settings {
+pub(crate) struct Settings {
     /// Per-attempt timeout, tries, TCP and truncation handling.
     pub transport: policy::Settings,
     /// Header bits and EDNS of every query; RD is cleared by the walk.
@@ -78,7 +78,7 @@ pub struct Settings {
 
 /// The bounds of one trace.
 #[derive(Debug, Clone, Copy)]
-pub struct Limits {
+pub(crate) struct Limits {
     /// Referrals in one descent from a cached cut to an answer.
     pub referrals: usize,
     /// CNAME and DNAME hops.
@@ -102,7 +102,7 @@ impl Default for Limits {
 
 /// Where the root NS set comes from.
 #[derive(Debug, Clone)]
-pub enum Start {
+pub(crate) enum Start {
     /// The hints; a root server is primed for the current set at the same time as the
     /// first referral is asked, so priming costs no round trip on the critical path.
     Hints,
@@ -111,7 +111,7 @@ pub enum Start {
 }
 
 /// Walks for `question` and reports every step.
-pub fn trace(
+pub(crate) fn trace(
     transport: &dyn Transport,
     settings: &Settings,
     limits: Limits,

@@ -43,7 +43,7 @@ const PROVIDERS: &[(&str, &str)] = &[
 ];
 
 /// The provider note for a presentation-format name, if it is well known.
-pub fn note(name: &str) -> Option<&'static str> {
+pub(crate) fn note(name: &str) -> Option<&'static str> {
     let name = name.trim_end_matches('.').to_ascii_lowercase();
     PROVIDERS
         .iter()

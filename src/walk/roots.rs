@@ -12,7 +12,7 @@ use hickory_proto::rr::Name;
 
 /// A name server and the addresses known for it.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Hint {
+pub(crate) struct Hint {
     /// Its name.
     pub name: Name,
     /// Its addresses, IPv4 first.
@@ -37,7 +37,7 @@ const EMBEDDED: [(&str, &str, &str); 13] = [
 ];
 
 /// The embedded root hints.
-pub fn embedded() -> Vec<Hint> {
+pub(crate) fn embedded() -> Vec<Hint> {
     EMBEDDED
         .iter()
         .map(|(name, v4, v6)| Hint {
@@ -53,7 +53,7 @@ pub fn embedded() -> Vec<Hint> {
 /// # Errors
 /// A message naming the line when a record cannot be read, or when no root server with
 /// an address is left.
-pub fn parse(text: &str) -> Result<Vec<Hint>, String> {
+pub(crate) fn parse(text: &str) -> Result<Vec<Hint>, String> {
     let mut servers: Vec<Name> = Vec::new();
     let mut addresses: Vec<(Name, IpAddr)> = Vec::new();
     for (number, line) in text.lines().enumerate() {

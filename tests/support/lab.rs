@@ -19,13 +19,13 @@ struct Spec {
 
 /// Where a server sits in the hierarchy, for per-level delays.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Level {
+pub(crate) enum Level {
     Root,
     Tld,
     Auth,
 }
 
-pub struct Lab {
+pub(crate) struct Lab {
     pub servers: Vec<(IpAddr, Level, TestServer)>,
     pub port: u16,
     pub hints: PathBuf,
@@ -270,7 +270,7 @@ fn specs() -> Vec<Spec> {
 
 impl Lab {
     /// Starts every server and writes a root hints file naming only the lab's root.
-    pub fn start() -> Lab {
+    pub(crate) fn start() -> Lab {
         let specs = specs();
         let modes: Vec<(Level, Mode)> = specs.iter().map(|s| (s.level, s.mode.clone())).collect();
         let servers = TestServer::start_many(
@@ -298,7 +298,7 @@ impl Lab {
     }
 
     /// The server on `ip`.
-    pub fn server(&self, ip: &str) -> &TestServer {
+    pub(crate) fn server(&self, ip: &str) -> &TestServer {
         let ip: IpAddr = ip.parse().unwrap();
         &self
             .servers
@@ -309,7 +309,7 @@ impl Lab {
     }
 
     /// Delays every answering server by its level (the benchmark's per-level latency).
-    pub fn set_delays(&self, root: Duration, tld: Duration, auth: Duration) {
+    pub(crate) fn set_delays(&self, root: Duration, tld: Duration, auth: Duration) {
         for (_, level, server) in &self.servers {
             if server.mode() == Mode::Normal {
                 server.set_mode(Mode::Delay(match level {
@@ -322,7 +322,7 @@ impl Lab {
     }
 
     /// `--root-hints FILE -p PORT`.
-    pub fn args(&self) -> Vec<String> {
+    pub(crate) fn args(&self) -> Vec<String> {
         vec![
             "--root-hints".into(),
             self.hints.display().to_string(),

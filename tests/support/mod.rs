@@ -3,7 +3,7 @@
 //! uses a different part of it, hence the `dead_code` allowance.
 #![allow(dead_code)]
 
-pub mod lab;
+pub(crate) mod lab;
 mod server;
 
 use std::path::PathBuf;
@@ -11,18 +11,18 @@ use std::process::{Command, Output, Stdio};
 
 use hickory_proto::rr::{RData, RecordType};
 
-pub use server::*;
+pub(crate) use server::*;
 
 /// What a run of the binary printed and how it exited.
 #[derive(Debug)]
-pub struct Run {
+pub(crate) struct Run {
     pub code: i32,
     pub stdout: String,
     pub stderr: String,
 }
 
 /// A resolv.conf written by the test, so that no test reads the machine's own.
-pub fn resolv_conf(text: &str) -> PathBuf {
+pub(crate) fn resolv_conf(text: &str) -> PathBuf {
     let dir = std::env::temp_dir().join(format!("dnscope-test-{}", std::process::id()));
     std::fs::create_dir_all(&dir).unwrap();
     let path = dir.join(format!("resolv-{:x}.conf", fxhash(text)));
@@ -38,7 +38,7 @@ fn fxhash(text: &str) -> u64 {
 
 /// Runs the dnscope binary with exactly `args` and an empty environment (for calls
 /// that must not get the test resolv.conf, such as `--help` or `check`).
-pub fn dnscope_bare(args: &[&str]) -> Run {
+pub(crate) fn dnscope_bare(args: &[&str]) -> Run {
     let output = Command::new(env!("CARGO_BIN_EXE_dnscope"))
         .args(args)
         .env_clear()
@@ -49,18 +49,18 @@ pub fn dnscope_bare(args: &[&str]) -> Run {
 
 /// Runs the dnscope binary with `args`, a test-written resolv.conf naming no real
 /// server, and an environment cleared of everything that changes output.
-pub fn dnscope(args: &[&str]) -> Run {
+pub(crate) fn dnscope(args: &[&str]) -> Run {
     dnscope_with(args, &[])
 }
 
 /// As [`dnscope`], with extra environment variables.
-pub fn dnscope_with(args: &[&str], vars: &[(&str, &str)]) -> Run {
+pub(crate) fn dnscope_with(args: &[&str], vars: &[(&str, &str)]) -> Run {
     let output = command(args, vars).output().expect("run dnscope");
     finish_run(&output)
 }
 
 /// The command [`dnscope`] runs, for tests that need its pipes.
-pub fn command(args: &[&str], vars: &[(&str, &str)]) -> Command {
+pub(crate) fn command(args: &[&str], vars: &[(&str, &str)]) -> Command {
     let conf = resolv_conf("nameserver 127.0.0.254\n");
     let mut command = Command::new(env!("CARGO_BIN_EXE_dnscope"));
     command.arg("--resolv-conf").arg(conf).args(args);
@@ -83,7 +83,7 @@ fn finish_run(output: &Output) -> Run {
 }
 
 /// Parses each line of JSON output.
-pub fn json_lines(stdout: &str) -> Vec<serde_json::Value> {
+pub(crate) fn json_lines(stdout: &str) -> Vec<serde_json::Value> {
     stdout
         .lines()
         .map(|l| serde_json::from_str(l).unwrap_or_else(|e| panic!("not JSON ({e}): {l}")))
@@ -91,7 +91,7 @@ pub fn json_lines(stdout: &str) -> Vec<serde_json::Value> {
 }
 
 /// A zone for most tests: every common type, a CNAME chain, a delegation, a big RRset.
-pub fn example_zone() -> Zone {
+pub(crate) fn example_zone() -> Zone {
     let mut text = String::from(
         "$TTL 300\n\
          example.test. 3600 IN SOA ns1.example.test. hostmaster.example.test. 2024010101 7200 3600 1209600 300\n\

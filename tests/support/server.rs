@@ -15,7 +15,7 @@ use hickory_proto::serialize::txt::Parser;
 
 /// What a forged reply gets wrong.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Spoof {
+pub(crate) enum Spoof {
     /// The right reply with another message ID.
     Id,
     /// The right ID, a reply for another question.
@@ -26,7 +26,7 @@ pub enum Spoof {
 
 /// How the server treats the next queries.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Mode {
+pub(crate) enum Mode {
     /// Answer from the zone.
     Normal,
     /// Never answer.
@@ -57,7 +57,7 @@ pub enum Mode {
 
 /// Records of one zone, parsed from zone-file text.
 #[derive(Debug, Clone)]
-pub struct Zone {
+pub(crate) struct Zone {
     pub origin: Name,
     pub records: Vec<Record>,
 }
@@ -65,7 +65,7 @@ pub struct Zone {
 impl Zone {
     /// Parses `text` with `$ORIGIN` `origin` (hickory's zone parser: no RFC 3597, no `@`
     /// in rdata; add such records with [`Zone::add`]).
-    pub fn parse(origin: &str, text: &str) -> Zone {
+    pub(crate) fn parse(origin: &str, text: &str) -> Zone {
         let origin = Name::from_ascii(origin).unwrap();
         let (_, sets) = Parser::new(text, None, Some(origin.clone()))
             .parse()
@@ -78,7 +78,7 @@ impl Zone {
     }
 
     /// Adds a record built in code.
-    pub fn add(&mut self, name: &str, ttl: u32, rdata: RData) {
+    pub(crate) fn add(&mut self, name: &str, ttl: u32, rdata: RData) {
         self.records
             .push(Record::from_rdata(Name::from_ascii(name).unwrap(), ttl, rdata));
     }
@@ -118,7 +118,7 @@ impl Zone {
     }
 
     /// The authoritative reply to `query`.
-    pub fn answer(&self, query: &Message) -> Message {
+    pub(crate) fn answer(&self, query: &Message) -> Message {
         let mut reply = Message::response(query.metadata.id, OpCode::Query);
         reply.metadata.recursion_desired = query.metadata.recursion_desired;
         reply.queries = query.queries.clone();
@@ -201,7 +201,7 @@ impl Zone {
 
 /// What the server learned from each query, for assertions.
 #[derive(Debug, Clone)]
-pub struct Seen {
+pub(crate) struct Seen {
     pub message: Message,
     pub over_tcp: bool,
 }
@@ -239,26 +239,26 @@ struct State {
 
 /// A running test server. Its threads live until the test process ends.
 #[derive(Debug, Clone)]
-pub struct TestServer {
+pub(crate) struct TestServer {
     pub addr: SocketAddr,
     state: Arc<State>,
 }
 
 impl TestServer {
     /// Starts a server on 127.0.0.1.
-    pub fn start(zone: Zone) -> TestServer {
+    pub(crate) fn start(zone: Zone) -> TestServer {
         TestServer::start_on(IpAddr::V4(Ipv4Addr::LOCALHOST), zone)
     }
 
     /// Starts a server on `ip` (any 127.0.0.x, or ::1), UDP and TCP on one free port.
-    pub fn start_on(ip: IpAddr, zone: Zone) -> TestServer {
+    pub(crate) fn start_on(ip: IpAddr, zone: Zone) -> TestServer {
         let (udp, tcp) = bind_pair(ip);
         TestServer::spawn(udp, tcp, vec![zone])
     }
 
     /// Starts one server per (address, zones), all on the same free port, as a whole
     /// hierarchy on loopback needs (`-p` applies to every server of a walk).
-    pub fn start_many(servers: Vec<(IpAddr, Vec<Zone>)>) -> Vec<TestServer> {
+    pub(crate) fn start_many(servers: Vec<(IpAddr, Vec<Zone>)>) -> Vec<TestServer> {
         let ips: Vec<IpAddr> = servers.iter().map(|(ip, _)| *ip).collect();
         let sockets = bind_all(&ips);
         sockets
@@ -286,38 +286,38 @@ impl TestServer {
         TestServer { addr, state }
     }
 
-    pub fn set_mode(&self, mode: Mode) {
+    pub(crate) fn set_mode(&self, mode: Mode) {
         *self.state.mode.lock().unwrap() = mode;
     }
 
-    pub fn mode(&self) -> Mode {
+    pub(crate) fn mode(&self) -> Mode {
         self.state.mode.lock().unwrap().clone()
     }
 
-    pub fn set_nsid(&self, nsid: &[u8]) {
+    pub(crate) fn set_nsid(&self, nsid: &[u8]) {
         *self.state.nsid.lock().unwrap() = Some(nsid.to_vec());
     }
 
-    pub fn set_ede(&self, code: u16, text: &str) {
+    pub(crate) fn set_ede(&self, code: u16, text: &str) {
         *self.state.ede.lock().unwrap() = Some((code, text.to_owned()));
     }
 
-    pub fn replace_zone(&self, zone: Zone) {
+    pub(crate) fn replace_zone(&self, zone: Zone) {
         *self.state.zones.lock().unwrap() = vec![zone];
     }
 
     /// The most delayed UDP queries held at once (with [`Mode::Delay`]).
-    pub fn peak_in_flight(&self) -> usize {
+    pub(crate) fn peak_in_flight(&self) -> usize {
         self.state.peak.load(std::sync::atomic::Ordering::SeqCst)
     }
 
     /// Every query received so far, in order.
-    pub fn seen(&self) -> Vec<Seen> {
+    pub(crate) fn seen(&self) -> Vec<Seen> {
         self.state.seen.lock().unwrap().clone()
     }
 
     /// `@ADDR` and `-p PORT` for the command line.
-    pub fn at(&self) -> Vec<String> {
+    pub(crate) fn at(&self) -> Vec<String> {
         vec![
             format!("@{}", self.addr.ip()),
             "-p".to_owned(),
