@@ -34,8 +34,8 @@ complete -c dnscope -n "__fish_dnscope_needs_command" -s f -l file -d 'Batch: on
 complete -c dnscope -n "__fish_dnscope_needs_command" -s j -l jobs -d 'Batch: queries in flight at once' -r
 complete -c dnscope -n "__fish_dnscope_needs_command" -l qps -d 'Batch: send at most N queries per second' -r
 complete -c dnscope -n "__fish_dnscope_needs_command" -l max-per-server -d 'Batch: at most N queries in flight to any one server' -r
-complete -c dnscope -n "__fish_dnscope_needs_command" -l timeout -d 'Wait this long for each reply, e.g. 1500ms or 2s (default 5s, or resolv.conf\'s)' -r
-complete -c dnscope -n "__fish_dnscope_needs_command" -l tries -d 'Attempts per server (default 3, or resolv.conf\'s attempts)' -r
+complete -c dnscope -n "__fish_dnscope_needs_command" -l timeout -d 'Wait this long for each reply, e.g. 1500ms or 2s (default 5s, or resolv.conf\'s; at most 5m)' -r
+complete -c dnscope -n "__fish_dnscope_needs_command" -l tries -d 'Attempts per server (default 3, or resolv.conf\'s attempts; at most 100)' -r
 complete -c dnscope -n "__fish_dnscope_needs_command" -l color -d 'When to use colour' -r -f -a "auto\t'Colour when stdout is a terminal, unless NO_COLOR is set or CLICOLOR_FORCE asks for it'
 always\t'Always colour'
 never\t'Never colour'"

@@ -228,14 +228,23 @@ fn unusual_replies_take_the_ordinary_path_with_the_same_results() {
         "big.example.test TXT\nwww.example.test\nbig.example.test TXT +ignore\n",
     );
     let run = batch(&server, &file, &["--json", "--ordered"]);
-    assert_eq!(run.code, 0, "{}", run.stderr);
+    // The truncated reply kept with +ignore carries no answer: it proves nothing.
+    assert_eq!(run.code, 9, "{}", run.stderr);
     let docs = json_lines(&run.stdout);
     assert_eq!(docs[0]["server"]["protocol"], "tcp", "TC went on over TCP");
     assert_eq!(docs[0]["response"]["answer"].as_array().unwrap().len(), 12);
+    assert_eq!(docs[0]["exit_code"], 0);
     assert_eq!(docs[1]["server"]["protocol"], "udp");
     assert_eq!(
         docs[2]["response"]["header"]["flags"]["tc"], true,
         "+ignore keeps the truncated reply"
+    );
+    assert_eq!(docs[2]["status"], serde_json::Value::Null);
+    assert_eq!(docs[2]["exit_code"], 9);
+    let message = docs[2]["error"]["message"].as_str().unwrap();
+    assert!(
+        message.contains("truncated reply (TC=1) without the answer"),
+        "{message}"
     );
 }
 

@@ -78,7 +78,7 @@ pub(crate) struct Cli {
     pub reverse: Vec<String>,
 
     /// Server port (default 53).
-    #[arg(short = 'p', long = "port", value_name = "PORT")]
+    #[arg(short = 'p', long = "port", value_name = "PORT", value_parser = clap::value_parser!(u16).range(1..))]
     pub port: Option<u16>,
 
     /// Use IPv4 servers only.
@@ -135,11 +135,11 @@ pub(crate) struct Cli {
     #[arg(long)]
     pub tcp: bool,
 
-    /// Wait this long for each reply, e.g. 1500ms or 2s (default 5s, or resolv.conf's).
+    /// Wait this long for each reply, e.g. 1500ms or 2s (default 5s, or resolv.conf's; at most 5m).
     #[arg(long, value_name = "DURATION", value_parser = humantime::parse_duration)]
     pub timeout: Option<Duration>,
 
-    /// Attempts per server (default 3, or resolv.conf's attempts).
+    /// Attempts per server (default 3, or resolv.conf's attempts; at most 100).
     #[arg(long, value_name = "N")]
     pub tries: Option<u32>,
 

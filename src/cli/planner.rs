@@ -30,6 +30,11 @@ const DEFAULT_TRIES: u32 = 3;
 pub(crate) const TRACE_TIMEOUT: Duration = Duration::from_millis(800);
 const TRACE_TRIES: u32 = 1;
 const DEFAULT_PORT: u16 = 53;
+/// The longest wait for one reply: anything longer is a typing mistake, and a bound
+/// keeps every deadline far from the clock's limits.
+pub(crate) const MAX_TIMEOUT: Duration = Duration::from_secs(300);
+/// The most attempts per server.
+pub(crate) const MAX_TRIES: u32 = 100;
 const RESOLV_CONF: &str = "/etc/resolv.conf";
 
 /// A query being assembled from words.
@@ -174,6 +179,19 @@ impl<'a> Planner<'a> {
         };
         if transport.timeout.is_zero() {
             return Err(usage("--timeout must be longer than zero".to_owned()));
+        }
+        if transport.timeout > MAX_TIMEOUT {
+            return Err(usage(format!(
+                "a timeout of {} is longer than the {} maximum (--timeout, +timeout)",
+                humantime::format_duration(transport.timeout),
+                humantime::format_duration(MAX_TIMEOUT)
+            )));
+        }
+        if transport.tries > MAX_TRIES {
+            return Err(usage(format!(
+                "{} tries per server is more than the {MAX_TRIES} maximum (--tries, +tries, +retry)",
+                transport.tries
+            )));
         }
         let display = self.display(options.display, options.idnout, format);
         let expectations = self
@@ -337,7 +355,9 @@ fn split_port(word: &str) -> Result<(&str, Option<u16>), Error> {
         Some((host, port)) => {
             let port = port
                 .parse()
-                .map_err(|_| Error::Usage(format!("bad port in '@{word}'")))?;
+                .ok()
+                .filter(|&p: &u16| p != 0)
+                .ok_or_else(|| Error::Usage(format!("bad port in '@{word}': expected 1 to 65535")))?;
             Ok((host, Some(port)))
         }
         None => Ok((word, None)),

@@ -274,6 +274,29 @@ pub(crate) fn rfc3597(bytes: &[u8]) -> String {
     }
 }
 
+/// Text that came from outside (a command-line word, a server's message) made safe for
+/// a terminal: control characters and the Unicode bidirectional formatting characters,
+/// which can make a line read differently from what it holds (CVE-2021-42574), become
+/// `\u{…}` escapes. Everything else, non-ASCII letters included, stays as it is.
+pub(crate) fn terminal_safe(text: &str) -> std::borrow::Cow<'_, str> {
+    let unsafe_char = |c: char| {
+        c.is_control()
+            || matches!(c, '\u{200e}' | '\u{200f}' | '\u{061c}' | '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}')
+    };
+    if !text.chars().any(unsafe_char) {
+        return text.into();
+    }
+    let mut out = String::with_capacity(text.len() + 8);
+    for c in text.chars() {
+        if unsafe_char(c) {
+            let _ = write!(out, "\\u{{{:x}}}", u32::from(c));
+        } else {
+            out.push(c);
+        }
+    }
+    out.into()
+}
+
 /// Escapes a character-string (RFC 1035 §5.1) without its quotes: `"` and `\` quoted,
 /// bytes outside printable ASCII as decimal `\DDD`.
 pub(crate) fn escape_string(bytes: &[u8]) -> String {

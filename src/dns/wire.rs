@@ -227,6 +227,14 @@ impl Awaited {
         if message.metadata.message_type != MessageType::Response {
             return Arrival::Ignored("a query, not a response (QR=0)".to_owned());
         }
+        // Every query dnscope sends is a QUERY; a reply of another opcode answers
+        // something else (RFC 1035 §4.1.1: the opcode is copied into the response).
+        if message.metadata.op_code != OpCode::Query {
+            return Arrival::Ignored(format!(
+                "reply with opcode {} to a QUERY",
+                opcode_text(message.metadata.op_code)
+            ));
+        }
         match message.queries.as_slice() {
             [q] if q.name == self.question.name
                 && q.query_type == self.question.rtype
@@ -386,50 +394,9 @@ pub(crate) fn ede_purpose(info_code: u16) -> &'static str {
     }
 }
 
-/// What a reply says about the question, judged as dnscope's exit status reads it.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
-#[serde(rename_all = "snake_case")]
-pub(crate) enum Status {
-    /// NOERROR and the answer holds the asked type (or a CNAME/DNAME chain handed on by
-    /// an authoritative server to another zone), or a truncated reply kept with
-    /// `+ignore`, which says an answer exists without carrying it.
-    Answer,
-    /// NOERROR and no record of the asked type.
-    Nodata,
-    /// NXDOMAIN.
-    Nxdomain,
-    /// Any other rcode.
-    Error,
-}
-
-/// Judges a reply to `question`.
-pub(crate) fn status(message: &Message, question: &Question) -> Status {
-    match rcode_number(message) {
-        0 => {}
-        3 => return Status::Nxdomain,
-        _ => return Status::Error,
-    }
-    let wanted = question.rtype;
-    let any = matches!(wanted, RecordType::ANY | RecordType::AXFR | RecordType::IXFR);
-    let has_type = message.answers.iter().any(|r| any || r.record_type() == wanted);
-    let has_chain = message
-        .answers
-        .iter()
-        .any(|r| matches!(r.record_type(), RecordType::CNAME | RecordType::DNAME));
-    // An authoritative server that answers with a CNAME into another zone has answered;
-    // a recursive resolver (RA) that followed the chain and found nothing has not.
-    let handed_on = has_chain && message.metadata.authoritative && !message.metadata.recursion_available;
-    if has_type || handed_on || message.metadata.truncation {
-        Status::Answer
-    } else {
-        Status::Nodata
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-    use hickory_proto::op::ResponseCode;
     use hickory_proto::rr::{RData, Record, rdata};
 
     fn question() -> Question {
@@ -562,6 +529,25 @@ mod tests {
     }
 
     #[test]
+    fn a_reply_of_another_opcode_is_not_the_reply() {
+        let query = build_query(&question(), &flags(), 7).unwrap();
+        let server: SocketAddr = SERVER.parse().unwrap();
+        for opcode in [
+            OpCode::Notify,
+            OpCode::Update,
+            OpCode::Status,
+            OpCode::Unknown(15),
+        ] {
+            let mut reply = reply_to(&query);
+            reply.metadata.op_code = opcode;
+            match awaited(7).judge(server, &reply.to_vec().unwrap()) {
+                Arrival::Ignored(why) => assert!(why.contains("opcode"), "{why}"),
+                other => panic!("{opcode:?}: {other:?}"),
+            }
+        }
+    }
+
+    #[test]
     fn mapped_ipv4_source_is_the_same_server() {
         let query = build_query(&question(), &flags(), 9).unwrap();
         let good = reply_to(&query).to_vec().unwrap();
@@ -598,36 +584,6 @@ mod tests {
             bytes[1] = 7;
             let _ = awaited(7).judge(server, &bytes);
         }
-    }
-
-    #[test]
-    fn status_of_replies() {
-        let q = question();
-        let query = build_query(&q, &flags(), 7).unwrap();
-        let mut reply = reply_to(&query);
-        assert_eq!(status(&reply, &q), Status::Nodata);
-        reply.metadata.response_code = ResponseCode::NXDomain;
-        assert_eq!(status(&reply, &q), Status::Nxdomain);
-        reply.metadata.response_code = ResponseCode::ServFail;
-        assert_eq!(status(&reply, &q), Status::Error);
-        reply.metadata.response_code = ResponseCode::NoError;
-        let target = crate::dns::names::parse("cdn.other.test").unwrap();
-        reply.answers.push(Record::from_rdata(
-            q.name.clone(),
-            60,
-            RData::CNAME(rdata::CNAME(target)),
-        ));
-        reply.metadata.authoritative = true;
-        assert_eq!(status(&reply, &q), Status::Answer);
-        reply.metadata.authoritative = false;
-        reply.metadata.recursion_available = true;
-        assert_eq!(status(&reply, &q), Status::Nodata);
-        reply.answers.push(Record::from_rdata(
-            q.name.clone(),
-            60,
-            RData::A(rdata::A::new(192, 0, 2, 1)),
-        ));
-        assert_eq!(status(&reply, &q), Status::Answer);
     }
 
     #[test]

@@ -4,6 +4,7 @@ use std::net::IpAddr;
 
 use hickory_proto::rr::RecordType;
 
+use crate::dns::answer::effective_ttl;
 use crate::dns::rrtype::type_text;
 use crate::expect::{Check, Expectation, Op};
 use crate::model::report::{RecordInfo, Report};
@@ -26,22 +27,21 @@ pub(crate) struct Observed {
 impl Observed {
     /// The view of a direct query.
     pub(crate) fn of_query(report: &Report) -> Self {
-        let Some(response) = &report.response else {
+        let Some(response) = report.response.as_ref().filter(|_| report.status.is_some()) else {
             return Observed {
                 qtype: report.query.rtype.to_string(),
                 ..Observed::default()
             };
         };
         let ns = response
-            .answer
-            .iter()
+            .answering()
             .chain(&response.authority)
             .filter(|r| r.rtype == "NS")
             .map(|r| r.data.clone())
             .collect();
         Observed {
             rcode: Some(response.header.rcode.to_string()),
-            records: response.answer.clone(),
+            records: response.answering().cloned().collect(),
             ns,
             qtype: report.query.rtype.to_string(),
         }
@@ -107,7 +107,7 @@ impl Expectation {
                 None => (false, "no reply".to_owned()),
             },
             Check::Ttl(wanted) => {
-                let ttls: Vec<u32> = seen.records.iter().map(|r| r.ttl).collect();
+                let ttls: Vec<u32> = seen.records.iter().map(|r| effective_ttl(r.ttl)).collect();
                 let holds = !ttls.is_empty() && ttls.iter().all(|&t| self.op.holds(u64::from(t), *wanted));
                 let what = if ttls.is_empty() {
                     "no records".to_owned()

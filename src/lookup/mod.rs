@@ -6,8 +6,9 @@
 use std::time::SystemTime;
 
 use crate::cli::plan::{Lookup, Mode, Plan, TracePlan};
+use crate::dns::answer::Status;
 use crate::dns::random;
-use crate::dns::wire::{self, Status};
+use crate::dns::wire;
 use crate::expect;
 use crate::model::exit::Exit;
 use crate::model::outcome::Outcome;
@@ -52,7 +53,7 @@ fn judged_query(plan: &Plan, mut report: report::Report) -> Outcome {
     }
     let judged = report
         .exit()
-        .with_expectations(&report.expectations, report.response.is_some());
+        .with_expectations(&report.expectations, report.status.is_some());
     report.exit_code = judged.code();
     Outcome::Query(Box::new(report))
 }

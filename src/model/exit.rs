@@ -7,6 +7,8 @@
 
 use std::fmt;
 
+use crate::dns::presentation::terminal_safe;
+
 /// The exit status of a run.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, serde::Serialize)]
 #[serde(into = "u8")]
@@ -59,8 +61,8 @@ impl Exit {
     }
 
     /// The exit status of a lookup's status; `None` means no usable reply.
-    pub(crate) fn from_status(status: Option<crate::dns::wire::Status>) -> Exit {
-        use crate::dns::wire::Status;
+    pub(crate) fn from_status(status: Option<crate::dns::answer::Status>) -> Exit {
+        use crate::dns::answer::Status;
         match status {
             Some(Status::Answer) => Exit::ANSWER,
             Some(Status::Nodata) => Exit::NODATA,
@@ -113,13 +115,13 @@ impl fmt::Display for Exit {
 #[non_exhaustive]
 pub(crate) enum Error {
     /// The command line could not be understood.
-    #[error("{0}")]
+    #[error("{}", terminal_safe(.0))]
     Usage(String),
     /// No server gave a usable reply.
-    #[error("{0}")]
+    #[error("{}", terminal_safe(.0))]
     NoReply(String),
     /// Something failed on this machine.
-    #[error("{0}")]
+    #[error("{}", terminal_safe(.0))]
     Internal(String),
 }
 

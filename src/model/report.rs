@@ -10,10 +10,11 @@ use hickory_proto::op::{Edns, Message};
 use hickory_proto::rr::Record;
 use serde::Serialize;
 
+use crate::dns::answer::{self, Status};
 use crate::dns::names::{self, NameStyle};
 use crate::dns::presentation::{self, RdataFields};
 use crate::dns::rrtype::{Mnemonic, class_text, type_text};
-use crate::dns::wire::{self, QueryFlags, Question, Status, option_code};
+use crate::dns::wire::{self, QueryFlags, Question, option_code};
 use crate::model::exit::{Error, Exit};
 use crate::transport::Protocol;
 use crate::transport::policy::{Attempt, Completed, Failed};
@@ -45,6 +46,9 @@ pub(crate) struct Report {
     pub attempts: Vec<Attempt>,
     /// Messages that arrived and were not accepted as the reply, with the reason.
     pub ignored: Vec<String>,
+    /// What the accepted reply got wrong without losing its meaning (records outside the
+    /// question, a TTL with its top bit set, truncation), one line each.
+    pub warnings: Vec<String>,
     pub error: Option<ErrorInfo>,
     /// `--expect` verdicts (empty without `--expect`).
     pub expectations: Vec<crate::model::verdict::Verdict>,
@@ -91,6 +95,20 @@ pub(crate) struct Response {
     pub answer: Vec<RecordInfo>,
     pub authority: Vec<RecordInfo>,
     pub additional: Vec<RecordInfo>,
+    /// Positions in `answer` of records that neither answer the question nor lie on its
+    /// alias chain: shown, never taken for the answer.
+    pub outside_answer: Vec<usize>,
+}
+
+impl Response {
+    /// The answer records that answer the question (its alias chain included).
+    pub(crate) fn answering(&self) -> impl Iterator<Item = &RecordInfo> {
+        self.answer
+            .iter()
+            .enumerate()
+            .filter(|(i, _)| !self.outside_answer.contains(i))
+            .map(|(_, r)| r)
+    }
 }
 
 /// The response header.
@@ -239,8 +257,10 @@ pub(crate) struct Context<'a> {
 /// The report of a lookup that got a reply.
 pub(crate) fn completed(ctx: Context<'_>, done: &Completed) -> Report {
     let message = &done.reply.message;
-    let status = wire::status(message, ctx.question);
+    let reading = answer::read(message, ctx.question);
     let sent_cookie = done.flags.edns.as_ref().and_then(|e| e.cookie.as_deref());
+    let mut response = response(message, done.reply.size, ctx.names, sent_cookie);
+    response.outside_answer = reading.outside;
     let mut report = Report {
         schema_version: SCHEMA_VERSION,
         mode: "query",
@@ -249,12 +269,16 @@ pub(crate) fn completed(ctx: Context<'_>, done: &Completed) -> Report {
         server: server_info(done.server, done.protocol, ctx.server_name),
         rtt_us: Some(u64::try_from(done.reply.rtt.as_micros()).unwrap_or(u64::MAX)),
         when: rfc3339(ctx.when),
-        status: Some(status),
+        status: reading.status,
         exit_code: 0,
-        response: Some(response(message, done.reply.size, ctx.names, sent_cookie)),
+        response: Some(response),
         attempts: done.attempts.clone(),
         ignored: done.ignored.clone(),
-        error: None,
+        warnings: reading.warnings,
+        error: reading.problem.map(|problem| ErrorInfo {
+            kind: Error::NoReply(String::new()).kind(),
+            message: problem,
+        }),
         expectations: Vec::new(),
     };
     report.exit_code = report.exit().code();
@@ -285,6 +309,7 @@ pub(crate) fn failed(ctx: Context<'_>, flags: &QueryFlags, failure: &Failed, fal
         response: None,
         attempts: failure.attempts.clone(),
         ignored: failure.ignored.clone(),
+        warnings: Vec::new(),
         error: Some(ErrorInfo {
             kind: error.kind(),
             message: error.to_string(),
@@ -409,6 +434,7 @@ fn response(message: &Message, size: usize, style: NameStyle, sent_cookie: Optio
         answer: records(&message.answers),
         authority: records(&message.authorities),
         additional: records(&message.additionals),
+        outside_answer: Vec::new(),
     }
 }
 

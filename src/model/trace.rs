@@ -3,7 +3,7 @@
 
 use serde::Serialize;
 
-use crate::dns::wire::Status;
+use crate::dns::answer::Status;
 use crate::model::report::{RecordInfo, SCHEMA_VERSION};
 use crate::transport::Protocol;
 

@@ -8,7 +8,7 @@ pub(super) fn report(report: &Report, out: &mut dyn Write, err: &mut dyn Write) 
     if let Some(line) = super::error_line(report) {
         return writeln!(err, "{line}");
     }
-    for record in report.response.iter().flat_map(|r| &r.answer) {
+    for record in report.response.iter().flat_map(|r| r.answering()) {
         writeln!(out, "{}", record.data)?;
     }
     super::write_failed_verdicts(&report.expectations, err)

@@ -26,6 +26,9 @@ pub(super) fn report(
     let verdicts = super::verdict_lines(&report.expectations, &p);
     if d.comments {
         header(response, &p, out)?;
+        for warning in &report.warnings {
+            writeln!(out, "{}", p.warn.style(format!(";; WARNING: {warning}")))?;
+        }
         if let Some(edns) = &response.edns {
             opt_section(edns, &p, out)?;
         }
@@ -67,6 +70,10 @@ pub(super) fn report(
         for line in verdicts {
             writeln!(out, "{line}")?;
         }
+    }
+    // A reply that answers nothing is shown, and said to stderr like a missing one.
+    if let Some(line) = super::error_line(report) {
+        writeln!(err, "{line}")?;
     }
     Ok(())
 }

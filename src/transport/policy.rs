@@ -67,12 +67,24 @@ pub(crate) struct Failed {
     pub ignored: Vec<String>,
     /// The last failure.
     pub last: Failure,
+    /// Attempts that ended having seen only malformed replies from the server.
+    pub malformed: usize,
 }
 
 impl Failed {
     /// A one-line description of why the lookup failed.
     pub(crate) fn describe(&self) -> String {
         let servers: Vec<String> = dedup(self.attempts.iter().map(|a| a.server.to_string()));
+        if self.malformed > 0 && self.malformed == self.attempts.len() {
+            // A malformed reply does not end an attempt (a spoofer could send one), so
+            // a server that only ever sends them costs every try: say so plainly.
+            return format!(
+                "only malformed replies from {} in {} attempt(s), the last: {}",
+                servers.join(", "),
+                self.attempts.len(),
+                self.last
+            );
+        }
         let what = match &self.last {
             Failure::Timeout => "no reply".to_owned(),
             other => other.to_string(),
@@ -114,6 +126,7 @@ pub(crate) fn lookup(
     let mut attempts = Vec::new();
     let mut ignored = Vec::new();
     let mut last = Failure::Io("no server to ask".to_owned());
+    let mut malformed = 0;
     for &server in servers {
         let mut flags = flags.clone();
         let mut protocol = if settings.tcp {
@@ -131,6 +144,7 @@ pub(crate) fn lookup(
                         attempts,
                         ignored,
                         last: Failure::Io(e),
+                        malformed,
                     });
                 }
             };
@@ -157,6 +171,7 @@ pub(crate) fn lookup(
                     attempt.outcome = error.failure.to_string().into();
                     attempts.push(attempt);
                     let refused = error.failure == Failure::Refused;
+                    malformed += usize::from(matches!(error.failure, Failure::Malformed(_)));
                     last = error.failure;
                     if refused {
                         break;
@@ -203,6 +218,7 @@ pub(crate) fn lookup(
         attempts,
         ignored,
         last,
+        malformed,
     })
 }
 

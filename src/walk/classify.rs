@@ -8,6 +8,7 @@
 use hickory_proto::op::Message;
 use hickory_proto::rr::{Name, RData, Record, RecordType};
 
+use crate::dns::answer::follow_chain;
 use crate::dns::wire;
 
 /// Why a reply cannot be used.
@@ -23,6 +24,8 @@ pub(crate) enum Unusable {
     Sideways(Name),
     /// Answer records that do not answer the question.
     Mismatch,
+    /// Truncated (TC=1) even over TCP, without the answer: it proves nothing.
+    Truncated,
 }
 
 impl std::fmt::Display for Unusable {
@@ -36,6 +39,7 @@ impl std::fmt::Display for Unusable {
                 write!(f, "referral to {}, which does not contain the name", name(zone))
             }
             Unusable::Mismatch => f.write_str("answer records that do not answer the question"),
+            Unusable::Truncated => f.write_str("truncated reply (TC=1) without the answer"),
         }
     }
 }
@@ -115,6 +119,10 @@ pub(crate) fn classify(
     if !records.is_empty() {
         return Ok(Step::Final(Final::Answer { chain, records }));
     }
+    // The header's rcode survives truncation; the sections do not (RFC 2181 §9).
+    if reply.metadata.truncation {
+        return Err(Unusable::Truncated);
+    }
     if !chain.is_empty() {
         return Ok(Step::Final(Final::Alias { chain, target: last }));
     }
@@ -171,61 +179,6 @@ pub(crate) fn ns_target(record: &Record) -> Option<Name> {
         RData::NS(ns) => Some(ns.0.clone()),
         _ => None,
     }
-}
-
-/// Follows CNAME and DNAME records from `start` through `answers` (in any order, at most
-/// as many steps as there are records, so a loop inside one reply ends). Returns the
-/// chain's records and the last name reached.
-pub(crate) fn follow_chain(answers: &[Record], start: &Name) -> (Vec<Record>, Name) {
-    let mut chain = Vec::new();
-    let mut name = start.clone();
-    for _ in 0..answers.len() {
-        let cname = answers
-            .iter()
-            .find(|r| r.name == name && r.record_type() == RecordType::CNAME);
-        if let Some(record) = cname
-            && let RData::CNAME(target) = &record.data
-        {
-            chain.push(record.clone());
-            name = target.0.clone();
-            continue;
-        }
-        let dname = answers
-            .iter()
-            .find(|r| r.record_type() == RecordType::DNAME && r.name != name && r.name.zone_of(&name));
-        match dname.and_then(|r| dname_target(r, &name).map(|t| (r, t))) {
-            Some((record, target)) => {
-                chain.push(record.clone());
-                name = target;
-            }
-            None => break,
-        }
-    }
-    (chain, name)
-}
-
-/// RFC 6672 §2.2: the name that `name` becomes under a DNAME record.
-fn dname_target(record: &Record, name: &Name) -> Option<Name> {
-    let target_bytes = match &record.data {
-        RData::Unknown { rdata, .. } => rdata.anything.clone(),
-        _ => return None,
-    };
-    let mut labels: Vec<Vec<u8>> = name
-        .iter()
-        .take(usize::from(name.num_labels() - record.name.num_labels()))
-        .map(<[u8]>::to_vec)
-        .collect();
-    let mut at = 0;
-    while let Some(&len) = target_bytes.get(at) {
-        if len == 0 {
-            break;
-        }
-        labels.push(target_bytes.get(at + 1..at + 1 + usize::from(len))?.to_vec());
-        at += 1 + usize::from(len);
-    }
-    let mut target = Name::from_labels(labels.iter().map(Vec::as_slice)).ok()?;
-    target.set_fqdn(true);
-    Some(target)
 }
 
 #[cfg(test)]

@@ -3,6 +3,7 @@
 
 use hickory_proto::rr::{Name, RData, Record, RecordType};
 
+use crate::dns::answer::effective_ttl;
 use crate::dns::names::{self, NameStyle};
 use crate::dns::rrtype::type_text;
 use crate::model::report::{self, RecordInfo};
@@ -80,6 +81,7 @@ pub(crate) fn fill(hop: &mut Hop, last: &Final, style: NameStyle) {
         hop.notes
             .push("answer without the AA bit: the server is not authoritative for it".to_owned());
     }
+    note_ttls(hop, &records, style);
     hop.records = info(&records, style);
 }
 
@@ -97,4 +99,16 @@ pub(crate) fn link(record: &Record, zone: &str, style: NameStyle) -> Option<Cnam
         rtype: info.rtype.into_owned(),
         zone: zone.to_owned(),
     })
+}
+
+/// Notes each record whose TTL has the top bit set, which the walk reads as 0.
+pub(crate) fn note_ttls(hop: &mut Hop, records: &[Record], style: NameStyle) {
+    for record in records.iter().filter(|r| r.ttl != effective_ttl(r.ttl)) {
+        hop.notes.push(format!(
+            "TTL {} of {} {} has its top bit set: read as 0 (RFC 2181 §8)",
+            record.ttl,
+            names::format(&record.name, style),
+            type_text(record.record_type())
+        ));
+    }
 }

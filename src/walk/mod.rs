@@ -20,6 +20,7 @@ use std::time::{Instant, SystemTime};
 
 use hickory_proto::rr::Name;
 
+use crate::dns::answer::effective_ttl;
 use crate::dns::names::{self, NameStyle};
 use crate::dns::rrtype::{class_text, type_text};
 use crate::dns::wire::{QueryFlags, Question};
@@ -54,6 +55,15 @@ pub(crate) enum Family {
 }
 
 impl Family {
+    /// "of the allowed family", in words that name the flag.
+    fn describe(self) -> &'static str {
+        match self {
+            Family::Any => "of either family",
+            Family::V4 => "that -4 allows (IPv4)",
+            Family::V6 => "that -6 allows (IPv6)",
+        }
+    }
+
     fn allows(self, addr: &IpAddr) -> bool {
         match self {
             Family::Any => true,
@@ -176,8 +186,8 @@ pub(crate) fn trace(
         answer_ttl: walk
             .chain
             .iter()
-            .map(|c| c.ttl)
-            .chain(walk.answer.iter().map(|r| r.ttl))
+            .map(|c| effective_ttl(c.ttl))
+            .chain(walk.answer.iter().map(|r| effective_ttl(r.ttl)))
             .min(),
         total_us: u64::try_from(started.elapsed().as_micros()).unwrap_or(u64::MAX),
         queries: budget.sent.load(Ordering::Relaxed),
@@ -197,9 +207,9 @@ fn min_ttl(hops: &[Hop], chain: &[CnameLink], answer: &[RecordInfo]) -> Option<u
     let referrals = hops
         .iter()
         .filter_map(|h| h.referral.as_ref())
-        .flat_map(|r| r.ns.iter().chain(&r.glue).map(|x| x.ttl));
+        .flat_map(|r| r.ns.iter().chain(&r.glue).map(|x| effective_ttl(x.ttl)));
     referrals
-        .chain(chain.iter().map(|c| c.ttl))
-        .chain(answer.iter().map(|r| r.ttl))
+        .chain(chain.iter().map(|c| effective_ttl(c.ttl)))
+        .chain(answer.iter().map(|r| effective_ttl(r.ttl)))
         .min()
 }

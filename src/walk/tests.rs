@@ -747,3 +747,100 @@ fn priming_through_a_server_uses_its_root_set() {
     );
     assert_eq!(report.hops[0].server.as_ref().unwrap().address, "127.0.0.11");
 }
+
+#[test]
+fn a_reply_truncated_even_over_tcp_sends_the_walk_to_the_next_server() {
+    let mut truncated = answer(vec![]);
+    truncated.metadata.truncation = true;
+    let net = chain()
+        .on(
+            TLD,
+            "www.example.test",
+            RecordType::A,
+            referral(
+                "example.test.",
+                &[
+                    ("ns.example.test.", Some(AUTH)),
+                    ("ns2.example.test.", Some("127.0.0.4")),
+                ],
+            ),
+        )
+        .on(AUTH, "www.example.test", RecordType::A, truncated)
+        .on(
+            "127.0.0.4",
+            "www.example.test",
+            RecordType::A,
+            answer(vec![a("www.example.test.", "192.0.2.1", 300)]),
+        );
+    let report = run(&net, "www.example.test");
+    assert_eq!(report.outcome.kind, OutcomeKind::Answer, "{:?}", report.outcome);
+    let last = report.hops.last().unwrap();
+    assert_eq!(last.server.as_ref().unwrap().address, "127.0.0.4");
+    let outcomes: Vec<&str> = last.attempts.iter().map(|a| a.outcome.as_str()).collect();
+    assert_eq!(outcomes, ["truncated reply (TC=1) without the answer"]);
+    // The truncated server was asked over UDP, then again over TCP.
+    assert_eq!(
+        net.asked().iter().filter(|q| q.starts_with(AUTH)).count(),
+        2,
+        "{:?}",
+        net.asked()
+    );
+}
+
+#[test]
+fn ttls_with_the_top_bit_set_count_as_zero_in_the_summary() {
+    let net = chain().on(
+        AUTH,
+        "www.example.test",
+        RecordType::A,
+        answer(vec![a("www.example.test.", "192.0.2.1", 0x8000_0000)]),
+    );
+    let report = run(&net, "www.example.test");
+    assert_eq!(report.outcome.kind, OutcomeKind::Answer);
+    assert_eq!(report.summary.answer_ttl, Some(0));
+    assert_eq!(report.summary.min_ttl, Some(0));
+    assert_eq!(
+        report.answer[0].ttl, 0x8000_0000,
+        "the record keeps its raw value"
+    );
+    let notes = &report.hops.last().unwrap().notes;
+    assert!(
+        notes
+            .iter()
+            .any(|n| n.contains("TTL 2147483648") && n.contains("read as 0")),
+        "{notes:?}"
+    );
+}
+
+#[test]
+fn dash_4_with_ipv6_glue_only_says_so_instead_of_a_cycle() {
+    let net = chain().on(
+        TLD,
+        "www.example.test",
+        RecordType::A,
+        referral("example.test.", &[("ns6.example.test.", Some("::1"))]),
+    );
+    let report = run_with(
+        &net,
+        "www.example.test",
+        RecordType::A,
+        Limits::default(),
+        &Start::Hints,
+        Family::V4,
+    );
+    assert_eq!(
+        report.outcome.kind,
+        OutcomeKind::NoReachableServer,
+        "{:?}",
+        report.outcome
+    );
+    assert_eq!(
+        report.outcome.message,
+        "no server of example.test. has an address that -4 allows (IPv4)"
+    );
+    assert!(
+        !net.asked().iter().any(|q| q.contains("ns6.example.test.")),
+        "no walk for the server's own name: {:?}",
+        net.asked()
+    );
+}

@@ -6,6 +6,7 @@ use std::net::{IpAddr, SocketAddr};
 
 use hickory_proto::rr::{DNSClass, Name, RData, Record, RecordType};
 
+use crate::dns::answer::effective_ttl;
 use crate::dns::names;
 use crate::dns::random;
 use crate::dns::rrtype::type_text;
@@ -173,9 +174,11 @@ impl Walker<'_> {
                             hop.zone
                         ));
                     }
+                    hops::note_ttls(&mut hop, &ns, self.settings.names);
+                    hops::note_ttls(&mut hop, &glue, self.settings.names);
                     hop.referral = Some(Referral {
                         zone: self.show(&child),
-                        ttl: ns.iter().map(|r| r.ttl).min().unwrap_or(0),
+                        ttl: ns.iter().map(|r| effective_ttl(r.ttl)).min().unwrap_or(0),
                         ns: hops::info(&ns, self.settings.names),
                         glue: hops::info(&glue, self.settings.names),
                         ignored: hops::info(&ignored, self.settings.names),
@@ -214,6 +217,20 @@ impl Walker<'_> {
         let mut rcodes = 0;
         let mut special: Option<Outcome> = None;
         for server in glued.into_iter().chain(glueless) {
+            if wrong_family_glue_only(server, cut, family) {
+                // Its name lies inside the zone, so only glue can give its address, and
+                // the glue is of the other family: asking for it would go round in a circle.
+                hop.attempts.push(HopAttempt {
+                    server: ServerRef {
+                        name: server.name.as_ref().map(|n| self.show(n)),
+                        address: String::new(),
+                        port: self.settings.port,
+                    },
+                    outcome: format!("its glue has no address {}", family.describe()),
+                    rtt_us: None,
+                });
+                continue;
+            }
             let addr = match server.addrs.iter().find(|a| family.allows(a)) {
                 Some(addr) => *addr,
                 None => match self.glueless(server, depth, hop) {
@@ -301,14 +318,13 @@ impl Walker<'_> {
                 ),
             ));
         }
-        if cut
-            .servers
-            .iter()
-            .all(|s| s.addrs.iter().all(|a| !family.allows(a)) && s.name.is_none())
-        {
+        if cut.servers.iter().all(|s| {
+            s.addrs.iter().all(|a| !family.allows(a)) && s.name.is_none()
+                || wrong_family_glue_only(s, cut, family)
+        }) {
             return Err(outcome(
                 OutcomeKind::NoReachableServer,
-                format!("no server of {zone} has an address of the allowed family"),
+                format!("no server of {zone} has an address {}", family.describe()),
             ));
         }
         Err(outcome(
@@ -409,4 +425,12 @@ impl Walker<'_> {
             }
         }
     }
+}
+
+/// A server whose name lies inside the zone it serves and whose glue holds only
+/// addresses of the family `-4`/`-6` rules out: nothing but that glue can reach it.
+fn wrong_family_glue_only(server: &NameServer, cut: &Delegation, family: Family) -> bool {
+    !server.addrs.is_empty()
+        && !server.addrs.iter().any(|a| family.allows(a))
+        && server.name.as_ref().is_some_and(|n| cut.zone.zone_of(n))
 }

@@ -9,6 +9,7 @@ use std::thread;
 use std::time::Duration;
 
 use hickory_proto::op::{Edns, Message, MessageType, OpCode, ResponseCode};
+use hickory_proto::rr::rdata::A;
 use hickory_proto::rr::rdata::opt::EdnsOption;
 use hickory_proto::rr::{Name, RData, Record, RecordType};
 use hickory_proto::serialize::txt::Parser;
@@ -53,6 +54,14 @@ pub(crate) enum Mode {
     TcpCutShort,
     /// NOERROR without AA and without records: a server that does not serve the zone.
     Lame,
+    /// An authoritative answer whose only record belongs to another name.
+    ForeignAnswer,
+    /// The right reply with another opcode.
+    OtherOpcode(u8),
+    /// TC set and no records, over UDP and over TCP alike.
+    TruncateAll,
+    /// The right reply with every TTL set to 2^31 (the top bit).
+    TopBitTtl,
 }
 
 /// Records of one zone, parsed from zone-file text.
@@ -426,6 +435,36 @@ fn respond(state: &State, query_bytes: &[u8], over_tcp: bool) -> (Vec<Outgoing>,
             let mut bytes = id.to_be_bytes().to_vec();
             bytes.extend([0x81, 0x80, 0, 1, 0, 1, 0, 0, 0, 0, 0xff, 0xff, 0xff]);
             plain(bytes)
+        }
+        Mode::ForeignAnswer => {
+            let mut r = Message::response(id, OpCode::Query);
+            r.queries = query.queries.clone();
+            r.metadata.authoritative = true;
+            r.answers.push(Record::from_rdata(
+                Name::from_ascii("evil.other.").unwrap(),
+                300,
+                RData::A(A::new(192, 0, 2, 66)),
+            ));
+            plain(finish(state, &query, r, over_tcp))
+        }
+        Mode::OtherOpcode(code) => {
+            let mut r = Message::from_vec(&reply(&query)).unwrap();
+            r.metadata.op_code = OpCode::from_u8(*code);
+            plain(r.to_vec().unwrap())
+        }
+        Mode::TruncateAll => {
+            let mut r = Message::response(id, OpCode::Query);
+            r.queries = query.queries.clone();
+            r.metadata.truncation = true;
+            r.metadata.authoritative = true;
+            plain(r.to_vec().unwrap())
+        }
+        Mode::TopBitTtl => {
+            let mut r = Message::from_vec(&reply(&query)).unwrap();
+            for record in r.answers.iter_mut().chain(r.authorities.iter_mut()) {
+                record.ttl = 0x8000_0000;
+            }
+            plain(r.to_vec().unwrap())
         }
         Mode::SpoofOnly(spoof) => vec![forged(*spoof, &query, &reply)],
         Mode::SpoofThenAnswer(spoof) => vec![
