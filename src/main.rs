@@ -10,10 +10,11 @@ static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 fn main() -> ExitCode {
     // A bug must not look like a DNS outcome: one line on stderr and the internal-error
-    // status, never a backtrace dump with Rust's status 101.
+    // status, never a backtrace dump with Rust's status 101. The hook only writes: exiting
+    // from it could wait for ever on a lock another thread holds (stdout's, in a batch),
+    // so the panic unwinds to `catch_unwind` below, or to the batch worker that catches it.
     std::panic::set_hook(Box::new(|info| {
         let _ = writeln!(io::stderr(), "dnscope: internal error: {info}");
-        std::process::exit(i32::from(Exit::INTERNAL.code()));
     }));
     let args = match std::env::args_os()
         .enumerate()
@@ -29,12 +30,14 @@ fn main() -> ExitCode {
     let stdout = io::stdout();
     let mut out = io::BufWriter::with_capacity(64 * 1024, stdout.lock());
     let mut err = io::stderr().lock();
-    let exit = dnscope::run(
-        &args,
-        &dnscope::cli::env::System,
-        &dnscope::transport::Net,
-        &mut out,
-        &mut err,
-    );
-    ExitCode::from(exit.code())
+    let exit = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+        dnscope::run(
+            &args,
+            &dnscope::cli::env::System,
+            &dnscope::transport::Net,
+            &mut out,
+            &mut err,
+        )
+    }));
+    ExitCode::from(exit.unwrap_or(Exit::INTERNAL).code())
 }

@@ -309,3 +309,147 @@ fn a_progress_bar_on_a_terminal_for_text_but_never_for_json() {
         start_of(&terminal)
     );
 }
+
+fn lines_of(docs: &[serde_json::Value]) -> Vec<u64> {
+    let mut lines: Vec<u64> = docs.iter().map(|d| d["line"].as_u64().unwrap()).collect();
+    lines.sort_unstable();
+    lines
+}
+
+#[test]
+fn silent_lines_cost_one_query_each_and_block_nothing() {
+    let server = TestServer::start(example_zone());
+    server.set_mode(Mode::Silent);
+    let text: String = (0..32).map(|i| format!("n{i}.example.test\n")).collect();
+    let file = write("silent.txt", &text);
+    let mut args = server.at();
+    args.extend(
+        [
+            "--timeout",
+            "300ms",
+            "--tries",
+            "1",
+            "-f",
+            file.to_str().unwrap(),
+            "--json",
+        ]
+        .map(str::to_owned),
+    );
+    let started = Instant::now();
+    let run = dnscope(&args.iter().map(String::as_str).collect::<Vec<_>>());
+    let took = started.elapsed();
+    assert_eq!(run.code, 9, "{}", run.stderr);
+    let docs = json_lines(&run.stdout);
+    assert_eq!(lines_of(&docs), (1..=32).collect::<Vec<_>>(), "every line once");
+    assert_eq!(
+        server.seen().len(),
+        32,
+        "one try means one query per line, not a second one from a synchronous fall-back"
+    );
+    println!("32 silent lines at --timeout 300ms --tries 1: {took:?}");
+}
+
+#[test]
+fn a_retry_is_one_more_query_in_flight() {
+    let server = TestServer::start(example_zone());
+    server.set_mode(Mode::DropFirstTryOf("lost"));
+    let text: String = (0..50)
+        .map(|i| format!("lost{i}.example.test\nkept{i}.example.test\n"))
+        .collect();
+    let file = write("lossy.txt", &text);
+    let mut args = server.at();
+    args.extend(
+        [
+            "--timeout",
+            "200ms",
+            "--tries",
+            "2",
+            "-f",
+            file.to_str().unwrap(),
+            "--json",
+        ]
+        .map(str::to_owned),
+    );
+    let run = dnscope(&args.iter().map(String::as_str).collect::<Vec<_>>());
+    assert_eq!(run.code, 3, "every line answered (NXDOMAIN): {}", run.stderr);
+    let docs = json_lines(&run.stdout);
+    assert_eq!(lines_of(&docs), (1..=100).collect::<Vec<_>>());
+    for doc in &docs {
+        assert_eq!(doc["status"], "nxdomain", "{doc}");
+        let attempts = doc["attempts"].as_array().unwrap();
+        let lost = doc["query"]["name"].as_str().unwrap().starts_with("lost");
+        assert_eq!(attempts.len(), if lost { 2 } else { 1 }, "{doc}");
+        if lost {
+            assert_eq!(attempts[0]["outcome"], "timed out");
+        }
+    }
+    assert_eq!(
+        server.seen().len(),
+        150,
+        "50 lost first tries, 100 answered queries"
+    );
+}
+
+#[test]
+fn forged_replies_never_answer_a_line_nor_lose_it() {
+    for spoof in [support::Spoof::Port, support::Spoof::Id, support::Spoof::Question] {
+        let server = TestServer::start(example_zone());
+        server.set_mode(Mode::SpoofThenAnswer(spoof));
+        let text: String = (0..40).map(|_| "www.example.test\n").collect();
+        let file = write(&format!("spoofed-{spoof:?}.txt"), &text);
+        let run = batch(&server, &file, &["--json"]);
+        assert_eq!(run.code, 0, "{spoof:?}: {}", run.stderr);
+        let docs = json_lines(&run.stdout);
+        assert_eq!(lines_of(&docs), (1..=40).collect::<Vec<_>>(), "{spoof:?}");
+        for doc in &docs {
+            let data: Vec<&str> = doc["response"]["answer"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|r| r["data"].as_str().unwrap())
+                .collect();
+            assert_eq!(data, ["192.0.2.10", "192.0.2.11"], "{spoof:?}: the genuine reply");
+        }
+        if spoof != support::Spoof::Id {
+            // A forged reply with our ID is counted against the line it tried to answer.
+            assert!(
+                docs.iter().all(|d| !d["ignored"].as_array().unwrap().is_empty()),
+                "{spoof:?}: {}",
+                docs[0]
+            );
+        }
+    }
+}
+
+#[test]
+fn a_server_that_rejects_edns_is_asked_again_without_it() {
+    let server = TestServer::start(example_zone());
+    server.set_mode(Mode::EdnsFormerr);
+    let file = write("edns.txt", "www.example.test\nmail.example.test\n");
+    let run = batch(&server, &file, &["--json"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    for doc in json_lines(&run.stdout) {
+        assert_eq!(doc["query"]["edns"], serde_json::Value::Null, "{doc}");
+        let attempts = doc["attempts"].as_array().unwrap();
+        assert_eq!(attempts.len(), 2);
+        assert_eq!(
+            attempts[0]["outcome"],
+            "FORMERR to an EDNS query, retrying without EDNS"
+        );
+    }
+}
+
+#[test]
+fn a_usage_error_line_outranks_a_line_without_a_reply() {
+    let server = TestServer::start(example_zone());
+    server.set_mode(Mode::Silent);
+    let file = write("worst.txt", "www.example.test\nbad..name\n");
+    let mut args = server.at();
+    args.extend(["--timeout", "200ms", "--tries", "1", "-f", file.to_str().unwrap()].map(str::to_owned));
+    let run = dnscope(&args.iter().map(String::as_str).collect::<Vec<_>>());
+    assert_eq!(
+        run.code, 1,
+        "usage (1) is worse than no reply (9): {}",
+        run.stderr
+    );
+}

@@ -11,25 +11,28 @@
 //! one server, so a batch never floods a server. Ctrl-C stops taking new lines, lets
 //! those in flight finish, and says how far the batch got.
 
-use std::collections::BTreeMap;
-use std::io::{self, Write};
+use std::io::Write;
 use std::net::SocketAddr;
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
-use std::sync::{Condvar, Mutex, mpsc};
+use std::sync::{Mutex, PoisonError, mpsc};
 use std::time::{Duration, Instant};
 
 use crate::cli::env::Env;
 use crate::cli::lines::{self, BatchPlan};
 use crate::cli::plan::Plan;
-use crate::lookup::look_up;
+use crate::lookup::{completed_outcome, failed_outcome, look_up};
 use crate::model::exit::{Error, Exit};
 use crate::model::outcome::Outcome;
-use crate::model::report::ErrorReport;
 use crate::render;
 use crate::render::Format;
-use crate::transport::Transport;
+use crate::transport::policy;
+use crate::transport::{Protocol, Transport};
+use pace::{RateLimit, ServerGate, Ticket};
+use printer::Printer;
 
+mod pace;
 mod pipeline;
+mod printer;
 
 /// Set by Ctrl-C; read by the workers.
 static STOP: AtomicBool = AtomicBool::new(false);
@@ -52,79 +55,21 @@ struct Done {
     result: Result<Vec<Outcome>, Error>,
 }
 
-/// Spaces queries `1/qps` apart across all workers.
-struct RateLimit {
-    next: Mutex<Instant>,
-    gap: Duration,
+/// The threads that carry lines on over TCP (truncated replies, `+tcp` after a
+/// fall-back), so that a worker's window never waits for a blocking exchange.
+const TCP_POOL: usize = 4;
+
+/// A line whose session asks for TCP next, with the query it asks for.
+struct TcpJob<'a> {
+    line: pipeline::Line<'a>,
+    first: (SocketAddr, Protocol, u16),
 }
 
-impl RateLimit {
-    fn wait(&self) {
-        let slot = {
-            let mut next = self.next.lock().expect("rate limit lock");
-            let slot = (*next).max(Instant::now());
-            *next = slot + self.gap;
-            slot
-        };
-        std::thread::sleep(slot.saturating_duration_since(Instant::now()));
-    }
-}
-
-/// At most `cap` queries in flight per server.
-struct ServerGate {
-    /// Queries in flight per server. A batch asks few servers and enters and leaves the
-    /// gate for every query, so a short list beats hashing the address each time.
-    in_flight: Mutex<Vec<(SocketAddr, usize)>>,
-    /// Threads blocked in `enter`: `leave` wakes them only when there are some, since a
-    /// wake-up is a system call and a batch leaves the gate once per query.
-    waiting: AtomicUsize,
-    freed: Condvar,
-    cap: usize,
-}
-
-impl ServerGate {
-    fn enter(&self, server: SocketAddr) {
-        let mut counts = self.in_flight.lock().expect("gate lock");
-        while *count_of(&mut counts, server) >= self.cap {
-            self.waiting.fetch_add(1, Ordering::SeqCst);
-            counts = self.freed.wait(counts).expect("gate lock");
-            self.waiting.fetch_sub(1, Ordering::SeqCst);
-        }
-        *count_of(&mut counts, server) += 1;
-    }
-
-    /// Enters when there is room, without waiting.
-    fn try_enter(&self, server: SocketAddr) -> bool {
-        let mut counts = self.in_flight.lock().expect("gate lock");
-        let n = count_of(&mut counts, server);
-        if *n >= self.cap {
-            return false;
-        }
-        *n += 1;
-        true
-    }
-
-    fn leave(&self, server: SocketAddr) {
-        let mut counts = self.in_flight.lock().expect("gate lock");
-        let n = count_of(&mut counts, server);
-        *n = n.saturating_sub(1);
-        drop(counts);
-        if self.waiting.load(Ordering::SeqCst) > 0 {
-            self.freed.notify_all();
-        }
-    }
-}
-
-/// The count of `server` in `counts`, added at zero when missing.
-fn count_of(counts: &mut Vec<(SocketAddr, usize)>, server: SocketAddr) -> &mut usize {
-    let at = match counts.iter().position(|(s, _)| *s == server) {
-        Some(at) => at,
-        None => {
-            counts.push((server, 0));
-            counts.len() - 1
-        }
-    };
-    &mut counts[at].1
+/// `now + wait`, or a day from now when that overflows: deadlines never panic.
+fn deadline(now: Instant, wait: Duration) -> Instant {
+    now.checked_add(wait)
+        .or_else(|| now.checked_add(Duration::from_secs(86_400)))
+        .unwrap_or(now)
 }
 
 /// Runs a batch.
@@ -160,28 +105,12 @@ pub(crate) fn run(
         bar
     });
     let next = AtomicUsize::new(0);
-    let limit = batch.qps.map(|qps| RateLimit {
-        next: Mutex::new(Instant::now()),
-        gap: Duration::from_secs(1) / qps,
-    });
-    let gate = ServerGate {
-        in_flight: Mutex::new(Vec::new()),
-        waiting: AtomicUsize::new(0),
-        freed: Condvar::new(),
-        cap: batch.max_per_server,
-    };
+    let limit = batch.qps.map(RateLimit::new);
+    let gate = ServerGate::new(batch.max_per_server);
     let (send, receive) = mpsc::channel::<Vec<Done>>();
-
-    let mut printer = Printer {
-        batch,
-        out,
-        err,
-        exit: Exit::ANSWER,
-        shown: 0,
-        broken: false,
-        pending: BTreeMap::new(),
-        next_index: 0,
-    };
+    let (tcp_send, tcp_receive) = mpsc::channel::<TcpJob<'_>>();
+    let tcp_jobs = Mutex::new(tcp_receive);
+    let mut printer = Printer::new(batch, lines.len(), out, err);
     // One pipelined worker per core, each with its share of the queries in flight.
     let threads = batch
         .jobs
@@ -190,6 +119,11 @@ pub(crate) fn run(
         .max(1);
     let window = batch.jobs.div_ceil(threads);
     std::thread::scope(|scope| {
+        for _ in 0..TCP_POOL.min(batch.jobs) {
+            let sender = send.clone();
+            let jobs = &tcp_jobs;
+            scope.spawn(move || tcp_pool(jobs, transport, &sender));
+        }
         for _ in 0..threads {
             let worker = Worker {
                 batch,
@@ -200,17 +134,22 @@ pub(crate) fn run(
                 gate: &gate,
                 limit: limit.as_ref(),
                 sender: send.clone(),
+                tcp: tcp_send.clone(),
                 bundle: std::cell::RefCell::new(Bundle {
                     done: Vec::new(),
                     since: Instant::now(),
                 }),
             };
             scope.spawn(move || {
-                pipeline::run(&worker, window);
+                // A worker that dies (a bug) must not take the batch with it: what it
+                // finished still goes out, and the lines it held are reported below.
+                let _ =
+                    std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| pipeline::run(&worker, window)));
                 worker.flush();
             });
         }
         drop(send);
+        drop(tcp_send);
         for bundle in receive {
             for done in bundle {
                 if let Some(bar) = &progress {
@@ -221,7 +160,7 @@ pub(crate) fn run(
                 }
             }
             printer.flush();
-            if printer.broken {
+            if printer.broken() {
                 STOP.store(true, Ordering::SeqCst);
             }
         }
@@ -229,13 +168,61 @@ pub(crate) fn run(
     if let Some(bar) = progress {
         bar.finish_and_clear();
     }
+    let stopped = STOP.load(Ordering::SeqCst);
+    // Lines that were taken and never answered, and (when no worker was left to take
+    // them) lines never taken: each is reported, so that none is lost silently.
+    let taken = if stopped {
+        next.load(Ordering::SeqCst)
+    } else {
+        lines.len()
+    };
+    for index in printer.lost(taken) {
+        let error = Error::Internal("no result: the worker thread answering this line failed".to_owned());
+        printer.accept(Done {
+            index,
+            line: lines[index].0,
+            result: Err(error),
+        });
+    }
     let done = printer.shown_lines();
     let mut exit = printer.finish();
-    if STOP.load(Ordering::SeqCst) && done < lines.len() {
+    if stopped && done < lines.len() {
         let _ = writeln!(err, "dnscope: interrupted after {done} of {} lines", lines.len());
         exit = Exit::INTERRUPTED;
     }
     exit
+}
+
+/// A TCP pool thread: carries lines on with blocking exchanges until the workers are
+/// done. A line whose exchange panics (a bug) is dropped, and reported as lost.
+fn tcp_pool(
+    jobs: &Mutex<mpsc::Receiver<TcpJob<'_>>>,
+    transport: &dyn Transport,
+    sender: &mpsc::Sender<Vec<Done>>,
+) {
+    loop {
+        let job = jobs.lock().unwrap_or_else(PoisonError::into_inner).recv();
+        let Ok(TcpJob { line, first }) = job else {
+            return;
+        };
+        let finished = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+            let ask = pipeline::ask_of(&line.plan, &line.question);
+            let result = policy::resume(transport, ask, line.session, first, &mut crate::dns::random::id);
+            let outcome = match &result {
+                Ok(done) => completed_outcome(&line.plan, &line.question, done),
+                Err(failed) => failed_outcome(&line.plan, &line.question, failed),
+            };
+            Done {
+                index: line.index,
+                line: line.line,
+                result: Ok(vec![outcome]),
+            }
+        }));
+        if let Ok(done) = finished {
+            // The receiver only goes away when the run is over.
+            let _ = sender.send(vec![done]);
+        }
+    }
 }
 
 /// What a worker thread shares with the others.
@@ -248,6 +235,7 @@ struct Worker<'a> {
     gate: &'a ServerGate,
     limit: Option<&'a RateLimit>,
     sender: mpsc::Sender<Vec<Done>>,
+    tcp: mpsc::Sender<TcpJob<'a>>,
     bundle: std::cell::RefCell<Bundle>,
 }
 
@@ -262,9 +250,9 @@ struct Bundle {
 const BUNDLE_AGE: Duration = Duration::from_millis(20);
 const BUNDLE_SIZE: usize = 64;
 
-impl Worker<'_> {
+impl<'a> Worker<'a> {
     /// The next line nobody has taken: (index, line number, words).
-    fn take(&self) -> Option<(usize, usize, Vec<&str>)> {
+    fn take(&self) -> Option<(usize, usize, Vec<&'a str>)> {
         if STOP.load(Ordering::SeqCst) {
             return None;
         }
@@ -286,6 +274,12 @@ impl Worker<'_> {
         if full {
             self.flush();
         }
+    }
+
+    /// Hands a line over to the TCP pool.
+    fn tcp(&self, job: TcpJob<'a>) {
+        // The pool only goes away when the workers are done.
+        let _ = self.tcp.send(job);
     }
 
     /// Hands the waiting results over if the oldest has waited [`BUNDLE_AGE`].
@@ -316,13 +310,9 @@ impl Worker<'_> {
             if let Some(limit) = self.limit {
                 limit.wait();
             }
-            if let Some(server) = server {
-                self.gate.enter(server);
-            }
+            let ticket = server.map(|server| self.gate.enter(server));
             outcomes.push(look_up(plan, lookup, self.transport));
-            if let Some(server) = server {
-                self.gate.leave(server);
-            }
+            drop(ticket);
         }
         Ok(outcomes)
     }
@@ -338,85 +328,6 @@ impl Worker<'_> {
     }
 }
 
-/// Writes results as they come, or in input order.
-struct Printer<'a> {
-    batch: &'a BatchPlan,
-    out: &'a mut dyn Write,
-    err: &'a mut dyn Write,
-    exit: Exit,
-    shown: usize,
-    broken: bool,
-    pending: BTreeMap<usize, Done>,
-    next_index: usize,
-}
-
-impl Printer<'_> {
-    fn accept(&mut self, done: Done) {
-        if !self.batch.ordered {
-            self.next_index += 1;
-            return self.show(done);
-        }
-        self.pending.insert(done.index, done);
-        while let Some(done) = self.pending.remove(&self.next_index) {
-            self.next_index += 1;
-            self.show(done);
-        }
-    }
-
-    /// Lines shown so far.
-    fn shown_lines(&self) -> usize {
-        self.next_index
-    }
-
-    fn show(&mut self, done: Done) {
-        if self.broken {
-            return;
-        }
-        let json = self.batch.format == Format::Json;
-        let written = match done.result {
-            Err(error) => {
-                self.exit = self.exit.worst(error.exit());
-                if json {
-                    let mut report = ErrorReport::of(&error);
-                    report.line = Some(done.line);
-                    serde_json::to_writer(&mut *self.out, &report)
-                        .map_err(io::Error::from)
-                        .and_then(|()| writeln!(self.out))
-                } else {
-                    writeln!(self.err, "dnscope: line {}: {error}", done.line)
-                }
-            }
-            Ok(outcomes) => outcomes.into_iter().try_for_each(|mut outcome| {
-                self.exit = self.exit.worst(outcome.exit());
-                outcome.set_line(done.line);
-                let options = render::Options {
-                    format: self.batch.format,
-                    display: self.batch.display,
-                    command_line: "",
-                    index: self.shown,
-                };
-                self.shown += 1;
-                render::outcome(&outcome, &options, self.out, self.err)
-            }),
-        };
-        if written.is_err() {
-            self.broken = true;
-        }
-    }
-
-    /// Flushes what was written; once per bundle of results, not once per result.
-    fn flush(&mut self) {
-        if !self.broken && self.out.flush().is_err() {
-            self.broken = true;
-        }
-    }
-
-    fn finish(mut self) -> Exit {
-        self.flush();
-        self.exit
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -428,49 +339,6 @@ mod tests {
         assert_eq!(
             parsed,
             vec![(1, "www.example.test A"), (5, "mail.example.test MX @127.0.0.2")]
-        );
-    }
-
-    #[test]
-    fn the_gate_caps_servers() {
-        let gate = ServerGate {
-            in_flight: Mutex::new(Vec::new()),
-            waiting: AtomicUsize::new(0),
-            freed: Condvar::new(),
-            cap: 2,
-        };
-        let server: SocketAddr = "127.0.0.1:53".parse().unwrap();
-        let peak = AtomicUsize::new(0);
-        let now = AtomicUsize::new(0);
-        std::thread::scope(|s| {
-            for _ in 0..8 {
-                s.spawn(|| {
-                    gate.enter(server);
-                    let current = now.fetch_add(1, Ordering::SeqCst) + 1;
-                    peak.fetch_max(current, Ordering::SeqCst);
-                    std::thread::sleep(Duration::from_millis(5));
-                    now.fetch_sub(1, Ordering::SeqCst);
-                    gate.leave(server);
-                });
-            }
-        });
-        assert_eq!(peak.load(Ordering::SeqCst), 2);
-    }
-
-    #[test]
-    fn the_rate_limit_spaces_queries() {
-        let limit = RateLimit {
-            next: Mutex::new(Instant::now()),
-            gap: Duration::from_millis(10),
-        };
-        let started = Instant::now();
-        for _ in 0..6 {
-            limit.wait();
-        }
-        assert!(
-            started.elapsed() >= Duration::from_millis(50),
-            "{:?}",
-            started.elapsed()
         );
     }
 }

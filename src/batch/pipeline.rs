@@ -1,11 +1,15 @@
 //! The batch's fast path: each worker keeps a window of queries in flight on one UDP
 //! socket and matches replies to them by server and ID, as load generators do, instead
-//! of one blocking exchange per thread. It handles only the plain case (a direct UDP
-//! query to an IPv4 server, one per line); the reply is judged by the same
-//! [`Awaited::judge`](crate::dns::wire::Awaited::judge) as every other exchange.
-//! Anything else (truncation, an EDNS complaint, a malformed reply, a timeout, a line
-//! that is not plain) goes through the ordinary synchronous policy, so the results are
-//! the same as without the pipeline, only sooner.
+//! of one blocking exchange per thread. It takes the plain case (a direct query to IPv4
+//! servers, one per line); every datagram is judged by the same
+//! [`Awaited::judge`](crate::dns::wire::Awaited::judge), and every decision about a
+//! reply or a timeout is the same [`Session`] that a one-off query runs, so the results
+//! are the same as without the pipeline, only sooner.
+//!
+//! Nothing here blocks the window: a retry after a timeout, or without EDNS, is one more
+//! query in flight with its own deadline, and a fall-back to TCP goes to the batch's
+//! small TCP pool. Replies already received are handled before any deadline is judged,
+//! so a reply that waited in the socket is never thrown away.
 
 use std::collections::HashMap;
 use std::hash::{BuildHasherDefault, Hasher};
@@ -13,16 +17,15 @@ use std::net::{SocketAddr, UdpSocket};
 use std::sync::atomic::Ordering;
 use std::time::{Duration, Instant};
 
-use super::{Done, STOP, Worker};
+use super::{Done, STOP, TcpJob, Ticket, Worker};
 use crate::cli::plan::{Mode, Plan};
 use crate::dns::wire::{self, Arrival, Awaited, Question};
-use crate::lookup::{completed_outcome, look_up};
-use crate::model::outcome::Outcome;
-use crate::transport::policy::{Attempt, Completed};
-use crate::transport::{Protocol, Reply};
+use crate::lookup::{completed_outcome, failed_outcome, look_up};
+use crate::transport::policy::{Ask, Next, Session};
+use crate::transport::{Failure, Protocol, Reply, TransportError};
 
 /// The plan of a line: the batch's shared plan (plain lines), or the line's own.
-enum LinePlan<'a> {
+pub(super) enum LinePlan<'a> {
     Shared(&'a Plan),
     Own(Box<Plan>),
 }
@@ -37,19 +40,38 @@ impl std::ops::Deref for LinePlan<'_> {
     }
 }
 
-/// A query sent and not yet answered.
-struct Pending<'a> {
-    index: usize,
-    line: usize,
-    plan: LinePlan<'a>,
-    expect: Awaited,
-    sent: Instant,
+/// One line's lookup, between queries or with one in flight.
+pub(super) struct Line<'a> {
+    pub(super) index: usize,
+    pub(super) line: usize,
+    pub(super) plan: LinePlan<'a>,
+    pub(super) question: Question,
+    pub(super) session: Session,
+    /// Its place at the server's gate, given back when the line is done (or dropped).
+    pub(super) _ticket: Ticket<'a>,
 }
 
-impl Pending<'_> {
-    fn deadline(&self) -> Instant {
-        self.sent + self.plan.transport.timeout
+/// What a line's session asks, from the line's plan and question.
+pub(super) fn ask_of<'a>(plan: &'a Plan, question: &'a Question) -> Ask<'a> {
+    Ask {
+        servers: &plan.servers.addresses,
+        question,
+        flags: &plan.flags,
+        settings: &plan.transport,
     }
+}
+
+/// A query of a line in flight on the worker's socket.
+struct Pending<'a> {
+    line: Line<'a>,
+    server: SocketAddr,
+    sent: Instant,
+    deadline: Instant,
+    /// Datagrams from elsewhere or for another question that carried this query's ID.
+    ignored: Vec<String>,
+    /// A malformed reply from the server: it does not end the wait (a spoofer could
+    /// send one), but a timeout after it is reported as that.
+    malformed: Option<String>,
 }
 
 /// The queries a worker has in flight, by ID.
@@ -69,7 +91,7 @@ impl<'a> InFlight<'a> {
     }
 
     fn insert(&mut self, id: u16, entry: Pending<'a>) {
-        let deadline = entry.deadline();
+        let deadline = entry.deadline;
         self.earliest_deadline = Some(self.earliest_deadline.map_or(deadline, |d| d.min(deadline)));
         self.by_id.insert(id, entry);
     }
@@ -82,12 +104,22 @@ impl<'a> InFlight<'a> {
         let late: Vec<u16> = self
             .by_id
             .iter()
-            .filter(|(_, p)| p.deadline() <= now)
+            .filter(|(_, p)| p.deadline <= now)
             .map(|(id, _)| *id)
             .collect();
         let late = late.iter().filter_map(|id| self.by_id.remove(id)).collect();
-        self.earliest_deadline = self.by_id.values().map(Pending::deadline).min();
+        self.earliest_deadline = self.by_id.values().map(|p| p.deadline).min();
         late
+    }
+
+    /// A random ID that no query in flight uses.
+    fn free_id(&self) -> u16 {
+        loop {
+            let id = crate::dns::random::id();
+            if !self.by_id.contains_key(&id) {
+                return id;
+            }
+        }
     }
 }
 
@@ -112,7 +144,8 @@ impl Hasher for IdHasher {
     }
 }
 
-/// Whether a line's plan can take the fast path.
+/// Whether a line's plan can take the fast path: one direct question to IPv4 servers
+/// (the worker's socket is IPv4), starting over UDP.
 fn plain(plan: &Plan) -> Option<(SocketAddr, Question)> {
     let server = *plan.servers.addresses.first()?;
     let [lookup] = plan.lookups.as_slice() else {
@@ -121,28 +154,42 @@ fn plain(plan: &Plan) -> Option<(SocketAddr, Question)> {
     let [question] = lookup.candidates.as_slice() else {
         return None;
     };
-    (plan.mode == Mode::Direct && !plan.transport.tcp && server.is_ipv4()).then(|| (server, question.clone()))
+    let ipv4 = plan.servers.addresses.iter().all(SocketAddr::is_ipv4);
+    (plan.mode == Mode::Direct && !plan.transport.tcp && ipv4).then(|| (server, question.clone()))
+}
+
+/// What a worker's loop works with.
+struct Window<'s, 'w> {
+    worker: &'w Worker<'s>,
+    socket: UdpSocket,
+    in_flight: InFlight<'s>,
+    template: Option<wire::QueryTemplate>,
+    query: Vec<u8>,
 }
 
 /// Runs lines until there are none left (or Ctrl-C), `window` queries in flight.
-pub(super) fn run<'w>(worker: &'w Worker<'w>, window: usize) {
+pub(super) fn run<'s>(worker: &Worker<'s>, window: usize) {
     let socket = crate::transport::udp_socket(SocketAddr::from(([127, 0, 0, 1], 0)));
     let Ok(socket) = socket.and_then(|s| s.set_read_timeout(Some(super::BUNDLE_AGE)).map(|()| s)) else {
         return worker.run_blocking();
     };
-    let mut pending = InFlight::with_capacity(window);
-    let mut parked: Option<(usize, usize, LinePlan<'w>, SocketAddr, Question)> = None;
+    let mut w = Window {
+        worker,
+        socket,
+        in_flight: InFlight::with_capacity(window),
+        template: worker
+            .batch
+            .shared
+            .as_ref()
+            .and_then(|plan| wire::QueryTemplate::new(&plan.flags).ok()),
+        query: Vec::with_capacity(512),
+    };
+    let mut parked: Option<(usize, usize, LinePlan<'s>, SocketAddr, Question)> = None;
     let mut exhausted = false;
     let mut buffer = vec![0u8; 65_535];
-    let template = worker
-        .batch
-        .shared
-        .as_ref()
-        .and_then(|plan| wire::QueryTemplate::new(&plan.flags).ok());
-    let mut query = Vec::with_capacity(512);
     loop {
         // Fill the window.
-        while pending.by_id.len() < window && !STOP.load(Ordering::SeqCst) {
+        while w.in_flight.by_id.len() < window && !STOP.load(Ordering::SeqCst) {
             let (index, line, plan, server, question) = match parked.take() {
                 Some(parked) => parked,
                 None => {
@@ -150,55 +197,43 @@ pub(super) fn run<'w>(worker: &'w Worker<'w>, window: usize) {
                         break;
                     }
                     match prepare(worker) {
-                        Next::Exhausted => {
+                        Taken::Exhausted => {
                             exhausted = true;
                             break;
                         }
-                        Next::Handled => continue,
-                        Next::Send(index, line, plan, server, question) => {
+                        Taken::Handled => continue,
+                        Taken::Send(index, line, plan, server, question) => {
                             (index, line, plan, server, question)
                         }
                     }
                 }
             };
-            if !worker.gate.try_enter(server) {
+            let Some(ticket) = worker.gate.try_enter(server) else {
                 parked = Some((index, line, plan, server, question));
                 break;
-            }
+            };
             if let Some(limit) = worker.limit {
                 limit.wait();
             }
-            let id = loop {
-                let id = crate::dns::random::id();
-                if !pending.by_id.contains_key(&id) {
-                    break id;
-                }
+            let session = {
+                let ask = Ask {
+                    servers: &plan.servers.addresses,
+                    question: &question,
+                    flags: &plan.flags,
+                    settings: &plan.transport,
+                };
+                Session::new(ask)
             };
-            let encoded = match (&plan, &template) {
-                (LinePlan::Shared(_), Some(template)) => {
-                    template.encode(&question, id, &mut query);
-                    true
-                }
-                _ => wire::build_query(&question, &plan.flags, id)
-                    .map(|bytes| query = bytes)
-                    .is_ok(),
-            };
-            let sent = encoded && socket.send_to(&query, server).is_ok();
-            let expect = Awaited { server, id, question };
-            let entry = Pending {
+            w.dispatch(Line {
                 index,
                 line,
                 plan,
-                expect,
-                sent: Instant::now(),
-            };
-            if sent {
-                pending.insert(id, entry);
-            } else {
-                fall_back(worker, entry);
-            }
+                question,
+                session,
+                _ticket: ticket,
+            });
         }
-        if pending.by_id.is_empty() {
+        if w.in_flight.by_id.is_empty() {
             worker.flush();
             if parked.is_none() && (exhausted || STOP.load(Ordering::SeqCst)) {
                 return;
@@ -208,24 +243,24 @@ pub(super) fn run<'w>(worker: &'w Worker<'w>, window: usize) {
             continue;
         }
         worker.flush_if_old();
-        receive(worker, &socket, &mut pending, &mut buffer);
+        w.receive(&mut buffer);
     }
 }
 
 /// What to do with the next line.
-enum Next<'w> {
+enum Taken<'s> {
     /// No line left.
     Exhausted,
     /// Already answered (an error, or a line that is not plain and ran the ordinary way).
     Handled,
     /// Send this query.
-    Send(usize, usize, LinePlan<'w>, SocketAddr, Question),
+    Send(usize, usize, LinePlan<'s>, SocketAddr, Question),
 }
 
 /// Takes the next line and plans it: plain lines share the batch's plan.
-fn prepare<'w>(worker: &'w Worker<'w>) -> Next<'w> {
+fn prepare<'s>(worker: &Worker<'s>) -> Taken<'s> {
     let Some((index, line, words)) = worker.take() else {
-        return Next::Exhausted;
+        return Taken::Exhausted;
     };
     let shared = worker.batch.shared.as_deref();
     let (plan, own_question) =
@@ -245,13 +280,13 @@ fn prepare<'w>(worker: &'w Worker<'w>) -> Next<'w> {
                             line,
                             result: Err(error),
                         });
-                        return Next::Handled;
+                        return Taken::Handled;
                     }
                 }
             }
         };
     if let Some((server, question)) = plain(&plan) {
-        return Next::Send(index, line, plan, server, own_question.unwrap_or(question));
+        return Taken::Send(index, line, plan, server, own_question.unwrap_or(question));
     }
     let result = match own_question {
         Some(question) => Ok(vec![look_up(
@@ -264,94 +299,154 @@ fn prepare<'w>(worker: &'w Worker<'w>) -> Next<'w> {
         None => worker.run_plan(&plan),
     };
     worker.send(Done { index, line, result });
-    Next::Handled
+    Taken::Handled
 }
 
-/// Waits for one reply (at most [`super::BUNDLE_AGE`], the socket's fixed read
-/// timeout, so that finished results never wait behind a slow server), deals with it,
-/// and hands queries past their timeout to the ordinary policy.
-fn receive(worker: &Worker<'_>, socket: &UdpSocket, pending: &mut InFlight<'_>, buffer: &mut [u8]) {
-    let received = socket.recv_from(buffer);
-    // Queries past their timeout go through the ordinary policy (which retries them).
-    for entry in pending.take_late(Instant::now()) {
-        fall_back(worker, entry);
-    }
-    let Ok((len, from)) = received else { return };
-    handle(worker, pending, &buffer[..len], from);
-    // Take every reply already queued before sleeping again: one wake-up per reply
-    // cost more than the replies themselves.
-    if socket.set_nonblocking(true).is_ok() {
-        while let Ok((len, from)) = socket.recv_from(buffer) {
-            handle(worker, pending, &buffer[..len], from);
-        }
-        let _ = socket.set_nonblocking(false);
-    }
-}
-
-/// Deals with one datagram that arrived on the worker's socket.
-fn handle(worker: &Worker<'_>, pending: &mut InFlight<'_>, bytes: &[u8], from: SocketAddr) {
-    let len = bytes.len();
-    let Some(id) = bytes.get(..2).map(|b| u16::from_be_bytes([b[0], b[1]])) else {
-        return;
-    };
-    let Some(entry) = pending.by_id.get(&id) else {
-        return;
-    };
-    match entry.expect.judge(from, bytes) {
-        Arrival::Ignored(_) => {}
-        Arrival::Malformed(_) => {
-            let entry = pending.by_id.remove(&id).expect("present");
-            fall_back(worker, entry);
-        }
-        Arrival::Reply(message) => {
-            let entry = pending.by_id.remove(&id).expect("present");
-            let needs_policy = message.metadata.truncation
-                || (entry.plan.flags.edns.is_some() && wire::rejects_edns(&message));
-            if needs_policy {
-                return fall_back(worker, entry);
-            }
-            worker.gate.leave(entry.expect.server);
-            let rtt = entry.sent.elapsed();
-            let rtt_us = u64::try_from(rtt.as_micros()).ok();
-            let server = entry.expect.server;
-            let done = Completed {
-                attempts: vec![Attempt {
-                    server,
-                    protocol: Protocol::Udp,
-                    outcome: wire::rcode_text(wire::rcode_number(&message)),
-                    rtt_us,
-                }],
-                reply: Reply {
-                    message: *message,
-                    size: len,
-                    rtt,
-                    ignored: Vec::new(),
-                },
-                server,
-                protocol: Protocol::Udp,
-                flags: entry.plan.flags.clone(),
-                ignored: Vec::new(),
+impl<'s> Window<'s, '_> {
+    /// Sends the line's next query, or ends the line when its session has none left.
+    fn dispatch(&mut self, mut line: Line<'s>) {
+        loop {
+            let next = {
+                let in_flight = &self.in_flight;
+                line.session
+                    .next(ask_of(&line.plan, &line.question), &mut || in_flight.free_id())
             };
-            let outcome = completed_outcome(&entry.plan, &entry.expect.question, &done);
-            worker.send(Done {
-                index: entry.index,
-                line: entry.line,
-                result: Ok(vec![outcome]),
-            });
+            let (server, protocol, id) = match next {
+                Next::Failed(failed) => {
+                    let outcome = failed_outcome(&line.plan, &line.question, &failed);
+                    return self.finish(line, outcome);
+                }
+                Next::Send { server, protocol, id } => (server, protocol, id),
+            };
+            if protocol == Protocol::Tcp {
+                // Over TCP the exchange blocks: the pool carries the line on from here.
+                return self.worker.tcp(TcpJob {
+                    line,
+                    first: (server, protocol, id),
+                });
+            }
+            let sent = self.encode(&line, id) && self.socket.send_to(&self.query, server).is_ok();
+            if !sent {
+                let error = TransportError {
+                    failure: Failure::Io(format!("cannot send to {server}")),
+                    ignored: Vec::new(),
+                };
+                if let Some(done) = line
+                    .session
+                    .record(ask_of(&line.plan, &line.question), Err(error))
+                {
+                    let outcome = completed_outcome(&line.plan, &line.question, &done);
+                    return self.finish(line, outcome);
+                }
+                continue;
+            }
+            let now = Instant::now();
+            let deadline = super::deadline(now, line.plan.transport.timeout);
+            self.in_flight.insert(
+                id,
+                Pending {
+                    line,
+                    server,
+                    sent: now,
+                    deadline,
+                    ignored: Vec::new(),
+                    malformed: None,
+                },
+            );
+            return;
         }
     }
-}
 
-/// Runs a query the ordinary way: the reply was unusual, or did not come in time.
-fn fall_back(worker: &Worker<'_>, entry: Pending<'_>) {
-    worker.gate.leave(entry.expect.server);
-    let lookup = crate::cli::plan::Lookup {
-        candidates: vec![entry.expect.question.clone()],
-    };
-    let outcome: Outcome = look_up(&entry.plan, &lookup, worker.transport);
-    worker.send(Done {
-        index: entry.index,
-        line: entry.line,
-        result: Ok(vec![outcome]),
-    });
+    /// Encodes the line's next query into `self.query`: spliced into the batch's
+    /// template when the line shares the batch's plan and flags, built otherwise.
+    fn encode(&mut self, line: &Line<'_>, id: u16) -> bool {
+        let flags = line.session.flags(ask_of(&line.plan, &line.question));
+        match (&line.plan, &self.template, &flags) {
+            (LinePlan::Shared(_), Some(template), std::borrow::Cow::Borrowed(_)) => {
+                template.encode(&line.question, id, &mut self.query);
+                true
+            }
+            _ => wire::build_query(&line.question, &flags, id)
+                .map(|bytes| self.query = bytes)
+                .is_ok(),
+        }
+    }
+
+    /// Hands a finished line to the printer.
+    fn finish(&self, line: Line<'s>, outcome: crate::model::outcome::Outcome) {
+        self.worker.send(Done {
+            index: line.index,
+            line: line.line,
+            result: Ok(vec![outcome]),
+        });
+    }
+
+    /// Waits for one datagram (at most [`super::BUNDLE_AGE`], the socket's fixed read
+    /// timeout, so that finished results never wait behind a slow server), takes every
+    /// other one already queued, and only then judges the deadlines.
+    fn receive(&mut self, buffer: &mut [u8]) {
+        if let Ok((len, from)) = self.socket.recv_from(buffer) {
+            self.handle(&buffer[..len], from);
+            // Take every reply already queued before sleeping again: one wake-up per
+            // reply cost more than the replies themselves.
+            if self.socket.set_nonblocking(true).is_ok() {
+                while let Ok((len, from)) = self.socket.recv_from(buffer) {
+                    self.handle(&buffer[..len], from);
+                }
+                let _ = self.socket.set_nonblocking(false);
+            }
+        }
+        for late in self.in_flight.take_late(Instant::now()) {
+            let failure = late.malformed.map_or(Failure::Timeout, Failure::Malformed);
+            let error = TransportError {
+                failure,
+                ignored: late.ignored,
+            };
+            self.record(late.line, Err(error));
+        }
+    }
+
+    /// Deals with one datagram that arrived on the worker's socket.
+    fn handle(&mut self, bytes: &[u8], from: SocketAddr) {
+        let Some(id) = bytes.get(..2).map(|b| u16::from_be_bytes([b[0], b[1]])) else {
+            return;
+        };
+        // A datagram whose ID nothing in flight uses answers nothing of ours.
+        let Some(entry) = self.in_flight.by_id.get_mut(&id) else {
+            return;
+        };
+        let expect = Awaited {
+            server: entry.server,
+            id,
+            question: entry.line.question.clone(),
+        };
+        match expect.judge(from, bytes) {
+            Arrival::Ignored(why) => entry.ignored.push(why),
+            Arrival::Malformed(why) => {
+                entry.ignored.push(why.clone());
+                entry.malformed = Some(why);
+            }
+            Arrival::Reply(message) => {
+                let entry = self.in_flight.by_id.remove(&id).expect("present");
+                let reply = Reply {
+                    message: *message,
+                    size: bytes.len(),
+                    rtt: entry.sent.elapsed(),
+                    ignored: entry.ignored,
+                };
+                self.record(entry.line, Ok(reply));
+            }
+        }
+    }
+
+    /// Records what came of a line's query, then ends the line or sends its next query.
+    fn record(&mut self, mut line: Line<'s>, result: Result<Reply, TransportError>) {
+        match line.session.record(ask_of(&line.plan, &line.question), result) {
+            Some(done) => {
+                let outcome = completed_outcome(&line.plan, &line.question, &done);
+                self.finish(line, outcome);
+            }
+            None => self.dispatch(line),
+        }
+    }
 }

@@ -58,7 +58,10 @@ pub(crate) fn run(
                 .collect();
             handles
                 .into_iter()
-                .map(|h| h.join().expect("a check thread does not panic"))
+                .zip(chunk)
+                // A check whose thread panicked (a bug) is an internal error of its own;
+                // the other checks still count.
+                .map(|(h, (title, argv, _))| h.join().unwrap_or_else(|_| crashed(title, argv)))
                 .collect()
         });
         results.extend(done);
@@ -137,6 +140,20 @@ fn prepare(args: &CheckArgs, env: &dyn Env) -> Result<Prepared, Error> {
     Ok((path.clone(), plans))
 }
 
+/// The result of a check whose thread panicked.
+fn crashed(title: &str, argv: &[String]) -> CheckResult {
+    CheckResult {
+        name: title.to_owned(),
+        command: argv[1..].join(" "),
+        passed: false,
+        exit_code: Exit::INTERNAL.code(),
+        expectations: Vec::new(),
+        error: Some("internal error: the check's thread failed".to_owned()),
+        duration_us: 0,
+        result: None,
+    }
+}
+
 fn check_one(title: &str, argv: &[String], plan: &Plan, transport: &dyn Transport) -> CheckResult {
     let started = Instant::now();
     let outcome = look_up(plan, &plan.lookups[0], transport);
@@ -155,7 +172,7 @@ fn check_one(title: &str, argv: &[String], plan: &Plan, transport: &dyn Transpor
         expectations: outcome.expectations().to_vec(),
         error,
         duration_us: u64::try_from(started.elapsed().as_micros()).unwrap_or(u64::MAX),
-        result: outcome,
+        result: Some(outcome),
     }
 }
 

@@ -17,8 +17,9 @@ pub(crate) struct CheckResult {
     /// Why the check could not be judged (no reply), if so.
     pub error: Option<String>,
     pub duration_us: u64,
-    /// The full query or trace report.
-    pub result: Outcome,
+    /// The full query or trace report; `null` only when the check itself failed (an
+    /// internal error).
+    pub result: Option<Outcome>,
 }
 
 /// The report of a check run.

@@ -46,6 +46,21 @@ pub(crate) fn completed_outcome(plan: &Plan, question: &wire::Question, done: &p
     judged_query(plan, report::completed(ctx, done))
 }
 
+/// The outcome of a query that failed outside [`look_up`] (a batch's pipelined
+/// exchange), judged exactly as `look_up` judges it.
+pub(crate) fn failed_outcome(plan: &Plan, question: &wire::Question, failed: &policy::Failed) -> Outcome {
+    let ctx = Context {
+        question,
+        server_name: &plan.servers.label,
+        when: SystemTime::now(),
+        names: plan.display.names,
+    };
+    judged_query(
+        plan,
+        report::failed(ctx, &plan.flags, failed, plan.servers.addresses[0]),
+    )
+}
+
 fn judged_query(plan: &Plan, mut report: report::Report) -> Outcome {
     if !plan.expectations.is_empty() {
         report.expectations =

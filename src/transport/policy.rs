@@ -111,7 +111,184 @@ fn micros(d: Duration) -> u64 {
     u64::try_from(d.as_micros()).unwrap_or(u64::MAX)
 }
 
-/// Asks `servers` in order for `question` until one gives a usable reply.
+/// What one lookup asks: the servers in order, the question, and how.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Ask<'a> {
+    pub servers: &'a [SocketAddr],
+    pub question: &'a Question,
+    /// Header bits and EDNS as planned (EDNS may be dropped on the way).
+    pub flags: &'a QueryFlags,
+    pub settings: &'a Settings,
+}
+
+/// The next thing a [`Session`] wants.
+#[derive(Debug)]
+pub(crate) enum Next {
+    /// Send a query with this ID to this server, over this protocol, then report what
+    /// came of it with [`Session::record`].
+    Send {
+        server: SocketAddr,
+        protocol: Protocol,
+        id: u16,
+    },
+    /// Every server and try is used up.
+    Failed(Failed),
+}
+
+/// The state of one lookup under the policy, without I/O: what to send next and what
+/// each reply or failure means. [`lookup`] drives it with blocking exchanges; the
+/// batch pipeline drives many at once from one socket, so that a retry is just another
+/// query in flight.
+#[derive(Debug)]
+pub(crate) struct Session {
+    server_at: usize,
+    tries_left: u32,
+    protocol: Protocol,
+    /// EDNS was refused by the current server and is left out from now on.
+    edns_dropped: bool,
+    /// The server, protocol and ID of the query in flight.
+    sent: Option<(SocketAddr, Protocol, u16)>,
+    attempts: Vec<Attempt>,
+    ignored: Vec<String>,
+    last: Failure,
+    malformed: usize,
+}
+
+impl Session {
+    /// A lookup about to send its first query.
+    pub(crate) fn new(ask: Ask<'_>) -> Self {
+        Self {
+            server_at: 0,
+            tries_left: ask.settings.tries.max(1),
+            protocol: first_protocol(ask.settings),
+            edns_dropped: false,
+            sent: None,
+            attempts: Vec::new(),
+            ignored: Vec::new(),
+            last: Failure::Io("no server to ask".to_owned()),
+            malformed: 0,
+        }
+    }
+
+    /// The header bits and EDNS the next query carries.
+    pub(crate) fn flags<'a>(&self, ask: Ask<'a>) -> std::borrow::Cow<'a, QueryFlags> {
+        if self.edns_dropped {
+            let mut flags = ask.flags.clone();
+            flags.edns = None;
+            std::borrow::Cow::Owned(flags)
+        } else {
+            std::borrow::Cow::Borrowed(ask.flags)
+        }
+    }
+
+    /// What to do next: send one more query, or give up.
+    pub(crate) fn next(&mut self, ask: Ask<'_>, next_id: &mut dyn FnMut() -> u16) -> Next {
+        while self.tries_left == 0 {
+            self.server_at += 1;
+            self.tries_left = ask.settings.tries.max(1);
+            self.protocol = first_protocol(ask.settings);
+            self.edns_dropped = false;
+        }
+        let Some(&server) = ask.servers.get(self.server_at) else {
+            return Next::Failed(self.failed());
+        };
+        let id = next_id();
+        self.sent = Some((server, self.protocol, id));
+        Next::Send {
+            server,
+            protocol: self.protocol,
+            id,
+        }
+    }
+
+    /// Ends the lookup because the query could not even be built or sent.
+    pub(crate) fn abort(mut self, failure: Failure) -> Failed {
+        self.last = failure;
+        self.failed()
+    }
+
+    /// Records what came of the query in flight: the completed lookup when the reply
+    /// ends it, `None` when [`Session::next`] has more to send.
+    pub(crate) fn record(
+        &mut self,
+        ask: Ask<'_>,
+        result: Result<Reply, super::TransportError>,
+    ) -> Option<Completed> {
+        let (server, protocol, _) = self.sent.take()?;
+        let mut attempt = Attempt {
+            server,
+            protocol,
+            outcome: "".into(),
+            rtt_us: None,
+        };
+        let mut reply = match result {
+            Err(error) => {
+                self.ignored.extend(error.ignored);
+                attempt.outcome = error.failure.to_string().into();
+                self.attempts.push(attempt);
+                self.malformed += usize::from(matches!(error.failure, Failure::Malformed(_)));
+                // A refused connection moves on to the next server without more tries.
+                self.tries_left = if error.failure == Failure::Refused {
+                    0
+                } else {
+                    self.tries_left - 1
+                };
+                self.last = error.failure;
+                return None;
+            }
+            Ok(reply) => reply,
+        };
+        self.ignored.append(&mut reply.ignored);
+        attempt.rtt_us = Some(micros(reply.rtt));
+        if protocol == Protocol::Udp && reply.message.metadata.truncation && !ask.settings.ignore_truncation {
+            attempt.outcome = "truncated, retrying over TCP".into();
+            self.attempts.push(attempt);
+            self.protocol = Protocol::Tcp;
+            return None;
+        }
+        let flags = self.flags(ask).into_owned();
+        if flags.edns.is_some() && wire::rejects_edns(&reply.message) {
+            attempt.outcome = format!(
+                "{} to an EDNS query, retrying without EDNS",
+                wire::rcode_text(wire::rcode_number(&reply.message))
+            )
+            .into();
+            self.attempts.push(attempt);
+            self.edns_dropped = true;
+            return None;
+        }
+        attempt.outcome = wire::rcode_text(wire::rcode_number(&reply.message));
+        self.attempts.push(attempt);
+        Some(Completed {
+            reply,
+            server,
+            protocol,
+            flags,
+            attempts: std::mem::take(&mut self.attempts),
+            ignored: std::mem::take(&mut self.ignored),
+        })
+    }
+
+    fn failed(&mut self) -> Failed {
+        Failed {
+            attempts: std::mem::take(&mut self.attempts),
+            ignored: std::mem::take(&mut self.ignored),
+            last: std::mem::replace(&mut self.last, Failure::Timeout),
+            malformed: self.malformed,
+        }
+    }
+}
+
+fn first_protocol(settings: &Settings) -> Protocol {
+    if settings.tcp {
+        Protocol::Tcp
+    } else {
+        Protocol::Udp
+    }
+}
+
+/// Asks `servers` in order for `question` until one gives a usable reply, one blocking
+/// exchange at a time.
 ///
 /// # Errors
 /// [`Failed`] when no server gave a usable reply.
@@ -123,103 +300,59 @@ pub(crate) fn lookup(
     settings: &Settings,
     next_id: &mut dyn FnMut() -> u16,
 ) -> Result<Completed, Failed> {
-    let mut attempts = Vec::new();
-    let mut ignored = Vec::new();
-    let mut last = Failure::Io("no server to ask".to_owned());
-    let mut malformed = 0;
-    for &server in servers {
-        let mut flags = flags.clone();
-        let mut protocol = if settings.tcp {
-            Protocol::Tcp
-        } else {
-            Protocol::Udp
-        };
-        let mut tries_left = settings.tries.max(1);
-        while tries_left > 0 {
-            let id = next_id();
-            let query = match wire::build_query(question, &flags, id) {
-                Ok(query) => query,
-                Err(e) => {
-                    return Err(Failed {
-                        attempts,
-                        ignored,
-                        last: Failure::Io(e),
-                        malformed,
-                    });
-                }
-            };
-            let expect = Awaited {
-                server,
-                id,
-                question: question.clone(),
-            };
-            let request = Request {
-                protocol,
-                wire: &query,
-                expect: &expect,
-                timeout: settings.timeout,
-            };
-            let mut attempt = Attempt {
-                server,
-                protocol,
-                outcome: "".into(),
-                rtt_us: None,
-            };
-            match transport.exchange(&request) {
-                Err(error) => {
-                    ignored.extend(error.ignored);
-                    attempt.outcome = error.failure.to_string().into();
-                    attempts.push(attempt);
-                    let refused = error.failure == Failure::Refused;
-                    malformed += usize::from(matches!(error.failure, Failure::Malformed(_)));
-                    last = error.failure;
-                    if refused {
-                        break;
-                    }
-                    tries_left -= 1;
-                }
-                Ok(mut reply) => {
-                    ignored.append(&mut reply.ignored);
-                    attempt.rtt_us = Some(micros(reply.rtt));
-                    if protocol == Protocol::Udp
-                        && reply.message.metadata.truncation
-                        && !settings.ignore_truncation
-                    {
-                        attempt.outcome = "truncated, retrying over TCP".into();
-                        attempts.push(attempt);
-                        protocol = Protocol::Tcp;
-                        continue;
-                    }
-                    if flags.edns.is_some() && wire::rejects_edns(&reply.message) {
-                        attempt.outcome = format!(
-                            "{} to an EDNS query, retrying without EDNS",
-                            wire::rcode_text(wire::rcode_number(&reply.message))
-                        )
-                        .into();
-                        attempts.push(attempt);
-                        flags.edns = None;
-                        continue;
-                    }
-                    attempt.outcome = wire::rcode_text(wire::rcode_number(&reply.message));
-                    attempts.push(attempt);
-                    return Ok(Completed {
-                        reply,
-                        server,
-                        protocol,
-                        flags,
-                        attempts,
-                        ignored,
-                    });
-                }
-            }
+    let ask = Ask {
+        servers,
+        question,
+        flags,
+        settings,
+    };
+    let mut session = Session::new(ask);
+    match session.next(ask, next_id) {
+        Next::Failed(failed) => Err(failed),
+        Next::Send { server, protocol, id } => {
+            resume(transport, ask, session, (server, protocol, id), next_id)
         }
     }
-    Err(Failed {
-        attempts,
-        ignored,
-        last,
-        malformed,
-    })
+}
+
+/// Carries a session on with blocking exchanges, from the query `first` that its
+/// [`Session::next`] asked for, to the end.
+///
+/// # Errors
+/// [`Failed`] when no server gave a usable reply.
+pub(crate) fn resume(
+    transport: &dyn Transport,
+    ask: Ask<'_>,
+    mut session: Session,
+    first: (SocketAddr, Protocol, u16),
+    next_id: &mut dyn FnMut() -> u16,
+) -> Result<Completed, Failed> {
+    let mut send = first;
+    loop {
+        let (server, protocol, id) = send;
+        let query = match wire::build_query(ask.question, &session.flags(ask), id) {
+            Ok(query) => query,
+            Err(e) => return Err(session.abort(Failure::Io(e))),
+        };
+        let expect = Awaited {
+            server,
+            id,
+            question: ask.question.clone(),
+        };
+        let request = Request {
+            protocol,
+            wire: &query,
+            expect: &expect,
+            timeout: ask.settings.timeout,
+        };
+        if let Some(done) = session.record(ask, transport.exchange(&request)) {
+            return Ok(done);
+        }
+        send = match session.next(ask, next_id) {
+            Next::Failed(failed) => return Err(failed),
+            Next::Send { server, protocol, id } => (server, protocol, id),
+        };
+    }
 }
 
 #[cfg(test)]

@@ -62,6 +62,9 @@ pub(crate) enum Mode {
     TruncateAll,
     /// The right reply with every TTL set to 2^31 (the top bit).
     TopBitTtl,
+    /// Drop the first query for each name that starts with this label prefix; answer
+    /// everything else (a lossy path that a retry gets through).
+    DropFirstTryOf(&'static str),
 }
 
 /// Records of one zone, parsed from zone-file text.
@@ -374,6 +377,17 @@ struct Outgoing {
     from_other_port: bool,
 }
 
+/// Whether `query` is the first one this server has seen for its name
+/// (the query itself is already recorded in `seen`).
+fn first_try(state: &State, query: &Message) -> bool {
+    let name = query.queries.first().map(|q| q.name());
+    let seen = state.seen.lock().unwrap();
+    seen.iter()
+        .filter(|s| s.message.queries.first().map(|q| q.name()) == name)
+        .count()
+        == 1
+}
+
 fn respond(state: &State, query_bytes: &[u8], over_tcp: bool) -> (Vec<Outgoing>, Duration, Mode) {
     let mode = {
         let mut current = state.mode.lock().unwrap();
@@ -404,6 +418,17 @@ fn respond(state: &State, query_bytes: &[u8], over_tcp: bool) -> (Vec<Outgoing>,
     let id = query.metadata.id;
     let outgoing = match &mode {
         Mode::Silent | Mode::SilentFor(_) => vec![],
+        Mode::DropFirstTryOf(prefix) => {
+            let lossy = query
+                .queries
+                .first()
+                .is_some_and(|q| q.name().to_ascii().starts_with(prefix));
+            if lossy && first_try(state, &query) {
+                vec![]
+            } else {
+                plain(reply(&query))
+            }
+        }
         Mode::Lame => {
             let mut r = Message::response(id, OpCode::Query);
             r.queries = query.queries.clone();
