@@ -38,6 +38,7 @@ Register-ArgumentCompleter -Native -CommandName 'dnscope' -ScriptBlock {
             [CompletionResult]::new('--qps', '--qps', [CompletionResultType]::ParameterName, 'Batch: send at most N queries per second')
             [CompletionResult]::new('--max-per-server', '--max-per-server', [CompletionResultType]::ParameterName, 'Batch: at most N queries in flight to any one server')
             [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'Wait this long for each reply, e.g. 1500ms or 2s (default 5s, or resolv.conf''s; at most 5m)')
+            [CompletionResult]::new('--trace-timeout', '--trace-timeout', [CompletionResultType]::ParameterName, 'With +trace: stop the whole trace after this long, e.g. 30s (default 10s; at most 1h)')
             [CompletionResult]::new('--tries', '--tries', [CompletionResultType]::ParameterName, 'Attempts per server (default 3, or resolv.conf''s attempts; at most 100)')
             [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to use colour')
             [CompletionResult]::new('--resolv-conf', '--resolv-conf', [CompletionResultType]::ParameterName, 'Read servers, search list and options from this file instead of /etc/resolv.conf')

@@ -35,6 +35,7 @@ set edit:completion:arg-completer[dnscope] = {|@words|
             cand --qps 'Batch: send at most N queries per second'
             cand --max-per-server 'Batch: at most N queries in flight to any one server'
             cand --timeout 'Wait this long for each reply, e.g. 1500ms or 2s (default 5s, or resolv.conf''s; at most 5m)'
+            cand --trace-timeout 'With +trace: stop the whole trace after this long, e.g. 30s (default 10s; at most 1h)'
             cand --tries 'Attempts per server (default 3, or resolv.conf''s attempts; at most 100)'
             cand --color 'When to use colour'
             cand --resolv-conf 'Read servers, search list and options from this file instead of /etc/resolv.conf'

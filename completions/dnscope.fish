@@ -1,6 +1,6 @@
 # Print an optspec for argparse to handle cmd's options that are independent of any subcommand.
 function __fish_dnscope_global_optspecs
-    string join \n t/type= c/class= x/reverse= p/port= 4 6 json short trace root-hints= expect= f/file= j/jobs= ordered qps= max-per-server= tcp timeout= tries= color= resolv-conf= generate= h/help V/version
+    string join \n t/type= c/class= x/reverse= p/port= 4 6 json short trace root-hints= expect= f/file= j/jobs= ordered qps= max-per-server= tcp timeout= trace-timeout= tries= color= resolv-conf= generate= h/help V/version
 end
 
 function __fish_dnscope_needs_command
@@ -35,6 +35,7 @@ complete -c dnscope -n "__fish_dnscope_needs_command" -s j -l jobs -d 'Batch: qu
 complete -c dnscope -n "__fish_dnscope_needs_command" -l qps -d 'Batch: send at most N queries per second' -r
 complete -c dnscope -n "__fish_dnscope_needs_command" -l max-per-server -d 'Batch: at most N queries in flight to any one server' -r
 complete -c dnscope -n "__fish_dnscope_needs_command" -l timeout -d 'Wait this long for each reply, e.g. 1500ms or 2s (default 5s, or resolv.conf\'s; at most 5m)' -r
+complete -c dnscope -n "__fish_dnscope_needs_command" -l trace-timeout -d 'With +trace: stop the whole trace after this long, e.g. 30s (default 10s; at most 1h)' -r
 complete -c dnscope -n "__fish_dnscope_needs_command" -l tries -d 'Attempts per server (default 3, or resolv.conf\'s attempts; at most 100)' -r
 complete -c dnscope -n "__fish_dnscope_needs_command" -l color -d 'When to use colour' -r -f -a "auto\t'Colour when stdout is a terminal, unless NO_COLOR is set or CLICOLOR_FORCE asks for it'
 always\t'Always colour'

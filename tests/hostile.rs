@@ -187,3 +187,169 @@ fn a_server_that_only_sends_malformed_replies_is_named_as_such() {
         run.stderr
     );
 }
+
+/// A small hierarchy on loopback: the root delegates `test.`; `test.` delegates
+/// `victim.test.` to `names` glueless name servers `nsN.other.test.` (when `glued` is
+/// false) or to `names` glued servers all on 127.0.0.84 (when true); `other.test.` is
+/// served by 127.0.0.83. Returns the servers (root, tld, other, glued) and the
+/// `--root-hints FILE -p PORT` words.
+fn nxns_world(names: usize, glued: bool) -> (Vec<TestServer>, Vec<String>) {
+    let root = support::Zone::parse(
+        ".",
+        ". 3600 IN SOA ns.root.test. h.root.test. 1 2 3 4 60\n\
+         . 3600 IN NS a.root.test.\n\
+         a.root.test. 3600 IN A 127.0.0.81\n\
+         test. 3600 IN NS ns.tld.test.\n\
+         ns.tld.test. 3600 IN A 127.0.0.82\n",
+    );
+    let mut tld_text = String::from(
+        "test. 3600 IN SOA ns.tld.test. h.tld.test. 1 2 3 4 60\n\
+         test. 3600 IN NS ns.tld.test.\n\
+         ns.tld.test. 3600 IN A 127.0.0.82\n\
+         other.test. 3600 IN NS ns.other.test.\n\
+         ns.other.test. 3600 IN A 127.0.0.83\n",
+    );
+    for i in 1..=names {
+        if glued {
+            tld_text.push_str(&format!(
+                "victim.test. 3600 IN NS ns{i}.victim.test.\nns{i}.victim.test. 3600 IN A 127.0.0.84\n"
+            ));
+        } else {
+            tld_text.push_str(&format!("victim.test. 3600 IN NS ns{i}.other.test.\n"));
+        }
+    }
+    let tld = support::Zone::parse("test.", &tld_text);
+    let other = support::Zone::parse(
+        "other.test.",
+        "other.test. 3600 IN SOA ns.other.test. h.other.test. 1 2 3 4 60\n\
+         other.test. 3600 IN NS ns.other.test.\n\
+         ns.other.test. 3600 IN A 127.0.0.83\n",
+    );
+    let servers = TestServer::start_many(vec![
+        ("127.0.0.81".parse().unwrap(), vec![root]),
+        ("127.0.0.82".parse().unwrap(), vec![tld]),
+        ("127.0.0.83".parse().unwrap(), vec![other]),
+        ("127.0.0.84".parse().unwrap(), vec![]),
+    ]);
+    servers[3].set_mode(Mode::Rcode(5));
+    let port = servers[0].addr.port();
+    let hints = std::env::temp_dir().join(format!("dnscope-nxns-{}-{port}.hints", std::process::id()));
+    std::fs::write(
+        &hints,
+        ". 3600000 NS a.root.test.\na.root.test. 3600000 A 127.0.0.81\n",
+    )
+    .unwrap();
+    let args = vec![
+        "+trace".to_owned(),
+        "--root-hints".to_owned(),
+        hints.display().to_string(),
+        "-p".to_owned(),
+        port.to_string(),
+    ];
+    (servers, args)
+}
+
+fn trace(args: &[String], words: &[&str]) -> Run {
+    let mut all = args.to_vec();
+    all.extend(words.iter().map(|w| (*w).to_owned()));
+    dnscope(&all.iter().map(String::as_str).collect::<Vec<_>>())
+}
+
+#[test]
+fn an_nxns_delegation_costs_the_third_party_a_few_queries() {
+    let (servers, args) = nxns_world(500, false);
+    let run = trace(&args, &["www.victim.test", "--json"]);
+    assert_eq!(run.code, 9, "{}", run.stderr);
+    let third_party = servers[2].seen().len();
+    assert_eq!(third_party, 4, "queries to the NS names' zone");
+    let doc = &json_lines(&run.stdout)[0];
+    assert!(
+        doc["summary"]["queries"].as_u64().unwrap() < 12,
+        "{}",
+        doc["summary"]
+    );
+    let last = doc["hops"].as_array().unwrap().last().unwrap().clone();
+    assert_eq!(last["zone"], "victim.test.");
+    assert_eq!(
+        last["notes"][0],
+        "resolved 4 of 500 glueless name servers (at most 4 per zone cut, against NXNS-style amplification); 496 not tried"
+    );
+
+    let text = trace(&args, &["www.victim.test"]);
+    assert!(
+        text.stdout.contains("; resolved 4 of 500 glueless name servers"),
+        "{}",
+        text.stdout
+    );
+}
+
+#[test]
+fn hundreds_of_failed_servers_make_one_readable_summary_line() {
+    let (servers, args) = nxns_world(300, true);
+    let run = trace(&args, &["www.victim.test"]);
+    assert_eq!(run.code, 9, "{}", run.stderr);
+    // The per-server cap: 300 names, one address, 20 queries.
+    assert_eq!(servers[3].seen().len(), 20);
+    let summary = run
+        .stdout
+        .lines()
+        .find(|l| l.starts_with(";; servers that failed: "))
+        .unwrap_or_else(|| panic!("{}", run.stdout));
+    assert!(summary.ends_with("; and 295 more (300 in all)"), "{summary}");
+    assert!(summary.len() < 600, "{summary}");
+    assert!(
+        run.stdout
+            .contains("not asked: 20 queries already went to this server in this trace"),
+        "{}",
+        run.stdout
+    );
+}
+
+#[test]
+fn a_trace_stops_at_its_time_budget_and_says_which_step() {
+    let (servers, args) = nxns_world(500, false);
+    servers[2].set_mode(Mode::Silent);
+    let started = Instant::now();
+    let run = trace(&args, &["www.victim.test", "+tracetime=1", "--json"]);
+    let took = started.elapsed();
+    assert_eq!(run.code, 9, "{}", run.stderr);
+    // Four silent glueless lookups would take 3.2s at the trace's 800ms per attempt.
+    assert!(took < Duration::from_millis(2500), "{took:?}");
+    let doc = &json_lines(&run.stdout)[0];
+    assert_eq!(doc["outcome"]["kind"], "trace_timeout");
+    assert_eq!(doc["status"], serde_json::Value::Null);
+    let message = doc["outcome"]["message"].as_str().unwrap();
+    // Which glueless name was being resolved when the second ran out depends on this
+    // machine's speed (the 500-name referral comes over TCP first); the step is named.
+    assert!(message.starts_with("no address for ns"), "{message}");
+    assert!(
+        message.contains(
+            ": the trace's time budget of 1s ran out while asking the servers of other.test. for ns"
+        ),
+        "{message}"
+    );
+
+    let flag = trace(&args, &["www.victim.test", "--trace-timeout", "300ms", "+short"]);
+    assert_eq!(flag.code, 9, "{}", flag.stderr);
+    assert!(
+        flag.stderr.contains("time budget of 300ms ran out"),
+        "{}",
+        flag.stderr
+    );
+
+    for words in [
+        &["www.victim.test", "+tracetime=0"][..],
+        &["www.victim.test", "--trace-timeout", "2h"],
+    ] {
+        let bad = trace(&args, words);
+        assert_eq!(bad.code, 1, "{words:?}: {}", bad.stderr);
+        assert_eq!(bad.stderr.lines().count(), 1, "{}", bad.stderr);
+    }
+    let direct = dnscope(&["@127.0.0.81", "-p", "1", "x.test", "--trace-timeout", "1s"]);
+    assert_eq!(direct.code, 1, "{}", direct.stderr);
+    assert!(
+        direct.stderr.contains("apply only to +trace"),
+        "{}",
+        direct.stderr
+    );
+}

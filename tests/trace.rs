@@ -239,12 +239,18 @@ fn referral_loop_ends_the_walk() {
 }
 
 #[test]
-fn query_budget_exhausted() {
+fn a_delegation_to_160_nonexistent_name_servers_is_cut_short() {
+    // Before the glueless cap this trace spent its whole budget of 150 queries, most of
+    // them NXDOMAIN lookups at the NS names' zone (NXNS-style amplification).
     let (code, doc) = trace_json(&["www.budget.com"]);
-    assert_eq!(code, 5, "{doc}");
-    assert_eq!(doc["outcome"]["kind"], "limit_exceeded");
-    assert_eq!(doc["outcome"]["message"], "query budget of 150 queries spent");
-    assert_eq!(doc["summary"]["queries"], 150);
+    assert_eq!(code, 9, "{doc}");
+    assert_eq!(doc["outcome"]["kind"], "no_reachable_server");
+    assert_eq!(
+        doc["outcome"]["message"],
+        "no server of budget.com. gave a usable reply (4 attempt(s); 156 glueless name server(s) not tried)"
+    );
+    assert_eq!(doc["hops"][2]["subwalks"].as_array().unwrap().len(), 4);
+    assert_eq!(doc["summary"]["queries"], 10);
 }
 
 #[test]

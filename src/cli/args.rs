@@ -139,6 +139,10 @@ pub(crate) struct Cli {
     #[arg(long, value_name = "DURATION", value_parser = humantime::parse_duration)]
     pub timeout: Option<Duration>,
 
+    /// With +trace: stop the whole trace after this long, e.g. 30s (default 10s; at most 1h).
+    #[arg(long = "trace-timeout", value_name = "DURATION", value_parser = humantime::parse_duration)]
+    pub trace_timeout: Option<Duration>,
+
     /// Attempts per server (default 3, or resolv.conf's attempts; at most 100).
     #[arg(long, value_name = "N")]
     pub tries: Option<u32>,

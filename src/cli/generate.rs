@@ -127,11 +127,27 @@ Internal error: a failure of dnscope or of this machine (opening a socket, writi
 \fB130\fR
 A batch (\fB\-f\fR) was interrupted with Ctrl-C; the results of the lines that finished were printed.
 .PP
-With \fB+trace\fR the final outcome of the walk counts: an answer 0, NXDOMAIN 3, NODATA 4; SERVFAIL from every server of a zone, a CNAME loop, a delegation cycle or an exhausted limit 5 (what a resolver would answer); no reachable server for a zone 9.
+With \fB+trace\fR the final outcome of the walk counts: an answer 0, NXDOMAIN 3, NODATA 4; SERVFAIL from every server of a zone, a CNAME loop, a delegation cycle or an exhausted limit 5 (what a resolver would answer); no reachable server for a zone, or the trace's time budget spent, 9.
 .PP
-With several queries on one command line the worst status wins, in this order from best to worst: 0, 4, 3, 5, 6, 9, 1, 10.
+With several queries on one command line, or lines of a batch, the worst status wins, in this order from best to worst: 0, 4, 3, 5, 6, 9, 1, 10. An interrupted batch exits 130 whatever its finished lines gave.
 .PP
 \fBHow this differs from dig:\fR dig exits 0 whenever a reply arrives, NXDOMAIN included, so a script must parse its output to learn whether a name exists. dnscope makes the outcome the exit status, so that \fBdnscope \-\-short name || alert\fR works in shell scripts and CI checks. Codes 1, 9 and 10 mean what they mean in dig.
+.SH "LIMITS OF A TRACE"
+A trace asks servers that the zones themselves name, so a hostile or broken hierarchy could make it send unbounded traffic, or amplify it towards a third party (NXNS, CVE\-2020\-8616). Every trace is bounded, as resolvers bound a resolution:
+.TP
+\fBtime\fR
+The whole trace stops after 10 seconds (\fB\-\-trace\-timeout\fR \fIDURATION\fR or \fB+tracetime\fR=\fISECONDS\fR, at most 1 hour); no attempt waits past that moment. The outcome is \fBtrace_timeout\fR, exit 9, and its message names the zone and the question the trace was on.
+.TP
+\fBqueries\fR
+150 queries in all, and 20 to any one server address; a server past its share is not asked again in that trace (the attempt says so) and the next server is tried.
+.TP
+\fBglueless name servers\fR
+At most 4 name server names without glue are resolved for one zone cut, and none after 5 such lookups have failed (no address, NXDOMAIN) in the trace, as BIND and unbound limit them. The hop notes how many were not tried.
+.TP
+\fBdepth\fR
+32 referrals in one descent, 16 CNAME or DNAME hops, and glueless name servers nested 4 deep.
+.PP
+A limit that ends the walk is named in its outcome (\fBlimit_exceeded\fR, exit 5, as a resolver would answer SERVFAIL), except the time budget (exit 9).
 .SH EXPECTATIONS
 \fB\-\-expect\fR \fIEXPR\fR (repeatable) asserts on the final result of a query or trace.
 .PP

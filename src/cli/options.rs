@@ -33,6 +33,7 @@ pub(crate) struct Options {
     pub(crate) trace: bool,
     pub(crate) idnout: Option<bool>,
     pub(crate) timeout: Option<Duration>,
+    pub(crate) trace_time: Option<Duration>,
     pub(crate) tries: Option<u32>,
 }
 
@@ -74,6 +75,7 @@ impl Options {
             trace: false,
             idnout: None,
             timeout: None,
+            trace_time: None,
             tries: None,
         }
     }
@@ -133,6 +135,7 @@ impl Options {
                 self.subnet = subnet;
             }
             Setting::Timeout(secs) => self.timeout = Some(Duration::from_secs(secs)),
+            Setting::TraceTime(secs) => self.trace_time = Some(Duration::from_secs(secs)),
             Setting::Tries(n) => self.tries = Some(n),
         }
     }

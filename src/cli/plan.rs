@@ -3,6 +3,7 @@
 //! layers above.
 
 use std::net::SocketAddr;
+use std::time::Duration;
 
 use crate::dns::wire::{QueryFlags, Question};
 use crate::expect::Expectation;
@@ -38,6 +39,8 @@ pub(crate) struct TracePlan {
     pub family: Family,
     /// The port of every server of the walk.
     pub port: u16,
+    /// The wall-clock budget of the whole trace.
+    pub time: Duration,
 }
 
 /// The servers to ask.

@@ -20,8 +20,8 @@ use crate::dns::wire::Question;
 use crate::model::exit::Error;
 use crate::render::{Display, Format};
 use crate::transport::policy::Settings;
-use crate::walk::Family;
 use crate::walk::roots::{self, Hint};
+use crate::walk::{self, Family};
 
 /// dig's defaults.
 const DEFAULT_TIMEOUT: Duration = Duration::from_secs(5);
@@ -33,6 +33,8 @@ const DEFAULT_PORT: u16 = 53;
 /// The longest wait for one reply: anything longer is a typing mistake, and a bound
 /// keeps every deadline far from the clock's limits.
 pub(crate) const MAX_TIMEOUT: Duration = Duration::from_secs(300);
+/// The longest wall-clock budget of a trace.
+const MAX_TRACE_TIME: Duration = Duration::from_secs(3600);
 /// The most attempts per server.
 pub(crate) const MAX_TRIES: u32 = 100;
 const RESOLV_CONF: &str = "/etc/resolv.conf";
@@ -173,8 +175,14 @@ impl<'a> Planner<'a> {
                     _ => Family::Any,
                 },
                 port: self.cli.port.unwrap_or(DEFAULT_PORT),
+                time: self.trace_time(options.trace_time)?,
             }))
         } else {
+            if self.cli.trace_timeout.is_some() || options.trace_time.is_some() {
+                return Err(usage(
+                    "--trace-timeout and +tracetime apply only to +trace".to_owned(),
+                ));
+            }
             Mode::Direct
         };
         if transport.timeout.is_zero() {
@@ -243,6 +251,24 @@ impl<'a> Planner<'a> {
                 .map(|name| Question { name, rtype, class })
                 .collect(),
         })
+    }
+
+    /// The trace's wall-clock budget: `--trace-timeout`, `+tracetime`, or the default.
+    fn trace_time(&self, option: Option<Duration>) -> Result<Duration, Error> {
+        let time = self.cli.trace_timeout.or(option).unwrap_or(walk::TRACE_TIME);
+        if time.is_zero() {
+            return Err(Error::Usage(
+                "--trace-timeout must be longer than zero".to_owned(),
+            ));
+        }
+        if time > MAX_TRACE_TIME {
+            return Err(Error::Usage(format!(
+                "a trace time of {} is longer than the {} maximum (--trace-timeout, +tracetime)",
+                humantime::format_duration(time),
+                humantime::format_duration(MAX_TRACE_TIME)
+            )));
+        }
+        Ok(time)
     }
 
     fn hints(&self) -> Result<Vec<Hint>, Error> {

@@ -91,6 +91,12 @@ pub const OPTIONS: &[Spec] = &[
         help: "wait SECONDS for each reply (default 5)",
     },
     Spec {
+        name: "tracetime",
+        negatable: false,
+        value: Value::Required("SECONDS"),
+        help: "with +trace: stop the whole trace after SECONDS (default 10, at most 3600)",
+    },
+    Spec {
         name: "tries",
         negatable: false,
         value: Value::Required("N"),
@@ -144,6 +150,8 @@ pub(crate) enum Setting {
     Subnet(Option<(IpAddr, u8)>),
     /// `+timeout=SECONDS`.
     Timeout(u64),
+    /// `+tracetime=SECONDS`.
+    TraceTime(u64),
     /// `+tries=N` (`+retry=N` gives N+1).
     Tries(u32),
 }
@@ -225,6 +233,7 @@ fn setting(spec: &'static Spec, value: Option<&str>, on: bool) -> Result<Setting
         "subnet" if !on => Setting::Subnet(None),
         "subnet" => Setting::Subnet(Some(subnet(value.unwrap_or_default())?)),
         "timeout" => Setting::Timeout(number::<u64>(value, "whole seconds")?.max(1)),
+        "tracetime" => Setting::TraceTime(number::<u64>(value, "whole seconds")?),
         "tries" => Setting::Tries(number::<u32>(value, "a count")?.max(1)),
         "retry" => Setting::Tries(number::<u32>(value, "a count")?.saturating_add(1)),
         "vc" => Setting::Flag("tcp", on),

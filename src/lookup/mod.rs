@@ -89,7 +89,10 @@ fn walk_for(plan: &Plan, trace_plan: &TracePlan, lookup: &Lookup, transport: &dy
     walk::trace(
         transport,
         &settings,
-        walk::Limits::default(),
+        walk::Limits {
+            time: trace_plan.time,
+            ..walk::Limits::default()
+        },
         &trace_plan.hints,
         &start,
         &lookup.candidates[0],

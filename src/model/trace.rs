@@ -180,6 +180,8 @@ pub(crate) enum OutcomeKind {
     NoReachableServer,
     /// Referral depth, CNAME hops, sub-walk depth or the query budget ran out.
     LimitExceeded,
+    /// The trace's wall-clock budget ran out (`--trace-timeout`).
+    TraceTimeout,
     CnameLoop,
     /// A zone whose name servers can only be found through itself.
     DelegationCycle,
@@ -200,7 +202,7 @@ impl Outcome {
             OutcomeKind::Answer => Some(Status::Answer),
             OutcomeKind::Nxdomain => Some(Status::Nxdomain),
             OutcomeKind::Nodata => Some(Status::Nodata),
-            OutcomeKind::NoReachableServer => None,
+            OutcomeKind::NoReachableServer | OutcomeKind::TraceTimeout => None,
             _ => Some(Status::Error),
         }
     }

@@ -81,7 +81,7 @@ fn summary(r: &TraceReport, d: &Display, p: &Palette, out: &mut dyn Write) -> io
     )?;
     let failed = failed_servers(&r.hops);
     if !failed.is_empty() {
-        writeln!(out, ";; servers that failed: {}", p.warn.style(failed.join("; ")))?;
+        writeln!(out, ";; servers that failed: {}", p.warn.style(few(&failed)))?;
     }
     let s = &r.summary;
     if let (Some(min), Some(answer)) = (s.min_ttl, s.answer_ttl) {
@@ -186,6 +186,23 @@ fn hops(out: &mut dyn Write, hops: &[Hop], indent: usize, d: &Display, p: &Palet
         }
     }
     Ok(())
+}
+
+/// The failed servers shown in the summary; the hops above list every one.
+const FAILED_SHOWN: usize = 5;
+
+/// The first few of `failed`, and how many more, so that the line stays readable when
+/// hundreds of servers failed.
+fn few(failed: &[String]) -> String {
+    if failed.len() <= FAILED_SHOWN {
+        return failed.join("; ");
+    }
+    format!(
+        "{}; and {} more ({} in all)",
+        failed[..FAILED_SHOWN].join("; "),
+        failed.len() - FAILED_SHOWN,
+        failed.len()
+    )
 }
 
 /// Every failed attempt of the walk and its sub-walks, once per server and reason.

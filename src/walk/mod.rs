@@ -10,13 +10,14 @@
 //! Every decision about a reply is [`classify`]'s; this module decides whom to ask
 //! next and records what happened in the [`trace`](crate::model::trace) model.
 //!
-//! Bounds, so that a hostile hierarchy cannot make dnscope send unbounded traffic:
-//! referrals per descent, CNAME hops, nested glueless walks, and a query budget for the
-//! whole trace; each one ends the walk with an error that names it.
+//! Bounds, so that a hostile hierarchy cannot make dnscope send unbounded traffic or run
+//! for ever: referrals per descent, CNAME hops, nested glueless walks, glueless names
+//! resolved per zone cut (NXNS, CVE-2020-8616), and a budget of queries, queries per
+//! server and wall-clock time for the whole trace; each one that ends the walk names
+//! itself, and one that cuts a referral short says so on that hop.
 
 use std::net::{IpAddr, SocketAddr};
-use std::sync::atomic::{AtomicU32, Ordering};
-use std::time::{Instant, SystemTime};
+use std::time::{Duration, Instant, SystemTime};
 
 use hickory_proto::rr::Name;
 
@@ -97,7 +98,19 @@ pub(crate) struct Limits {
     pub subwalk_depth: usize,
     /// Queries sent by the whole trace.
     pub queries: u32,
+    /// Queries sent to any one server address by the whole trace.
+    pub per_server: u32,
+    /// Glueless name server names resolved for one zone cut.
+    pub glueless_per_cut: usize,
+    /// Glueless name server lookups that may fail (no address) before the trace stops
+    /// resolving glueless names at all.
+    pub glueless_failures: u32,
+    /// Wall-clock time of the whole trace.
+    pub time: Duration,
 }
+
+/// The default wall-clock budget of a trace (`+tracetime`, `--trace-timeout`).
+pub(crate) const TRACE_TIME: Duration = Duration::from_secs(10);
 
 impl Default for Limits {
     fn default() -> Self {
@@ -106,6 +119,12 @@ impl Default for Limits {
             cnames: 16,
             subwalk_depth: 4,
             queries: 150,
+            // BIND and unbound resolve a handful of glueless names at a time and give up
+            // after about five failures (unbound's MAX_TARGET_NX); so does the trace.
+            per_server: 20,
+            glueless_per_cut: 4,
+            glueless_failures: 5,
+            time: TRACE_TIME,
         }
     }
 }
@@ -131,11 +150,7 @@ pub(crate) fn trace(
     when: SystemTime,
 ) -> TraceReport {
     let started = Instant::now();
-    let budget = Budget {
-        inner: transport,
-        limit: limits.queries,
-        sent: AtomicU32::new(0),
-    };
+    let budget = Budget::new(transport, limits.queries, limits.per_server, limits.time);
     let mut settings = settings.clone();
     settings.flags.recurse = false;
     let query = TraceQuery {
@@ -162,6 +177,7 @@ pub(crate) fn trace(
         cache: Vec::new(),
         resolving: Vec::new(),
         failures: 0,
+        glueless_failed: 0,
         descents: 0,
     };
     let walk = match start {
@@ -190,7 +206,7 @@ pub(crate) fn trace(
             .chain(walk.answer.iter().map(|r| effective_ttl(r.ttl)))
             .min(),
         total_us: u64::try_from(started.elapsed().as_micros()).unwrap_or(u64::MAX),
-        queries: budget.sent.load(Ordering::Relaxed),
+        queries: budget.sent(),
         failures: walker.failures,
     };
     report.status = walk.outcome.status();

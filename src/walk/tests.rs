@@ -20,12 +20,16 @@ use crate::walk::roots::Hint;
 enum Canned {
     Reply(Message),
     Timeout,
+    /// A silent server: the attempt waits its whole timeout.
+    Silent,
 }
 
 #[derive(Default)]
 struct FakeNet {
     replies: HashMap<(IpAddr, String, RecordType), Canned>,
     asked: Mutex<Vec<(IpAddr, String, RecordType, bool)>>,
+    /// The timeout of every request, in order.
+    timeouts: Mutex<Vec<Duration>>,
 }
 
 fn name(text: &str) -> Name {
@@ -41,6 +45,22 @@ impl FakeNet {
         self.replies
             .insert((ip(server), name(qname).to_ascii(), qtype), Canned::Reply(reply));
         self
+    }
+
+    fn silent(mut self, server: &str, qname: &str, qtype: RecordType) -> Self {
+        self.replies
+            .insert((ip(server), name(qname).to_ascii(), qtype), Canned::Silent);
+        self
+    }
+
+    /// How many questions went to `server`.
+    fn asked_of(&self, server: &str) -> usize {
+        self.asked
+            .lock()
+            .unwrap()
+            .iter()
+            .filter(|(s, ..)| *s == ip(server))
+            .count()
     }
 
     fn dead(mut self, server: &str, qname: &str, qtype: RecordType) -> Self {
@@ -70,6 +90,7 @@ impl Transport for FakeNet {
             .lock()
             .unwrap()
             .push((key.0, key.1.clone(), key.2, query.metadata.recursion_desired));
+        self.timeouts.lock().unwrap().push(request.timeout);
         match self.replies.get(&key) {
             Some(Canned::Reply(reply)) => {
                 let mut reply = reply.clone();
@@ -79,6 +100,13 @@ impl Transport for FakeNet {
                     size: 100,
                     message: reply,
                     rtt: Duration::from_millis(5),
+                    ignored: vec![],
+                })
+            }
+            Some(Canned::Silent) => {
+                std::thread::sleep(request.timeout);
+                Err(TransportError {
+                    failure: Failure::Timeout,
                     ignored: vec![],
                 })
             }
@@ -658,6 +686,12 @@ fn out_of_bailiwick_glue_is_not_trusted() {
 
 #[test]
 fn ipv6_only_servers_with_dash_6() {
+    let mut answered = answer(vec![]);
+    answered.answers.push(Record::from_rdata(
+        name("www.example.test."),
+        300,
+        RData::AAAA(AAAA("2001:db8::80".parse().unwrap())),
+    ));
     let net = FakeNet::default()
         .on("::1", ".", RecordType::NS, answer(vec![]))
         .on(
@@ -668,22 +702,23 @@ fn ipv6_only_servers_with_dash_6() {
                 "test.",
                 &[
                     ("ns.tld.test.", Some("127.0.0.2")),
-                    ("ns6.tld.test.", Some("::1")),
+                    ("ns6.tld.test.", Some("::2")),
                 ],
             ),
         )
         .on(
-            "::1",
+            "::2",
             "www.example.test",
             RecordType::AAAA,
             referral(
-                "test.",
+                "example.test.",
                 &[
-                    ("ns.tld.test.", Some("127.0.0.2")),
-                    ("ns6.tld.test.", Some("::1")),
+                    ("ns.example.test.", Some("127.0.0.3")),
+                    ("ns6.example.test.", Some("::3")),
                 ],
             ),
-        );
+        )
+        .on("::3", "www.example.test", RecordType::AAAA, answered);
     let question = Question {
         name: name("www.example.test"),
         rtype: RecordType::AAAA,
@@ -702,12 +737,18 @@ fn ipv6_only_servers_with_dash_6() {
         &question,
         SystemTime::UNIX_EPOCH,
     );
-    assert!(
-        net.asked().iter().all(|q| q.starts_with("::1 ")),
-        "{:?}",
-        net.asked()
+    assert_eq!(
+        net.asked(),
+        [
+            "::1 www.example.test. AAAA",
+            "::2 www.example.test. AAAA",
+            "::3 www.example.test. AAAA"
+        ],
+        "only IPv6 servers are asked, the IPv4 glue listed first is passed over"
     );
-    assert_eq!(report.hops[0].server.as_ref().unwrap().address, "::1");
+    assert_eq!(report.outcome.kind, OutcomeKind::Answer, "{:?}", report.outcome);
+    assert_eq!(report.answer[0].data, "2001:db8::80");
+    assert_eq!(report.hops[2].server.as_ref().unwrap().address, "::3");
 }
 
 #[test]
@@ -842,5 +883,167 @@ fn dash_4_with_ipv6_glue_only_says_so_instead_of_a_cycle() {
         !net.asked().iter().any(|q| q.contains("ns6.example.test.")),
         "no walk for the server's own name: {:?}",
         net.asked()
+    );
+}
+
+/// `www.victim.test` delegated to `count` glueless name servers `nsN.other.test.`,
+/// whose zone's only server (AUTH) answers every name with `third_party`'s behaviour.
+fn nxns(count: usize, silent: bool) -> FakeNet {
+    let names: Vec<String> = (1..=count).map(|i| format!("ns{i}.other.test.")).collect();
+    let servers: Vec<(&str, Option<&str>)> = names.iter().map(|n| (n.as_str(), None)).collect();
+    let mut net = chain()
+        .on(
+            TLD,
+            "www.victim.test",
+            RecordType::A,
+            referral("victim.test.", &servers),
+        )
+        .on(
+            ROOT,
+            "www.victim.test",
+            RecordType::A,
+            referral("test.", &[("ns.tld.test.", Some(TLD))]),
+        );
+    for ns in &names {
+        net = net.on(
+            TLD,
+            ns,
+            RecordType::A,
+            referral("other.test.", &[("ns.other.test.", Some(AUTH))]),
+        );
+        net = if silent {
+            net.silent(AUTH, ns, RecordType::A)
+        } else {
+            net.on(
+                AUTH,
+                ns,
+                RecordType::A,
+                negative("other.test.", ResponseCode::NXDomain),
+            )
+        };
+    }
+    net
+}
+
+#[test]
+fn nxns_delegations_resolve_only_a_few_glueless_names_per_cut() {
+    let net = nxns(500, false);
+    let report = run(&net, "www.victim.test");
+    // One NXDOMAIN per name tried, the zone cut of other.test. learned once.
+    assert_eq!(net.asked_of(AUTH), 4, "{:?}", net.asked());
+    assert_eq!(report.outcome.kind, OutcomeKind::NoReachableServer);
+    assert_eq!(
+        report.outcome.message,
+        "no server of victim.test. gave a usable reply (4 attempt(s); 496 glueless name server(s) not tried)"
+    );
+    let hop = report.hops.last().unwrap();
+    assert_eq!(hop.zone, "victim.test.");
+    assert_eq!(
+        hop.notes,
+        [
+            "resolved 4 of 500 glueless name servers (at most 4 per zone cut, against NXNS-style amplification); 496 not tried"
+        ]
+    );
+    assert!(report.summary.queries < 12, "{}", report.summary.queries);
+}
+
+#[test]
+fn failed_glueless_lookups_stop_glueless_resolution_for_the_whole_trace() {
+    let net = nxns(10, false);
+    let limits = Limits {
+        glueless_per_cut: 10,
+        glueless_failures: 3,
+        ..Limits::default()
+    };
+    let report = run_with(
+        &net,
+        "www.victim.test",
+        RecordType::A,
+        limits,
+        &Start::Hints,
+        Family::Any,
+    );
+    assert_eq!(net.asked_of(AUTH), 3, "{:?}", net.asked());
+    assert_eq!(
+        report.hops.last().unwrap().notes,
+        [
+            "7 glueless name server(s) not resolved: 3 glueless lookups already failed in this trace (the limit)"
+        ]
+    );
+}
+
+#[test]
+fn no_server_gets_more_than_its_share_of_one_trace() {
+    let net = nxns(10, false);
+    let limits = Limits {
+        glueless_per_cut: 10,
+        glueless_failures: 10,
+        per_server: 3,
+        ..Limits::default()
+    };
+    let report = run_with(
+        &net,
+        "www.victim.test",
+        RecordType::A,
+        limits,
+        &Start::Hints,
+        Family::Any,
+    );
+    assert_eq!(net.asked_of(AUTH), 3, "{:?}", net.asked());
+    // The TLD server was asked for the referral and for other.test. once.
+    assert_eq!(net.asked_of(TLD), 2, "{:?}", net.asked());
+    let subwalk = &report.hops.last().unwrap().subwalks[3];
+    assert_eq!(
+        subwalk.outcome.message,
+        "no server of other.test. gave a usable reply (1 attempt(s))"
+    );
+    assert_eq!(
+        subwalk.hops[0].attempts[0].outcome,
+        "not asked: 3 queries already went to this server in this trace"
+    );
+}
+
+#[test]
+fn a_trace_stops_when_its_time_is_spent_and_says_where() {
+    let net = nxns(500, true);
+    let limits = Limits {
+        time: Duration::from_millis(120),
+        ..Limits::default()
+    };
+    let started = std::time::Instant::now();
+    let report = run_with(
+        &net,
+        "www.victim.test",
+        RecordType::A,
+        limits,
+        &Start::Hints,
+        Family::Any,
+    );
+    let took = started.elapsed();
+    assert!(took < Duration::from_millis(400), "{took:?}");
+    assert_eq!(
+        report.outcome.kind,
+        OutcomeKind::TraceTimeout,
+        "{:?}",
+        report.outcome
+    );
+    assert_eq!(report.status, None);
+    assert_eq!(report.exit_code, 9);
+    assert!(
+        report.outcome.message.starts_with(
+            "no address for ns3.other.test.: the trace's time budget of 120ms ran out while asking the servers of other.test. for ns3.other.test. A"
+        ),
+        "{}",
+        report.outcome.message
+    );
+    // Each silent attempt waits 50ms; the third is cut to what was left of the budget.
+    let timeouts = net.timeouts.lock().unwrap().clone();
+    assert!(
+        timeouts.iter().all(|t| *t <= Duration::from_millis(50)),
+        "{timeouts:?}"
+    );
+    assert!(
+        timeouts.last().unwrap() < &Duration::from_millis(50),
+        "{timeouts:?}"
     );
 }

@@ -47,6 +47,8 @@ pub(crate) struct Walker<'a> {
     /// Name server names being resolved, outermost first: a repeat is a cycle.
     pub(crate) resolving: Vec<Name>,
     pub(crate) failures: u32,
+    /// Glueless name server lookups that found no address, in the whole trace.
+    pub(crate) glueless_failed: u32,
     pub(crate) descents: u32,
 }
 
@@ -216,7 +218,12 @@ impl Walker<'_> {
             .partition(|s| s.addrs.iter().any(|a| family.allows(a)));
         let mut rcodes = 0;
         let mut special: Option<Outcome> = None;
+        let mut glueless_tried = 0;
+        let mut glueless_skipped = 0;
         for server in glued.into_iter().chain(glueless) {
+            if self.budget.spent() || self.budget.expired() {
+                break;
+            }
             if wrong_family_glue_only(server, cut, family) {
                 // Its name lies inside the zone, so only glue can give its address, and
                 // the glue is of the other family: asking for it would go round in a circle.
@@ -233,15 +240,25 @@ impl Walker<'_> {
             }
             let addr = match server.addrs.iter().find(|a| family.allows(a)) {
                 Some(addr) => *addr,
-                None => match self.glueless(server, depth, hop) {
-                    Ok(addr) => addr,
-                    Err(failed) => {
-                        if failed.kind != OutcomeKind::NoReachableServer {
-                            special.get_or_insert(failed);
+                None if glueless_tried >= self.limits.glueless_per_cut
+                    || self.glueless_failed >= self.limits.glueless_failures =>
+                {
+                    glueless_skipped += 1;
+                    continue;
+                }
+                None => {
+                    glueless_tried += 1;
+                    match self.glueless(server, depth, hop) {
+                        Ok(addr) => addr,
+                        Err(failed) => {
+                            self.glueless_failed += 1;
+                            if failed.kind != OutcomeKind::NoReachableServer {
+                                special.get_or_insert(failed);
+                            }
+                            continue;
                         }
-                        continue;
                     }
-                },
+                }
             };
             if self.budget.spent() {
                 break;
@@ -299,6 +316,24 @@ impl Walker<'_> {
             }
         }
         let zone = self.show(&cut.zone);
+        if glueless_skipped > 0 {
+            hop.notes
+                .push(self.glueless_cap_note(glueless_tried, glueless_skipped));
+        }
+        if self.budget.expired() {
+            if let Some(inner) = special.filter(|s| s.kind == OutcomeKind::TraceTimeout) {
+                return Err(inner);
+            }
+            return Err(outcome(
+                OutcomeKind::TraceTimeout,
+                format!(
+                    "the trace's time budget of {} ran out while asking the servers of {zone} for {} {}",
+                    humantime::format_duration(self.limits.time),
+                    self.show(name),
+                    type_text(qtype)
+                ),
+            ));
+        }
         if self.budget.spent() {
             return Err(outcome(
                 OutcomeKind::LimitExceeded,
@@ -327,13 +362,34 @@ impl Walker<'_> {
                 format!("no server of {zone} has an address {}", family.describe()),
             ));
         }
+        let untried = if glueless_skipped > 0 {
+            format!("; {glueless_skipped} glueless name server(s) not tried")
+        } else {
+            String::new()
+        };
         Err(outcome(
             OutcomeKind::NoReachableServer,
             format!(
-                "no server of {zone} gave a usable reply ({} attempt(s))",
+                "no server of {zone} gave a usable reply ({} attempt(s){untried})",
                 hop.attempts.len()
             ),
         ))
+    }
+
+    /// Why some glueless name servers of a cut were not resolved.
+    fn glueless_cap_note(&self, tried: usize, skipped: usize) -> String {
+        if self.glueless_failed >= self.limits.glueless_failures {
+            format!(
+                "{skipped} glueless name server(s) not resolved: {} glueless lookups already failed in this trace (the limit)",
+                self.glueless_failed
+            )
+        } else {
+            format!(
+                "resolved {tried} of {} glueless name servers (at most {} per zone cut, against NXNS-style amplification); {skipped} not tried",
+                tried + skipped,
+                self.limits.glueless_per_cut
+            )
+        }
     }
     fn glueless(&mut self, server: &NameServer, depth: usize, hop: &mut Hop) -> Result<IpAddr, Outcome> {
         let Some(name) = server.name.clone() else {
@@ -415,7 +471,9 @@ impl Walker<'_> {
             Some(addr) => Ok(*addr),
             None => {
                 let kind = match result.kind {
-                    OutcomeKind::DelegationCycle | OutcomeKind::LimitExceeded => result.kind,
+                    OutcomeKind::DelegationCycle | OutcomeKind::LimitExceeded | OutcomeKind::TraceTimeout => {
+                        result.kind
+                    }
                     _ => OutcomeKind::NoReachableServer,
                 };
                 fail(
