@@ -8,7 +8,7 @@ use std::path::{Path, PathBuf};
 use std::process::Stdio;
 use std::time::{Duration, Instant};
 
-use support::{Mode, Run, TestServer, command, dnscope, example_zone, json_lines};
+use support::{Buggy, Mode, Run, TestEnv, TestServer, command, dnscope, example_zone, json_lines};
 
 fn write(name: &str, text: &str) -> PathBuf {
     let dir = std::env::temp_dir().join(format!("dnscope-batch-{}", std::process::id()));
@@ -452,4 +452,66 @@ fn a_usage_error_line_outranks_a_line_without_a_reply() {
         "usage (1) is worse than no reply (9): {}",
         run.stderr
     );
+}
+
+#[test]
+fn a_worker_that_fails_loses_only_its_line_and_the_batch_ends() {
+    let s = TestServer::start(example_zone());
+    // +tcp lines run the ordinary way inside the worker, through the transport; one
+    // worker, so the failure hits the only one there is.
+    let mut text = String::new();
+    for i in 1..=10 {
+        let name = if i == 5 || i == 10 { "boom" } else { "www" };
+        text.push_str(&format!("{name}.example.test +tcp\n"));
+    }
+    let port = s.addr.port().to_string();
+    let args: Vec<String> = [
+        "dnscope",
+        "--resolv-conf",
+        "/test/resolv.conf",
+        "-f",
+        "-",
+        "-j",
+        "1",
+        "@127.0.0.1",
+        "-p",
+        &port,
+        "--json",
+    ]
+    .map(str::to_owned)
+    .to_vec();
+    let (mut out, mut err) = (Vec::new(), Vec::new());
+    let started = Instant::now();
+    let exit = dnscope::run(&args, &TestEnv::stdin(&text), &Buggy, &mut out, &mut err);
+    assert!(started.elapsed() < Duration::from_secs(10));
+    assert_eq!(exit.code(), 10);
+    let docs = json_lines(&String::from_utf8(out).unwrap());
+    let mut by_line = BTreeMap::new();
+    for doc in &docs {
+        assert!(
+            by_line
+                .insert(doc["line"].as_u64().unwrap(), doc.clone())
+                .is_none(),
+            "{doc}"
+        );
+    }
+    assert_eq!(
+        by_line.keys().copied().collect::<Vec<_>>(),
+        (1..=10).collect::<Vec<_>>()
+    );
+    for (line, doc) in &by_line {
+        if *line == 5 || *line == 10 {
+            assert_eq!(doc["error"]["kind"], "internal", "{doc}");
+            assert_eq!(
+                doc["error"]["message"],
+                "no result: the worker thread answering this line failed"
+            );
+            assert_eq!(doc["exit_code"], 10);
+        } else {
+            assert_eq!(
+                doc["status"], "answer",
+                "line {line} after the failure still runs: {doc}"
+            );
+        }
+    }
 }

@@ -34,9 +34,15 @@ fn site(server: &TestServer) -> String {
 }
 
 fn run(file: &Path, extra: &[&str]) -> support::Run {
-    let mut args = vec!["check", file.to_str().unwrap()];
+    // A check that names no server would read resolv.conf: never this machine's.
+    let conf = support::resolv_conf("nameserver 127.0.0.254\n");
+    let mut args = vec![
+        "check",
+        file.to_str().unwrap(),
+        "--resolv-conf",
+        conf.to_str().unwrap(),
+    ];
     args.extend(extra);
-    // `check` takes no --resolv-conf from the helper: run the binary as it is.
     support::dnscope_bare(&args)
 }
 
@@ -289,4 +295,43 @@ fn the_schema_accepts_what_dnscope_reads_and_rejects_what_it_does_not() {
             "dnscope accepted {bad}"
         );
     }
+}
+
+#[test]
+fn a_check_whose_thread_fails_is_an_internal_error_and_the_others_still_count() {
+    let server = TestServer::start(example_zone());
+    let file = format!(
+        r#"{{"defaults": {{"server": "127.0.0.1", "port": {}, "timeout": "500ms"}},
+  "checks": [
+    {{"name": "www", "query": "www.example.test"}},
+    {{"name": "bug", "query": "boom.example.test"}},
+    {{"name": "gone", "query": "legacy.example.test", "expect": ["rcode=NXDOMAIN"]}}
+  ]}}"#,
+        server.addr.port()
+    );
+    let env = support::TestEnv::stdin("").with_file("/checks/site.json", &file);
+    let args = [
+        "dnscope",
+        "check",
+        "/checks/site.json",
+        "--resolv-conf",
+        "/checks/resolv.conf",
+        "--json",
+    ]
+    .map(str::to_owned);
+    let (mut out, mut err) = (Vec::new(), Vec::new());
+    let exit = dnscope::run(&args, &env, &support::Buggy, &mut out, &mut err);
+    assert_eq!(exit.code(), 10, "{}", String::from_utf8_lossy(&err));
+    let doc: serde_json::Value = serde_json::from_slice(&out).unwrap();
+    let checks = doc["checks"].as_array().unwrap();
+    assert_eq!(checks.len(), 3);
+    assert_eq!(
+        (checks[0]["passed"].as_bool(), checks[2]["passed"].as_bool()),
+        (Some(true), Some(true))
+    );
+    assert_eq!(checks[1]["name"], "bug");
+    assert_eq!(checks[1]["passed"], false);
+    assert_eq!(checks[1]["exit_code"], 10);
+    assert_eq!(checks[1]["result"], serde_json::Value::Null);
+    assert_eq!(checks[1]["error"], "internal error: the check's thread failed");
 }

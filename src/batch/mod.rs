@@ -142,10 +142,17 @@ pub(crate) fn run(
             };
             scope.spawn(move || {
                 // A worker that dies (a bug) must not take the batch with it: what it
-                // finished still goes out, and the lines it held are reported below.
-                let _ =
-                    std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| pipeline::run(&worker, window)));
-                worker.flush();
+                // finished still goes out, the lines it held are reported below, and it
+                // starts again on the lines left, as long as it gets further each time.
+                loop {
+                    let taken = worker.next.load(Ordering::SeqCst);
+                    let run = std::panic::AssertUnwindSafe(|| pipeline::run(&worker, window));
+                    let finished = std::panic::catch_unwind(run).is_ok();
+                    worker.flush();
+                    if finished || worker.next.load(Ordering::SeqCst) == taken {
+                        break;
+                    }
+                }
             });
         }
         drop(send);

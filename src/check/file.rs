@@ -126,9 +126,6 @@ impl CheckSpec {
     /// relative to the check file's folder.
     pub(crate) fn argv(&self, base: &Path, resolv_conf: Option<&Path>) -> Vec<String> {
         let mut argv = vec!["dnscope".to_owned()];
-        if let Some(conf) = resolv_conf {
-            argv.extend(["--resolv-conf".to_owned(), conf.display().to_string()]);
-        }
         argv.extend(self.query.iter().cloned());
         argv.extend(self.rtype.iter().cloned());
         argv.extend(self.class.iter().cloned());
@@ -158,6 +155,10 @@ impl CheckSpec {
             if on {
                 argv.push(word.to_owned());
             }
+        }
+        // Last: it is the run's, not the check's, and the question reads first.
+        if let Some(conf) = resolv_conf {
+            argv.extend(["--resolv-conf".to_owned(), conf.display().to_string()]);
         }
         argv
     }

@@ -139,3 +139,64 @@ pub(crate) fn example_zone() -> Zone {
     );
     zone
 }
+
+/// An environment for calling `dnscope::run` in-process: standard input and files are
+/// what the test gives (any other file is a test-written resolv.conf naming no real
+/// server), and no variable is set.
+pub(crate) struct TestEnv {
+    stdin: String,
+    files: Vec<(PathBuf, String)>,
+}
+
+impl TestEnv {
+    pub(crate) fn stdin(text: &str) -> TestEnv {
+        TestEnv {
+            stdin: text.to_owned(),
+            files: Vec::new(),
+        }
+    }
+
+    pub(crate) fn with_file(mut self, path: &str, text: &str) -> TestEnv {
+        self.files.push((PathBuf::from(path), text.to_owned()));
+        self
+    }
+}
+
+impl dnscope::cli::env::Env for TestEnv {
+    fn var(&self, _: &str) -> Option<String> {
+        None
+    }
+    fn stdout_is_terminal(&self) -> bool {
+        false
+    }
+    fn read_stdin(&self) -> std::io::Result<String> {
+        Ok(self.stdin.clone())
+    }
+    fn read_file(&self, path: &std::path::Path) -> std::io::Result<String> {
+        Ok(self
+            .files
+            .iter()
+            .find(|(p, _)| p == path)
+            .map_or_else(|| "nameserver 127.0.0.254\n".to_owned(), |(_, text)| text.clone()))
+    }
+    fn lookup_host(&self, host: &str) -> std::io::Result<Vec<std::net::IpAddr>> {
+        Err(std::io::Error::other(format!(
+            "no name lookups in tests ({host})"
+        )))
+    }
+}
+
+/// The real network, except that asking for a name starting with `boom` is a bug (a
+/// panic), to test that a failing thread never hangs a run nor loses other results.
+pub(crate) struct Buggy;
+
+impl dnscope::transport::Transport for Buggy {
+    fn exchange(
+        &self,
+        request: &dnscope::transport::Request<'_>,
+    ) -> Result<dnscope::transport::Reply, dnscope::transport::TransportError> {
+        let name = request.expect.question.name.to_ascii();
+        assert!(!name.starts_with("boom"), "a deliberate bug for {name}");
+        dnscope::transport::Net.exchange(request)
+    }
+}
