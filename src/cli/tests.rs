@@ -338,3 +338,156 @@ fn usage_errors_say_what_is_wrong() {
     let missing = plan_with(&Fixed::default(), &["a.test"]).unwrap_err();
     assert!(missing.to_string().contains("/lab/resolv.conf"), "{missing}");
 }
+
+/// Random argument vectors from dnscope's own vocabulary and a hostile one: planning
+/// never panics, and every usage error is one printable line.
+#[test]
+fn random_command_lines_plan_or_fail_in_one_line() {
+    let mut words: Vec<String> = [
+        "-t",
+        "-c",
+        "-x",
+        "-p",
+        "-4",
+        "-6",
+        "-f",
+        "-j",
+        "--json",
+        "--short",
+        "--tcp",
+        "--trace",
+        "--root-hints",
+        "--expect",
+        "--ordered",
+        "--qps",
+        "--max-per-server",
+        "--timeout",
+        "--trace-timeout",
+        "--tries",
+        "--color",
+        "--resolv-conf",
+        "/lab/resolv.conf",
+        "check",
+        "A",
+        "AAAA",
+        "MX",
+        "TXT",
+        "ANY",
+        "AXFR",
+        "IXFR=5",
+        "TYPE65535",
+        "TYPE0",
+        "TYPE99999",
+        "CH",
+        "IN",
+        "CLASS9",
+        "www.example.test",
+        "www",
+        ".",
+        "",
+        "-",
+        "--",
+        "a..b",
+        "@127.0.0.1",
+        "@::1",
+        "@[::1]:53",
+        "@127.0.0.1#0",
+        "@127.0.0.1#99999",
+        "@ns.lab",
+        "@nowhere.lab",
+        "@",
+        "@-1",
+        "0",
+        "1",
+        "-1",
+        "53",
+        "65535",
+        "65536",
+        "1s",
+        "300ms",
+        "5m",
+        "1h",
+        "2h",
+        "18446744073709551615",
+        "18446744073709551616s",
+        "9223372036854775807",
+        "never",
+        "always",
+        "auto",
+        "A=192.0.2.1",
+        "ttl<=300",
+        "rcode=NXDOMAIN",
+        "ns=ns-*",
+        "x\u{202e}y",
+        "\u{1b}[31mred",
+        "\u{0}",
+        "é.test",
+        "xn--",
+        "192.0.2.1",
+        "2001:db8::1",
+        "not-an-ip",
+        "+",
+        "+no",
+        "+=",
+        "++short",
+    ]
+    .map(str::to_owned)
+    .to_vec();
+    words.push("a".repeat(64));
+    words.push(vec!["abcdefghij"; 30].join("."));
+    for spec in crate::cli::plusopts::OPTIONS {
+        words.push(format!("+{}", spec.name));
+        words.push(format!("+no{}", spec.name));
+        for value in [
+            "0",
+            "1",
+            "4294967296",
+            "-3",
+            "",
+            "x",
+            "65535",
+            "deadbeef",
+            "192.0.2.0/24",
+            "::/0/9",
+        ] {
+            words.push(format!("+{}={value}", spec.name));
+        }
+    }
+    let env = env();
+    let mut state: u64 = 0x005e_ed0f_a16e;
+    let mut next = move |n: usize| {
+        state ^= state << 13;
+        state ^= state >> 7;
+        state ^= state << 17;
+        usize::try_from(state % n as u64).unwrap()
+    };
+    let (mut planned, mut refused) = (0, 0);
+    for case in 0..20_000 {
+        let mut args = vec!["dnscope".to_owned()];
+        for _ in 0..=next(7) {
+            args.push(words[next(words.len())].clone());
+        }
+        let result = std::panic::catch_unwind(|| build(&args, &env));
+        match result {
+            Err(_) => panic!("case {case} panicked: {args:?}"),
+            Ok(Ok(_)) => planned += 1,
+            Ok(Err(error)) => {
+                refused += 1;
+                let shown = error.to_string();
+                assert!(!shown.is_empty(), "{args:?}");
+                assert!(!shown.contains('\n'), "{args:?}: {shown}");
+                assert!(
+                    !shown
+                        .chars()
+                        .any(|c| c.is_control() || ('\u{202a}'..='\u{202e}').contains(&c)),
+                    "{args:?}: {shown:?}"
+                );
+            }
+        }
+    }
+    // Both sides are exercised.
+    assert!(
+        planned > 1_000 && refused > 1_000,
+        "{planned} planned, {refused} refused"
+    );
+}

@@ -1,7 +1,8 @@
 //! Runs one lookup of a plan: a direct query (through the search list) or a `+trace`
 //! walk, then judges its `--expect` assertions. Called by a run, a check and a batch.
 //!
-//! May use: dns, transport, model, walk, expect, cli.
+//! May use: dns, transport, model, walk, render, expect, cli (render only in the reply-path
+//! mutation test, which runs a reply all the way to its output).
 
 use std::time::SystemTime;
 
@@ -130,3 +131,6 @@ fn execute(plan: &Plan, lookup: &Lookup, transport: &dyn Transport) -> Report {
     }
     last.expect("a lookup has at least one candidate")
 }
+
+#[cfg(test)]
+mod mutation_tests;
