@@ -41,6 +41,11 @@ fn each_kind_passes_and_fails() {
         (&["www.example.test"], "ttl<=300", 0),
         (&["www.example.test"], "ttl<300", 6),
         (&["www.example.test"], "ttl>=5m", 0),
+        // One RRset with two TTLs (servers do send them): every record must hold.
+        (&["mixed.example.test"], "ttl<=600", 0),
+        (&["mixed.example.test"], "ttl<=300", 6),
+        (&["mixed.example.test"], "ttl>=60", 0),
+        (&["mixed.example.test"], "ttl>=100", 6),
         (&["www.example.test"], "answers>=2", 0),
         (&["www.example.test"], "answers>2", 6),
         (&["example.test", "NS"], "ns=ns1.example.test", 0),

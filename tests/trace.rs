@@ -313,3 +313,91 @@ fn text_output() {
         .join("\n");
     insta::assert_snapshot!(text);
 }
+
+#[test]
+fn a_refusing_and_a_silent_server_are_passed_over_and_recorded() {
+    let (code, doc) = trace_json(&["www.faulty.com"]);
+    assert_eq!(code, 0, "{doc}");
+    let hop = &doc["hops"][2];
+    assert_eq!(hop["zone"], "faulty.com.");
+    let attempts: Vec<(&str, &str)> = hop["attempts"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|a| {
+            (
+                a["server"]["name"].as_str().unwrap(),
+                a["outcome"].as_str().unwrap(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        attempts,
+        [("ns1.faulty.com.", "REFUSED"), ("ns2.faulty.com.", "timed out")]
+    );
+    // The stale secondary answers; the answer is the zone's.
+    assert_eq!(hop["server"]["address"], "127.0.0.56");
+    assert_eq!(doc["answer"][0]["data"], "192.0.2.57");
+}
+
+#[test]
+fn a_refusal_and_a_timeout_are_no_reachable_server_not_servfail() {
+    let (code, doc) = trace_json(&["www.mixfail.com"]);
+    assert_eq!(code, 9, "{doc}");
+    assert_eq!(doc["outcome"]["kind"], "no_reachable_server");
+    assert_eq!(
+        doc["outcome"]["message"],
+        "no server of mixfail.com. gave a usable reply (2 attempt(s))"
+    );
+}
+
+#[test]
+fn a_cname_to_a_name_without_the_type_or_that_does_not_exist() {
+    let (code, doc) = trace_json(&["www.palette.com", "AAAA"]);
+    assert_eq!(code, 4, "{doc}");
+    assert_eq!(doc["outcome"]["kind"], "nodata");
+    assert_eq!(doc["cname_chain"][0]["target"], "d111abcdef8.cloudfront.net.");
+    assert_eq!(
+        doc["outcome"]["message"],
+        "d111abcdef8.cloudfront.net. has no AAAA record"
+    );
+
+    let (code, doc) = trace_json(&["gone.palette.com"]);
+    assert_eq!(code, 3, "{doc}");
+    assert_eq!(doc["outcome"]["kind"], "nxdomain");
+    assert_eq!(
+        doc["outcome"]["message"],
+        "missing.cloudfront.net. does not exist"
+    );
+}
+
+#[test]
+fn a_parent_and_child_that_disagree_on_the_ns_set_are_both_shown_as_sent() {
+    let (code, doc) = trace_json(&["faulty.com", "NS"]);
+    assert_eq!(code, 0, "{doc}");
+    let targets = |records: &serde_json::Value| -> Vec<String> {
+        records
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|r| r["rdata"]["target"].as_str().unwrap().to_owned())
+            .collect()
+    };
+    let parent = &doc["hops"][1]["referral"];
+    assert_eq!(parent["zone"], "faulty.com.");
+    assert_eq!(
+        targets(&parent["ns"]),
+        [
+            "ns1.faulty.com.",
+            "ns2.faulty.com.",
+            "ns3.faulty.com.",
+            "ns4.faulty.com."
+        ]
+    );
+    // The child's own set (ns3-ns5) is the answer, not merged with the parent's.
+    assert_eq!(
+        targets(&doc["answer"]),
+        ["ns3.faulty.com.", "ns4.faulty.com.", "ns5.faulty.com."]
+    );
+    assert_eq!(doc["hops"][2]["aa"], true);
+}

@@ -461,6 +461,44 @@ fn all_servers_dead_means_no_reachable_server() {
 }
 
 #[test]
+fn a_refusal_and_a_timeout_are_no_reachable_server_not_an_rcode() {
+    let net = chain()
+        .on(
+            ROOT,
+            "www.example.test",
+            RecordType::A,
+            referral(
+                "test.",
+                &[
+                    ("ns1.tld.test.", Some("127.0.0.8")),
+                    ("ns2.tld.test.", Some("127.0.0.9")),
+                ],
+            ),
+        )
+        .on(
+            "127.0.0.8",
+            "www.example.test",
+            RecordType::A,
+            rcode(ResponseCode::Refused),
+        )
+        .dead("127.0.0.9", "www.example.test", RecordType::A);
+    let report = run(&net, "www.example.test");
+    assert_eq!(
+        report.outcome.kind,
+        OutcomeKind::NoReachableServer,
+        "{:?}",
+        report.outcome
+    );
+    assert_eq!(report.exit_code, 9);
+    let outcomes: Vec<&str> = report.hops[1]
+        .attempts
+        .iter()
+        .map(|a| a.outcome.as_str())
+        .collect();
+    assert_eq!(outcomes, ["REFUSED", "timed out"]);
+}
+
+#[test]
 fn servfail_everywhere_is_an_error_rcode() {
     let net = chain().on(
         TLD,

@@ -83,7 +83,19 @@ fn com_zone() -> Zone {
          v6only.com. 172800 IN NS ns6.v6only.com.\n\
          ns6.v6only.com. 172800 IN AAAA ::1\n\
          cycle.com. 172800 IN NS ns.cycle2.com.\n\
-         cycle2.com. 172800 IN NS ns.cycle.com.\n",
+         cycle2.com. 172800 IN NS ns.cycle.com.\n\
+         faulty.com. 172800 IN NS ns1.faulty.com.\n\
+         faulty.com. 172800 IN NS ns2.faulty.com.\n\
+         faulty.com. 172800 IN NS ns3.faulty.com.\n\
+         faulty.com. 172800 IN NS ns4.faulty.com.\n\
+         ns1.faulty.com. 172800 IN A 127.0.0.55\n\
+         ns2.faulty.com. 172800 IN A 127.0.0.54\n\
+         ns3.faulty.com. 172800 IN A 127.0.0.56\n\
+         ns4.faulty.com. 172800 IN A 127.0.0.57\n\
+         mixfail.com. 172800 IN NS ns1.mixfail.com.\n\
+         mixfail.com. 172800 IN NS ns2.mixfail.com.\n\
+         ns1.mixfail.com. 172800 IN A 127.0.0.55\n\
+         ns2.mixfail.com. 172800 IN A 127.0.0.54\n",
     );
     // A delegation whose referral does not fit in 1232 bytes: TC, then TCP.
     for i in 0..40 {
@@ -132,7 +144,8 @@ fn palette_zone() -> Zone {
          static 300 IN CNAME bucket.s3-website-us-east-1.amazonaws.com.\n\
          loop1 300 IN CNAME loop2.palette.com.\n\
          loop2 300 IN CNAME loop1.palette.com.\n\
-         hop0 300 IN CNAME d111abcdef8.cloudfront.net.\n",
+         hop0 300 IN CNAME d111abcdef8.cloudfront.net.\n\
+         gone 300 IN CNAME missing.cloudfront.net.\n",
     );
     // c0 → c1 → … → c17: 17 CNAME hops, one past the limit.
     for i in 0..17 {
@@ -140,6 +153,24 @@ fn palette_zone() -> Zone {
     }
     body.push_str("c17 300 IN A 192.0.2.17\n");
     zone("palette.com.", &body)
+}
+
+/// `faulty.com.` as its servers hold it: the parent lists ns1-ns4, the child's own NS
+/// set lists ns3-ns5 (a parent/child mismatch); `serial` tells the stale secondary.
+fn faulty_zone(serial: u32) -> Zone {
+    Zone::parse(
+        "faulty.com.",
+        &format!(
+            "faulty.com. 3600 IN SOA ns3.faulty.com. hostmaster.faulty.com. {serial} 7200 3600 1209600 300\n\
+             faulty.com. 3600 IN NS ns3.faulty.com.\n\
+             faulty.com. 3600 IN NS ns4.faulty.com.\n\
+             faulty.com. 3600 IN NS ns5.faulty.com.\n\
+             ns3.faulty.com. 3600 IN A 127.0.0.56\n\
+             ns4.faulty.com. 3600 IN A 127.0.0.57\n\
+             ns5.faulty.com. 3600 IN A 127.0.0.58\n\
+             www.faulty.com. 300 IN A 192.0.2.57\n"
+        ),
+    )
 }
 
 fn host(origin: &str, ns: &str, ns_ip: &str, www: &str) -> Zone {
@@ -216,6 +247,11 @@ fn specs() -> Vec<Spec> {
             Mode::Normal,
         ),
         spec("127.0.0.50", Auth, vec![], Mode::Lame),
+        // faulty.com.: a server that refuses the zone, a silent one (.54), a stale
+        // secondary and the primary.
+        spec("127.0.0.55", Auth, vec![], Mode::Rcode(5)),
+        spec("127.0.0.56", Auth, vec![faulty_zone(2024010100)], Mode::Normal),
+        spec("127.0.0.57", Auth, vec![faulty_zone(2024010101)], Mode::Normal),
         spec(
             "127.0.0.51",
             Auth,

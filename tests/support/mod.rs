@@ -115,7 +115,9 @@ pub(crate) fn example_zone() -> Zone {
          sub IN NS ns.sub.example.test.\n\
          ns.sub IN A 127.0.0.53\n\
          empty.nonterminal.deep IN A 192.0.2.99\n\
-         xn--caf-dma IN A 192.0.2.80\n",
+         xn--caf-dma IN A 192.0.2.80\n\
+         mixed 60 IN A 192.0.2.60\n\
+         mixed 600 IN A 192.0.2.61\n",
     );
     for i in 0..12 {
         text.push_str(&format!("big IN TXT \"{}{}\"\n", i, "x".repeat(200)));
