@@ -54,6 +54,13 @@ DNSSEC = [
     ("127.0.1.10", "secure.com.", "SOA"),
 ]
 
+# Servers that fail: the lame one refuses faulty.com., the silent one never answers.
+FAILING = [
+    ("127.0.1.30", "faulty.com.", "SOA"),
+    ("127.0.1.31", "faulty.com.", "SOA"),
+    ("127.0.1.30", "lame.interop.", "SOA"),  # what it does serve
+]
+
 # Names behind a lame server, a silent one, a stale secondary and a parent/child NS
 # mismatch: +trace must reach unbound's answer in every one of REPEATS runs.
 FAULTS = [
@@ -98,12 +105,30 @@ def documented(doc):
 
 
 def run(args):
-    done = subprocess.run(args, capture_output=True, text=True, timeout=60)
-    return done.stdout
+    return subprocess.run(args, capture_output=True, text=True, timeout=60)
+
+
+def dnscope_exit(*args):
+    """dnscope's JSON document and the exit code of its process, which must agree."""
+    done = run([DNSCOPE, "--resolv-conf", RESOLV, "--json", *args])
+    doc = json.loads(done.stdout.splitlines()[0])
+    return doc, done.returncode
 
 
 def dnscope(*args):
-    return json.loads(run([DNSCOPE, "--resolv-conf", RESOLV, "--json", *args]).splitlines()[0])
+    return dnscope_exit(*args)[0]
+
+
+def exit_for(rcode, owners, name):
+    """The exit code the README's table gives for a reply another client saw: `rcode`
+    None when it saw no reply, `owners` the names in its answer section."""
+    if rcode is None:
+        return 9
+    if rcode == 0:
+        # An answer section with the name's records (a CNAME into another zone counts)
+        # is an answer; an empty one, or a referral, proves only that nothing is here.
+        return 0 if name.lower() in owners else 4
+    return 3 if rcode == 3 else 5
 
 
 def normal(rtype, rdata):
@@ -121,7 +146,15 @@ def ours(doc):
 
 
 def kdig(server, name, rtype, *flags):
-    doc = json.loads(run(["kdig", f"@{server}", "+json", "+timeout=3", *flags, name, rtype]))
+    """kdig's rcode (None when no reply came), every record it printed, and the owner
+    names of its answer section."""
+    out = run(["kdig", f"@{server}", "+json", "+timeout=1", "+retry=0", *flags, name, rtype]).stdout
+    if not out.strip():
+        return None, set(), set()
+    doc = json.loads(out)
+    if "RCODE" not in doc:  # kdig prints its query alone when no reply came
+        return None, set(), set()
+    owners = {r["NAME"].lower() for r in doc.get("answerRRs", [])}
     records = set()
     for section in ("answerRRs", "authorityRRs", "additionalRRs"):
         for r in doc.get(section, []):
@@ -130,7 +163,7 @@ def kdig(server, name, rtype, *flags):
             rtype_name = r.get("TYPEname", f"TYPE{r['TYPE']}")
             data = r.get(f"rdata{rtype_name}", "")
             records.add((r["NAME"].lower(), rtype_name, r["TTL"], normal(rtype_name, data)))
-    return doc["RCODE"], records
+    return doc["RCODE"], records, owners
 
 
 def main():
@@ -145,25 +178,39 @@ def main():
             failed += 1
             print(f"FAIL {label}\n     {detail}")
 
+    def exit_matches(label, doc, code, expected):
+        check(code == expected == doc["exit_code"], f"{label}: exit {code}",
+              f"process exit {code}, JSON exit_code {doc['exit_code']}, expected {expected} ({doc['status']})")
+
     def direct(server, name, rtype, ours_flags=(), kdig_flags=()):
-        doc = dnscope(f"@{server}", *ours_flags, name, rtype)
+        doc, code = dnscope_exit(f"@{server}", *ours_flags, name, rtype)
         check(documented(doc), f"schema {name} {rtype}", json.dumps(doc)[:400])
-        rcode, theirs = kdig(server, name, rtype, *kdig_flags)
+        rcode, theirs, owners = kdig(server, name, rtype, *kdig_flags)
         mine = ours(doc)
         same = rcode == doc["response"]["header"]["rcode_code"] and mine == theirs
         label = f"direct @{server} {' '.join(ours_flags)} {name} {rtype} ({len(mine)} records)".replace("  ", " ")
         check(same, label,
               f"rcode {doc['response']['header']['rcode_code']} vs kdig {rcode}; only dnscope: {sorted(mine - theirs)}; only kdig: {sorted(theirs - mine)}")
+        exit_matches(label, doc, code, exit_for(rcode, owners, name))
         return mine
+
+    def failing(server, name, rtype):
+        """A server that refuses or never answers: the exit code follows from what kdig saw."""
+        doc, code = dnscope_exit(f"@{server}", "--timeout", "500ms", "--tries", "1", name, rtype)
+        rcode, _, owners = kdig(server, name, rtype)
+        exit_matches(f"failing @{server} {name} {rtype} (kdig rcode {rcode})", doc, code,
+                     exit_for(rcode, owners, name))
 
     for server, name, rtype in DIRECT:
         direct(server, name, rtype)
     for server, name, rtype in DNSSEC:
         records = direct(server, name, rtype, ("+dnssec",), ("+dnssec",))
         check(any(r[1] == "RRSIG" for r in records), f"signed {name} {rtype} carries RRSIGs")
+    for server, name, rtype in FAILING:
+        failing(server, name, rtype)
 
     def trace_matches(name, rtype, timeout, label):
-        trace = dnscope("+trace", "--root-hints", HINTS, "--timeout", timeout, name, rtype)
+        trace, code = dnscope_exit("+trace", "--root-hints", HINTS, "--timeout", timeout, name, rtype)
         if name.endswith("faulty.com."):
             failed = [a["outcome"] for h in trace["hops"] if h["zone"] == "faulty.com." for a in h["attempts"]]
             check(any("REFUSED" in f for f in failed) and any("timed out" in f for f in failed),
@@ -175,6 +222,9 @@ def main():
         same = trace["status"] == resolver["status"] and walked == resolved
         check(same, f"{label} {name} {rtype} = unbound ({trace['status']}, {len(walked)} records)",
               f"trace {trace['status']} {sorted(walked)} ({trace['outcome']['message']}); unbound {resolver['status']} {sorted(resolved)}")
+        rcode = resolver["response"]["header"]["rcode_code"]
+        owners = {r["name"].lower() for r in resolver["response"]["answer"]}
+        exit_matches(f"{label} {name} {rtype}", trace, code, exit_for(rcode, owners, name))
 
     for name, rtype in TRACE:
         trace_matches(name, rtype, "2s", "trace")
