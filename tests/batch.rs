@@ -440,6 +440,48 @@ fn a_server_that_rejects_edns_is_asked_again_without_it() {
 }
 
 #[test]
+fn replies_after_the_deadline_answer_no_line_and_slow_ones_in_time_cost_no_retry() {
+    let server = TestServer::start(example_zone());
+    server.set_mode(Mode::Delay(Duration::from_millis(250)));
+    let text: String = (0..20).map(|i| format!("n{i}.example.test\n")).collect();
+    let file = write("late.txt", &text);
+    let run_with = |timeout: &str| {
+        let mut args = server.at();
+        args.extend(
+            [
+                "--timeout",
+                timeout,
+                "--tries",
+                "2",
+                "-f",
+                file.to_str().unwrap(),
+                "--json",
+            ]
+            .map(str::to_owned),
+        );
+        dnscope(&args.iter().map(String::as_str).collect::<Vec<_>>())
+    };
+
+    // Each first try's reply comes while its retry is in flight, and each retry's after
+    // the retry's deadline: neither may answer the line.
+    let late = run_with("150ms");
+    assert_eq!(late.code, 9, "{}", late.stderr);
+    let docs = json_lines(&late.stdout);
+    assert_eq!(lines_of(&docs), (1..=20).collect::<Vec<_>>());
+    for doc in &docs {
+        assert_eq!(doc["error"]["kind"], "no_reply", "{doc}");
+        assert_eq!(doc["attempts"].as_array().unwrap().len(), 2, "{doc}");
+    }
+    assert_eq!(server.seen().len(), 40);
+
+    // The same server within the deadline: one query a line.
+    let slow = run_with("600ms");
+    assert_eq!(slow.code, 3, "{}", slow.stderr);
+    assert_eq!(json_lines(&slow.stdout).len(), 20);
+    assert_eq!(server.seen().len(), 60, "no retry for a reply that came in time");
+}
+
+#[test]
 fn a_usage_error_line_outranks_a_line_without_a_reply() {
     let server = TestServer::start(example_zone());
     server.set_mode(Mode::Silent);
