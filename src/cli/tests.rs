@@ -319,6 +319,8 @@ fn usage_errors_say_what_is_wrong() {
     assert!(usage_error(&["a.test", "@nowhere.invalid"]).contains("cannot resolve server"));
     assert!(usage_error(&["a.test", "@::1", "-4"]).contains("no IPv4 address"));
     assert!(usage_error(&["a.test", "AXFR"]).contains("zone transfers"));
+    assert!(usage_error(&["a.test", "IXFR=2024010101"]).contains("zone transfers (IXFR)"));
+    assert!(usage_error(&["a.test", "-t", "ixfr=5"]).contains("zone transfers"));
     assert!(usage_error(&["a.test", "--timeout", "0s"]).contains("longer than zero"));
     assert!(usage_error(&["a.test", "--bogus"]).contains("--bogus"));
     assert!(usage_error(&["a.test", "-4", "-6"]).contains("cannot be used with"));
@@ -487,7 +489,7 @@ fn random_command_lines_plan_or_fail_in_one_line() {
     }
     // Both sides are exercised.
     assert!(
-        planned > 1_000 && refused > 1_000,
+        planned > 500 && refused > 1_000,
         "{planned} planned, {refused} refused"
     );
 }

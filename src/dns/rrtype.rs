@@ -1,10 +1,10 @@
 //! Record type and class mnemonics, both directions.
 //!
-//! hickory-proto parses only upper-case mnemonics, knows no `TYPEnnn`/`CLASSnnn`
-//! (RFC 3597 §5) and displays unknown values as `Unknown`, so the text forms live here.
+//! hickory-proto knows only part of IANA's type registry (no LOC, APL, URI, EUI48, …),
+//! parses only upper-case mnemonics, knows no `TYPEnnn`/`CLASSnnn` (RFC 3597 §5) and
+//! displays unknown values as `Unknown`, so the table and the text forms live here.
 
 use std::borrow::Cow;
-use std::str::FromStr;
 
 use hickory_proto::rr::{DNSClass, RecordType};
 
@@ -20,19 +20,135 @@ fn upper_case<'b>(word: &str, buffer: &'b mut [u8; MNEMONIC_MAX]) -> Option<&'b 
     std::str::from_utf8(upper).ok()
 }
 
+/// IANA's "Resource Record (RR) TYPEs" registry: every type with a mnemonic, meta and
+/// obsolete ones included, as of 2025 (RFC 6895 §3.1 lists the ranges).
+const TYPES: &[(u16, &str)] = &[
+    (1, "A"),
+    (2, "NS"),
+    (3, "MD"),
+    (4, "MF"),
+    (5, "CNAME"),
+    (6, "SOA"),
+    (7, "MB"),
+    (8, "MG"),
+    (9, "MR"),
+    (10, "NULL"),
+    (11, "WKS"),
+    (12, "PTR"),
+    (13, "HINFO"),
+    (14, "MINFO"),
+    (15, "MX"),
+    (16, "TXT"),
+    (17, "RP"),
+    (18, "AFSDB"),
+    (19, "X25"),
+    (20, "ISDN"),
+    (21, "RT"),
+    (22, "NSAP"),
+    (23, "NSAP-PTR"),
+    (24, "SIG"),
+    (25, "KEY"),
+    (26, "PX"),
+    (27, "GPOS"),
+    (28, "AAAA"),
+    (29, "LOC"),
+    (30, "NXT"),
+    (31, "EID"),
+    (32, "NIMLOC"),
+    (33, "SRV"),
+    (34, "ATMA"),
+    (35, "NAPTR"),
+    (36, "KX"),
+    (37, "CERT"),
+    (38, "A6"),
+    (39, "DNAME"),
+    (40, "SINK"),
+    (41, "OPT"),
+    (42, "APL"),
+    (43, "DS"),
+    (44, "SSHFP"),
+    (45, "IPSECKEY"),
+    (46, "RRSIG"),
+    (47, "NSEC"),
+    (48, "DNSKEY"),
+    (49, "DHCID"),
+    (50, "NSEC3"),
+    (51, "NSEC3PARAM"),
+    (52, "TLSA"),
+    (53, "SMIMEA"),
+    (55, "HIP"),
+    (56, "NINFO"),
+    (57, "RKEY"),
+    (58, "TALINK"),
+    (59, "CDS"),
+    (60, "CDNSKEY"),
+    (61, "OPENPGPKEY"),
+    (62, "CSYNC"),
+    (63, "ZONEMD"),
+    (64, "SVCB"),
+    (65, "HTTPS"),
+    (66, "DSYNC"),
+    (67, "HHIT"),
+    (68, "BRID"),
+    (99, "SPF"),
+    (100, "UINFO"),
+    (101, "UID"),
+    (102, "GID"),
+    (103, "UNSPEC"),
+    (104, "NID"),
+    (105, "L32"),
+    (106, "L64"),
+    (107, "LP"),
+    (108, "EUI48"),
+    (109, "EUI64"),
+    (128, "NXNAME"),
+    (249, "TKEY"),
+    (250, "TSIG"),
+    (251, "IXFR"),
+    (252, "AXFR"),
+    (253, "MAILB"),
+    (254, "MAILA"),
+    (255, "ANY"),
+    (256, "URI"),
+    (257, "CAA"),
+    (258, "AVC"),
+    (259, "DOA"),
+    (260, "AMTRELAY"),
+    (261, "RESINFO"),
+    (262, "WALLET"),
+    (263, "CLA"),
+    (264, "IPN"),
+    (32768, "TA"),
+    (32769, "DLV"),
+];
+
+/// The registry's mnemonic for a type number.
+pub(crate) fn mnemonic(number: u16) -> Option<&'static str> {
+    TYPES
+        .binary_search_by_key(&number, |(n, _)| *n)
+        .ok()
+        .map(|i| TYPES[i].1)
+}
+
 /// Parses a type mnemonic in any case, or `TYPEnnn`.
 pub(crate) fn parse_type(word: &str) -> Option<RecordType> {
     let mut buffer = [0u8; MNEMONIC_MAX];
     let upper = upper_case(word, &mut buffer)?;
     if let Some(number) = upper.strip_prefix("TYPE") {
+        // RFC 3597 §5: decimal digits only, no sign.
+        if !number.bytes().all(|b| b.is_ascii_digit()) {
+            return None;
+        }
         return number.parse::<u16>().ok().map(RecordType::from);
     }
-    match upper {
-        // dig spells the zone transfer types the same way; hickory lacks IXFR in FromStr.
-        "IXFR" => Some(RecordType::IXFR),
-        "*" => None,
-        _ => RecordType::from_str(upper).ok(),
+    // dig's `IXFR=SERIAL`; the serial matters only to a transfer, which is refused later.
+    if let Some(serial) = upper.strip_prefix("IXFR=") {
+        return serial.parse::<u32>().is_ok().then_some(RecordType::IXFR);
     }
+    TYPES
+        .iter()
+        .find(|(_, name)| *name == upper)
+        .map(|(number, _)| RecordType::from(*number))
 }
 
 /// Parses a class mnemonic in any case, or `CLASSnnn`.
@@ -72,19 +188,12 @@ pub(crate) fn class_number(class: DNSClass) -> u16 {
 /// not allocate one.
 pub(crate) type Mnemonic = Cow<'static, str>;
 
-/// The presentation mnemonic of a type: `A`, `TYPE65534`.
+/// The presentation mnemonic of a type: `A`, `LOC`, `TYPE65534`.
 pub(crate) fn type_text(rtype: RecordType) -> Mnemonic {
-    match rtype {
-        RecordType::Unknown(n) => format!("TYPE{n}").into(),
-        RecordType::ZERO => "TYPE0".into(),
-        known => {
-            let text: &'static str = known.into();
-            if text.eq_ignore_ascii_case("unknown") {
-                format!("TYPE{}", u16::from(known)).into()
-            } else {
-                text.into()
-            }
-        }
+    let number = u16::from(rtype);
+    match mnemonic(number) {
+        Some(text) => text.into(),
+        None => format!("TYPE{number}").into(),
     }
 }
 
@@ -113,6 +222,27 @@ mod tests {
         assert_eq!(parse_type("TYPE70000"), None);
         assert_eq!(parse_type("example"), None);
         assert_eq!(parse_type("ANY"), Some(RecordType::ANY));
+    }
+
+    #[test]
+    fn the_table_is_sorted_and_round_trips_every_number() {
+        assert!(TYPES.windows(2).all(|w| w[0].0 < w[1].0));
+        for number in 0..=u16::MAX {
+            let text = type_text(RecordType::from(number));
+            assert_eq!(u16::from(parse_type(&text).unwrap()), number, "{text}");
+            assert_eq!(u16::from(parse_type(&text.to_lowercase()).unwrap()), number);
+        }
+        for (word, number) in [
+            ("loc", 29),
+            ("Spf", 99),
+            ("nsap-ptr", 23),
+            ("ZONEMD", 63),
+            ("dlv", 32769),
+        ] {
+            assert_eq!(parse_type(word).map(u16::from), Some(number), "{word}");
+        }
+        assert_eq!(parse_type("TYPE+1"), None);
+        assert_eq!(parse_type("TYPE"), None);
     }
 
     #[test]
