@@ -353,3 +353,50 @@ fn a_trace_stops_at_its_time_budget_and_says_which_step() {
         direct.stderr
     );
 }
+
+#[test]
+fn a_record_no_library_decodes_costs_only_itself_and_compressed_names_are_written_out() {
+    let s = server();
+    // Three answers owned by the question's name (a pointer to offset 12): an empty
+    // TYPE65280, a MINFO whose names point back into the question, and an A record of
+    // three bytes.
+    s.set_mode(Mode::RawAnswer(
+        3,
+        b"\xc0\x0c\xff\x00\x00\x01\x00\x00\x00\x3c\x00\x00\
+          \xc0\x0c\x00\x0e\x00\x01\x00\x00\x00\x3c\x00\x10\x05rmail\xc0\x0c\x05email\xc0\x0c\
+          \xc0\x0c\x00\x01\x00\x01\x00\x00\x00\x3c\x00\x03\x01\x02\x03",
+    ));
+    let run = query(&s, &["www.example.test", "TYPE65280", "--json"]);
+    assert_eq!(run.code, 0, "{}", run.stdout);
+    let doc = &json_lines(&run.stdout)[0];
+    let answers: Vec<(&str, &str)> = doc["response"]["answer"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| (r["type"].as_str().unwrap(), r["data"].as_str().unwrap()))
+        .collect();
+    assert_eq!(
+        answers,
+        [
+            ("TYPE65280", "\\# 0"),
+            ("MINFO", "rmail.www.example.test. email.www.example.test."),
+            ("A", "\\# 3 010203"),
+        ]
+    );
+    assert_eq!(
+        doc["response"]["answer"][2]["rdata"]["note"],
+        "not a valid A rdata; shown in RFC 3597 form"
+    );
+    let text = query(&s, &["www.example.test", "TYPE65280", "+noall", "+answer"]);
+    assert!(
+        text.stdout
+            .contains("\tA\t\\# 3 010203 ; not a valid A rdata; shown in RFC 3597 form\n"),
+        "{}",
+        text.stdout
+    );
+    assert_eq!(
+        s.seen().len(),
+        2,
+        "one query each: the reply was taken, not retried"
+    );
+}

@@ -5,6 +5,7 @@
 //! May use: nothing (every other folder stands on this one).
 
 pub(crate) mod answer;
+pub(crate) mod decode;
 pub(crate) mod glob;
 pub(crate) mod names;
 pub(crate) mod presentation;

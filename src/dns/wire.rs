@@ -220,7 +220,7 @@ impl Awaited {
         if id != self.id {
             return Arrival::Ignored(format!("reply with ID {id}, expected {}", self.id));
         }
-        let message = match Message::from_vec(bytes) {
+        let message = match crate::dns::decode::message(bytes) {
             Ok(message) => message,
             Err(e) => return Arrival::Malformed(format!("malformed reply ({} bytes): {e}", bytes.len())),
         };

@@ -17,6 +17,7 @@ fn record(rtype: &str, data: &str, ttl: u32) -> RecordInfo {
         rdata: RdataFields::Opaque {
             rdlength: 0,
             hex: String::new(),
+            note: None,
         },
     }
 }

@@ -202,6 +202,16 @@ pub(crate) struct RecordInfo {
     pub rdata: RdataFields,
 }
 
+impl RecordInfo {
+    /// Why a record of a type dnscope knows is shown in RFC 3597 form.
+    pub(crate) fn note(&self) -> Option<&str> {
+        match &self.rdata {
+            RdataFields::Opaque { note, .. } => note.as_deref(),
+            _ => None,
+        }
+    }
+}
+
 /// Why a lookup has no response.
 #[derive(Debug, Clone, Serialize)]
 pub(crate) struct ErrorInfo {

@@ -187,6 +187,11 @@ pub(super) fn record_line(r: &RecordInfo, d: &Display, p: &Palette) -> String {
     line.push_str(&p.rtype.style(&r.rtype).to_string());
     line.push('\t');
     line.push_str(&p.data.style(&r.data).to_string());
+    // A zone-file comment, so the line still loads where the record is shown raw.
+    if let Some(note) = r.note() {
+        line.push_str(" ; ");
+        line.push_str(note);
+    }
     line
 }
 

@@ -62,6 +62,9 @@ pub(crate) enum Mode {
     TruncateAll,
     /// The right reply with every TTL set to 2^31 (the top bit).
     TopBitTtl,
+    /// An authoritative reply whose answer section is these resource records, bytes as
+    /// given (after the question, which starts at offset 12, for compression pointers).
+    RawAnswer(u16, &'static [u8]),
     /// Drop the first query for each name that starts with this label prefix; answer
     /// everything else (a lossy path that a retry gets through).
     DropFirstTryOf(&'static str),
@@ -483,6 +486,15 @@ fn respond(state: &State, query_bytes: &[u8], over_tcp: bool) -> (Vec<Outgoing>,
             r.metadata.truncation = true;
             r.metadata.authoritative = true;
             plain(r.to_vec().unwrap())
+        }
+        Mode::RawAnswer(count, records) => {
+            let mut r = Message::response(id, OpCode::Query);
+            r.queries = query.queries.clone();
+            r.metadata.authoritative = true;
+            let mut bytes = r.to_vec().unwrap();
+            bytes[6..8].copy_from_slice(&count.to_be_bytes());
+            bytes.extend_from_slice(records);
+            plain(bytes)
         }
         Mode::TopBitTtl => {
             let mut r = Message::from_vec(&reply(&query)).unwrap();

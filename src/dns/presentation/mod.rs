@@ -1,34 +1,49 @@
-//! Record data as a dig user reads it (zone-file presentation format) and as a script
-//! reads it (structured fields).
+//! Record data as a dig user reads it (zone-file presentation format, as the RFC that
+//! defines each type gives it) and as a script reads it (structured fields).
 //!
-//! hickory-proto's `Display` is right for most types but wrong for a dig user on a few
-//! (deps.md §5): TXT loses its quotes and string boundaries, unknown types print base64
-//! instead of RFC 3597 `\# len hex`, RRSIG prints algorithm mnemonics and epoch seconds,
-//! and names are shown in Unicode. Those types are formatted here; the DNSSEC ones are
-//! read from their fixed wire layout (RFC 4034), which also gives the structured fields.
+//! Every type is presented from its uncompressed wire bytes (see `decode`), not from
+//! hickory-proto's model: that model lacks many types (LOC, APL, URI, EUI48, …) and
+//! prints others in forms no zone parser accepts (CERT, CSYNC, SVCB). What does not parse
+//! as its type is shown in RFC 3597 form with a note saying why, never guessed at.
+
+mod basic;
+mod loc;
+mod reader;
+mod security;
+mod svcb;
 
 use std::fmt::Write as _;
 use std::net::IpAddr;
 use std::time::{Duration, UNIX_EPOCH};
 
 use data_encoding::{BASE64, HEXUPPER};
-use hickory_proto::rr::{Name, RData, RecordType};
-use hickory_proto::serialize::binary::{BinEncodable, BinEncoder};
+use hickory_proto::rr::{RData, RecordType};
+use hickory_proto::serialize::binary::{BinEncodable, BinEncoder, NameEncoding};
 use serde::Serialize;
 
-use crate::dns::names::{self, NameStyle};
+use crate::dns::names::NameStyle;
 use crate::dns::rrtype::type_text;
+use reader::Reader;
 
 /// Structured rdata for JSON: one shape per type family, opaque wire hex for the rest.
+/// Field names follow the defining RFCs; numbers stay numbers.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[serde(untagged)]
 pub(crate) enum RdataFields {
     /// A, AAAA.
     Address { address: IpAddr },
-    /// NS, CNAME, PTR, DNAME, ANAME.
+    /// NS, CNAME, PTR, DNAME, MB, MG, MR, MD, MF.
     Target { target: String },
-    /// MX.
+    /// MX, KX, RT.
     Mx { preference: u16, exchange: String },
+    /// AFSDB.
+    Afsdb { subtype: u16, hostname: String },
+    /// PX.
+    Px {
+        preference: u16,
+        map822: String,
+        mapx400: String,
+    },
     /// SOA: all seven fields (RFC 1035 §3.3.13).
     Soa {
         mname: String,
@@ -46,12 +61,22 @@ pub(crate) enum RdataFields {
         port: u16,
         target: String,
     },
-    /// TXT: each character-string with RFC 1035 escapes, no quotes.
+    /// TXT, SPF, AVC, RESINFO, WALLET: each character-string with RFC 1035 escapes, no quotes.
     Txt { strings: Vec<String> },
     /// CAA.
     Caa { flags: u8, tag: String, value: String },
+    /// URI.
+    Uri {
+        priority: u16,
+        weight: u16,
+        target: String,
+    },
     /// HINFO.
     Hinfo { cpu: String, os: String },
+    /// MINFO.
+    Minfo { rmailbx: String, emailbx: String },
+    /// RP.
+    Rp { mbox: String, txt: String },
     /// NAPTR.
     Naptr {
         order: u16,
@@ -61,14 +86,14 @@ pub(crate) enum RdataFields {
         regexp: String,
         replacement: String,
     },
-    /// DS, CDS.
+    /// DS, CDS, TA, DLV.
     Ds {
         key_tag: u16,
         algorithm: u8,
         digest_type: u8,
         digest: String,
     },
-    /// DNSKEY, CDNSKEY.
+    /// DNSKEY, CDNSKEY, KEY.
     Dnskey {
         flags: u16,
         protocol: u8,
@@ -76,7 +101,7 @@ pub(crate) enum RdataFields {
         key_tag: u16,
         public_key: String,
     },
-    /// RRSIG: times are seconds since the epoch.
+    /// RRSIG, SIG: times are seconds since the epoch.
     Rrsig {
         type_covered: String,
         algorithm: u8,
@@ -90,8 +115,122 @@ pub(crate) enum RdataFields {
     },
     /// NSEC.
     Nsec { next: String, types: Vec<String> },
-    /// Any other type: its rdata length and bytes.
-    Opaque { rdlength: usize, hex: String },
+    /// NSEC3: `salt` in hex ("" for none), `next` in base32hex.
+    Nsec3 {
+        algorithm: u8,
+        flags: u8,
+        iterations: u16,
+        salt: String,
+        next: String,
+        types: Vec<String>,
+    },
+    /// NSEC3PARAM.
+    Nsec3param {
+        algorithm: u8,
+        flags: u8,
+        iterations: u16,
+        salt: String,
+    },
+    /// CSYNC.
+    Csync {
+        serial: u32,
+        flags: u16,
+        types: Vec<String>,
+    },
+    /// ZONEMD.
+    Zonemd {
+        serial: u32,
+        scheme: u8,
+        hash_algorithm: u8,
+        digest: String,
+    },
+    /// TLSA, SMIMEA.
+    Tlsa {
+        usage: u8,
+        selector: u8,
+        matching_type: u8,
+        data: String,
+    },
+    /// SSHFP.
+    Sshfp {
+        algorithm: u8,
+        fp_type: u8,
+        fingerprint: String,
+    },
+    /// IPSECKEY: `gateway` null for gateway type 0.
+    Ipseckey {
+        precedence: u8,
+        gateway_type: u8,
+        algorithm: u8,
+        gateway: Option<String>,
+        public_key: String,
+    },
+    /// CERT: `cert_type` as a number, `certificate` in base64.
+    Cert {
+        cert_type: u16,
+        key_tag: u16,
+        algorithm: u8,
+        certificate: String,
+    },
+    /// OPENPGPKEY.
+    Openpgpkey { public_key: String },
+    /// DHCID.
+    Dhcid { digest: String },
+    /// SVCB, HTTPS: `params` in wire order, each value typed by its key.
+    Svcb {
+        priority: u16,
+        target: String,
+        params: Vec<SvcParam>,
+    },
+    /// LOC: degrees (north and east positive) and metres.
+    Loc {
+        version: u8,
+        latitude: serde_json::Number,
+        longitude: serde_json::Number,
+        altitude: serde_json::Number,
+        size: serde_json::Number,
+        horizontal_precision: serde_json::Number,
+        vertical_precision: serde_json::Number,
+    },
+    /// EUI48, EUI64.
+    Eui { address: String },
+    /// L32.
+    L32 { preference: u16, locator32: String },
+    /// L64.
+    L64 { preference: u16, locator64: String },
+    /// NID.
+    Nid { preference: u16, node_id: String },
+    /// LP.
+    Lp { preference: u16, fqdn: String },
+    /// APL: each address prefix; `negation` for the `!` form.
+    Apl { items: Vec<AplItem> },
+    /// Any other type, or rdata that does not parse as its type: its length and bytes,
+    /// with `note` saying why a known type is shown this way.
+    Opaque {
+        rdlength: usize,
+        hex: String,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        note: Option<String>,
+    },
+}
+
+/// One SVCB/HTTPS parameter: `key` by name (`keyNNNNN` when unnamed), `value` typed:
+/// a list of strings (alpn, mandatory), a list of addresses (ipv4hint, ipv6hint), a
+/// number (port), a string (ech in base64, dohpath, unknown keys with RFC 1035 escapes)
+/// or null (no-default-alpn, ohttp).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub(crate) struct SvcParam {
+    pub key: String,
+    pub value: serde_json::Value,
+}
+
+/// One APL item (RFC 3123 §4).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub(crate) struct AplItem {
+    pub negation: bool,
+    pub family: u16,
+    pub prefix: u8,
+    pub address: String,
 }
 
 /// One record's data: the text and the fields.
@@ -101,164 +240,101 @@ pub(crate) struct Presented {
     pub text: String,
     /// Structured fields.
     pub fields: RdataFields,
+    /// Why a type dnscope knows is shown in RFC 3597 form.
+    pub note: Option<String>,
 }
+
+/// What a type's presenter yields: the text and the fields.
+type Shown = (String, RdataFields);
 
 /// Presents record data of type `rtype`.
 pub(crate) fn present(rtype: RecordType, rdata: &RData, style: NameStyle) -> Presented {
-    let name = |n: &Name| names::format(n, style);
-    let (text, fields) = match rdata {
-        RData::A(a) => (
-            a.0.to_string(),
-            RdataFields::Address {
-                address: IpAddr::V4(a.0),
-            },
-        ),
-        RData::AAAA(a) => (
-            a.0.to_string(),
-            RdataFields::Address {
-                address: IpAddr::V6(a.0),
-            },
-        ),
-        RData::NS(n) => target(name(&n.0)),
-        RData::CNAME(n) => target(name(&n.0)),
-        RData::PTR(n) => target(name(&n.0)),
-        RData::ANAME(n) => target(name(&n.0)),
-        RData::MX(mx) => {
-            let exchange = name(&mx.exchange);
-            (
-                format!("{} {exchange}", mx.preference),
-                RdataFields::Mx {
-                    preference: mx.preference,
-                    exchange,
-                },
-            )
-        }
-        RData::SOA(soa) => soa_of(soa, style),
-        RData::SRV(srv) => {
-            let t = name(&srv.target);
-            (
-                format!("{} {} {} {t}", srv.priority, srv.weight, srv.port),
-                RdataFields::Srv {
-                    priority: srv.priority,
-                    weight: srv.weight,
-                    port: srv.port,
-                    target: t,
-                },
-            )
-        }
-        RData::TXT(txt) => {
-            let strings: Vec<String> = txt.txt_data.iter().map(|s| escape_string(s)).collect();
-            let text = strings
-                .iter()
-                .map(|s| format!("\"{s}\""))
-                .collect::<Vec<_>>()
-                .join(" ");
-            (text, RdataFields::Txt { strings })
-        }
-        RData::CAA(caa) => {
-            let flags = u8::from(caa.issuer_critical) << 7 | caa.reserved_flags;
-            let value = escape_string(&caa.value);
-            (
-                format!("{flags} {} \"{value}\"", caa.tag),
-                RdataFields::Caa {
-                    flags,
-                    tag: caa.tag.clone(),
-                    value,
-                },
-            )
-        }
-        RData::HINFO(h) => {
-            let (cpu, os) = (escape_string(&h.cpu), escape_string(&h.os));
-            (format!("\"{cpu}\" \"{os}\""), RdataFields::Hinfo { cpu, os })
-        }
-        RData::NAPTR(n) => {
-            let (flags, services, regexp) = (
-                escape_string(&n.flags),
-                escape_string(&n.services),
-                escape_string(&n.regexp),
-            );
-            let replacement = name(&n.replacement);
-            let text = format!(
-                "{} {} \"{flags}\" \"{services}\" \"{regexp}\" {replacement}",
-                n.order, n.preference
-            );
-            let fields = RdataFields::Naptr {
-                order: n.order,
-                preference: n.preference,
-                flags,
-                services,
-                regexp,
-                replacement,
-            };
-            (text, fields)
-        }
-        _ => return from_wire(rtype, rdata, style),
-    };
-    Presented { text, fields }
-}
-
-fn target(t: String) -> (String, RdataFields) {
-    (t.clone(), RdataFields::Target { target: t })
-}
-
-fn soa_of(soa: &hickory_proto::rr::rdata::SOA, style: NameStyle) -> (String, RdataFields) {
-    // The timers are unsigned 32-bit on the wire (RFC 1035 §3.3.13); hickory stores i32.
-    let timer = |v: i32| u32::from_ne_bytes(v.to_ne_bytes());
-    let (mname, rname) = (names::format(&soa.mname, style), names::format(&soa.rname, style));
-    let (serial, minimum) = (soa.serial, soa.minimum);
-    let (refresh, retry, expire) = (timer(soa.refresh), timer(soa.retry), timer(soa.expire));
-    let text = format!("{mname} {rname} {serial} {refresh} {retry} {expire} {minimum}");
-    (
-        text,
-        RdataFields::Soa {
-            mname,
-            rname,
-            serial,
-            refresh,
-            retry,
-            expire,
-            minimum,
-        },
-    )
-}
-
-/// Types presented from their wire bytes: the DNSSEC family, DNAME, and anything unknown.
-fn from_wire(rtype: RecordType, rdata: &RData, style: NameStyle) -> Presented {
-    let bytes = wire_bytes(rdata);
-    let parsed = match rtype {
-        RecordType::DS | RecordType::CDS => ds(&bytes),
-        RecordType::DNSKEY | RecordType::CDNSKEY => dnskey(&bytes),
-        RecordType::RRSIG => rrsig(&bytes, style),
-        RecordType::NSEC => nsec(&bytes, style),
-        RecordType::DNAME => WireReader::new(&bytes).name(style).map(target),
-        _ => None,
-    };
-    if let Some((text, fields)) = parsed {
-        return Presented { text, fields };
+    match rdata {
+        RData::Unknown { rdata, .. } => present_wire(rtype, &rdata.anything, style),
+        RData::NULL(null) => present_wire(rtype, &null.anything, style),
+        typed => present_wire(rtype, &uncompressed(typed), style),
     }
-    let opaque = RdataFields::Opaque {
-        rdlength: bytes.len(),
-        hex: HEXUPPER.encode(&bytes),
-    };
-    let known_display = !matches!(rdata, RData::Unknown { .. } | RData::NULL(_));
-    let text = known_display
-        .then(|| display(rdata))
-        .flatten()
-        .unwrap_or_else(|| rfc3597(&bytes));
-    Presented { text, fields: opaque }
 }
 
-/// hickory's `Display`, refused where it fails (OPT) or where its text would carry
-/// control characters to a terminal.
-fn display(rdata: &RData) -> Option<String> {
-    let mut text = String::new();
-    write!(text, "{rdata}").ok()?;
-    (!text.chars().any(char::is_control)).then_some(text)
+/// Presents uncompressed rdata bytes of type `rtype`.
+pub(crate) fn present_wire(rtype: RecordType, bytes: &[u8], style: NameStyle) -> Presented {
+    let number = u16::from(rtype);
+    let mut reader = Reader::new(bytes, style);
+    let shown = presenter(number).map(|show| show(&mut reader).filter(|_| reader.done()));
+    match shown {
+        Some(Some((text, fields))) => Presented {
+            text,
+            fields,
+            note: None,
+        },
+        known => {
+            let note =
+                known.map(|_| format!("not a valid {} rdata; shown in RFC 3597 form", type_text(rtype)));
+            Presented {
+                text: rfc3597(bytes),
+                fields: RdataFields::Opaque {
+                    rdlength: bytes.len(),
+                    hex: HEXUPPER.encode(bytes),
+                    note: note.clone(),
+                },
+                note,
+            }
+        }
+    }
 }
 
-fn wire_bytes(rdata: &RData) -> Vec<u8> {
+type Presenter = fn(&mut Reader<'_>) -> Option<Shown>;
+
+/// The presenter of each type dnscope knows the layout of; RFC 3597 for the rest.
+fn presenter(rtype: u16) -> Option<Presenter> {
+    Some(match rtype {
+        1 => basic::a,
+        28 => basic::aaaa,
+        2..=5 | 7..=9 | 12 | 39 => basic::target,
+        15 | 21 | 36 => basic::mx,
+        18 => basic::afsdb,
+        26 => basic::px,
+        6 => basic::soa,
+        33 => basic::srv,
+        16 | 99 | 258 | 261 | 262 => basic::txt,
+        13 => basic::hinfo,
+        14 => basic::minfo,
+        17 => basic::rp,
+        35 => basic::naptr,
+        256 => basic::uri,
+        257 => basic::caa,
+        105 => basic::l32,
+        106 => basic::l64,
+        104 => basic::nid,
+        107 => basic::lp,
+        108 => basic::eui48,
+        109 => basic::eui64,
+        42 => basic::apl,
+        43 | 59 | 32768 | 32769 => security::ds,
+        48 | 60 | 25 => security::dnskey,
+        46 | 24 => security::rrsig,
+        47 => security::nsec,
+        50 => security::nsec3,
+        51 => security::nsec3param,
+        62 => security::csync,
+        63 => security::zonemd,
+        52 | 53 => security::tlsa,
+        44 => security::sshfp,
+        45 => security::ipseckey,
+        37 => security::cert,
+        61 => security::openpgpkey,
+        49 => security::dhcid,
+        64 | 65 => svcb::svcb,
+        29 => loc::loc,
+        _ => return None,
+    })
+}
+
+/// The wire form of a value hickory decoded, names written out in full.
+fn uncompressed(rdata: &RData) -> Vec<u8> {
     let mut bytes = Vec::new();
     let mut encoder = BinEncoder::new(&mut bytes);
+    encoder.set_name_encoding(NameEncoding::Uncompressed);
     if rdata.emit(&mut encoder).is_err() {
         bytes.clear();
     }
@@ -322,145 +398,33 @@ pub(crate) fn rrsig_time(epoch: u32) -> String {
     rfc3339.to_string().chars().filter(char::is_ascii_digit).collect()
 }
 
-/// A cursor over rdata bytes; every read is checked, so short rdata yields `None`.
-struct WireReader<'a> {
-    bytes: &'a [u8],
-    at: usize,
+/// A character-string in quotes, escaped.
+fn quoted(bytes: &[u8]) -> String {
+    format!("\"{}\"", escape_string(bytes))
 }
 
-impl<'a> WireReader<'a> {
-    fn new(bytes: &'a [u8]) -> Self {
-        Self { bytes, at: 0 }
-    }
-    fn take(&mut self, n: usize) -> Option<&'a [u8]> {
-        let slice = self.bytes.get(self.at..self.at.checked_add(n)?)?;
-        self.at += n;
-        Some(slice)
-    }
-    fn u8(&mut self) -> Option<u8> {
-        self.take(1).map(|b| b[0])
-    }
-    fn u16(&mut self) -> Option<u16> {
-        self.take(2).map(|b| u16::from_be_bytes([b[0], b[1]]))
-    }
-    fn u32(&mut self) -> Option<u32> {
-        self.take(4).map(|b| u32::from_be_bytes([b[0], b[1], b[2], b[3]]))
-    }
-    fn rest(&mut self) -> &'a [u8] {
-        let rest = &self.bytes[self.at.min(self.bytes.len())..];
-        self.at = self.bytes.len();
-        rest
-    }
-    /// An uncompressed name, as RFC 4034 §6.2 and RFC 6672 require inside these types.
-    fn name(&mut self, style: NameStyle) -> Option<String> {
-        let mut labels: Vec<&[u8]> = Vec::new();
-        loop {
-            let len = usize::from(self.u8()?);
-            if len == 0 {
-                break;
-            }
-            if len > 63 {
-                return None;
-            }
-            labels.push(self.take(len)?);
-        }
-        let mut name = Name::from_labels(labels).ok()?;
-        name.set_fqdn(true);
-        Some(names::format(&name, style))
-    }
+/// Base64 for keys, signatures and certificates (RFC 4648 §4, with padding).
+fn base64(bytes: &[u8]) -> String {
+    BASE64.encode(bytes)
 }
 
-fn ds(bytes: &[u8]) -> Option<(String, RdataFields)> {
-    let mut r = WireReader::new(bytes);
-    let (key_tag, algorithm, digest_type) = (r.u16()?, r.u8()?, r.u8()?);
-    let digest = HEXUPPER.encode(r.rest());
-    Some((
-        format!("{key_tag} {algorithm} {digest_type} {digest}"),
-        RdataFields::Ds {
-            key_tag,
-            algorithm,
-            digest_type,
-            digest,
-        },
-    ))
+/// Hex for digests and fingerprints, upper case as dig prints it.
+fn hex(bytes: &[u8]) -> String {
+    HEXUPPER.encode(bytes)
 }
 
-fn dnskey(bytes: &[u8]) -> Option<(String, RdataFields)> {
-    let mut r = WireReader::new(bytes);
-    let (flags, protocol, algorithm) = (r.u16()?, r.u8()?, r.u8()?);
-    let public_key = BASE64.encode(r.rest());
-    let key_tag = key_tag(bytes);
-    Some((
-        format!("{flags} {protocol} {algorithm} {public_key}"),
-        RdataFields::Dnskey {
-            flags,
-            protocol,
-            algorithm,
-            key_tag,
-            public_key,
-        },
-    ))
-}
-
-/// RFC 4034 Appendix B: the key tag of a DNSKEY's rdata.
-pub(crate) fn key_tag(rdata: &[u8]) -> u16 {
-    let mut sum: u32 = 0;
-    for (i, &b) in rdata.iter().enumerate() {
-        sum += if i % 2 == 0 {
-            u32::from(b) << 8
-        } else {
-            u32::from(b)
-        };
-    }
-    sum += (sum >> 16) & 0xffff;
-    u16::try_from(sum & 0xffff).unwrap_or_default()
-}
-
-fn rrsig(bytes: &[u8], style: NameStyle) -> Option<(String, RdataFields)> {
-    let mut r = WireReader::new(bytes);
-    let type_covered = type_text(RecordType::from(r.u16()?)).into_owned();
-    let (algorithm, labels, original_ttl) = (r.u8()?, r.u8()?, r.u32()?);
-    let (expiration, inception, key_tag) = (r.u32()?, r.u32()?, r.u16()?);
-    let signer = r.name(style)?;
-    let signature = BASE64.encode(r.rest());
-    Some((
-        format!(
-            "{type_covered} {algorithm} {labels} {original_ttl} {} {} {key_tag} {signer} {signature}",
-            rrsig_time(expiration),
-            rrsig_time(inception)
-        ),
-        RdataFields::Rrsig {
-            type_covered,
-            algorithm,
-            labels,
-            original_ttl,
-            expiration,
-            inception,
-            key_tag,
-            signer,
-            signature,
-        },
-    ))
-}
-
-fn nsec(bytes: &[u8], style: NameStyle) -> Option<(String, RdataFields)> {
-    let mut r = WireReader::new(bytes);
-    let next = r.name(style)?;
-    let types = type_bitmap(r.rest())?;
-    let mut text = next.clone();
-    for t in &types {
-        text.push(' ');
-        text.push_str(t);
-    }
-    Some((text, RdataFields::Nsec { next, types }))
-}
-
-/// RFC 4034 §4.1.2 type bit maps.
+/// RFC 4034 §4.1.2 type bit maps; None when malformed (a window out of order, a
+/// length of 0 or over 32, bytes cut short).
 fn type_bitmap(bytes: &[u8]) -> Option<Vec<String>> {
-    let mut r = WireReader::new(bytes);
+    let mut r = Reader::new(bytes, NameStyle::default());
     let mut types = Vec::new();
-    while r.at < bytes.len() {
-        let window = u16::from(r.u8()?);
+    let mut last_window = None;
+    while !r.done() {
+        let window = r.u8()?;
+        if last_window.is_some_and(|last| window <= last) {
+            return None;
+        }
+        last_window = Some(window);
         let len = r.u8()?;
         if len == 0 || len > 32 {
             return None;
@@ -469,7 +433,8 @@ fn type_bitmap(bytes: &[u8]) -> Option<Vec<String>> {
             for bit in 0..8u16 {
                 if octet & (0x80 >> bit) != 0 {
                     let index = u16::try_from(index).ok()?;
-                    types.push(type_text(RecordType::from(window * 256 + index * 8 + bit)).into_owned());
+                    let number = u16::from(window) * 256 + index * 8 + bit;
+                    types.push(type_text(RecordType::from(number)).into_owned());
                 }
             }
         }
@@ -477,9 +442,19 @@ fn type_bitmap(bytes: &[u8]) -> Option<Vec<String>> {
     Some(types)
 }
 
+/// A name followed by the types of a bitmap, as NSEC and CSYNC print them.
+fn with_types(mut text: String, types: &[String]) -> String {
+    for t in types {
+        text.push(' ');
+        text.push_str(t);
+    }
+    text
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::dns::names;
     use hickory_proto::rr::rdata::{self, NULL, TXT};
 
     fn text(rtype: RecordType, rdata: &RData) -> String {
@@ -536,6 +511,99 @@ mod tests {
         );
     }
 
+    fn wire(rtype: u16, bytes: &[u8]) -> Presented {
+        present_wire(RecordType::from(rtype), bytes, NameStyle::default())
+    }
+
+    #[test]
+    fn rdata_that_does_not_parse_as_its_type_is_rfc3597_with_a_note() {
+        for (rtype, bytes) in [
+            (1, &b"\x01\x02\x03"[..]),
+            (29, b"\x01\x12"),
+            (16, b""),
+            (15, b"\x00\x0a\x04mail"),
+        ] {
+            let shown = wire(rtype, bytes);
+            assert_eq!(shown.text, rfc3597(bytes));
+            let note = shown.note.unwrap();
+            assert!(note.starts_with("not a valid "), "{note}");
+            assert!(matches!(shown.fields, RdataFields::Opaque { note: Some(_), .. }));
+        }
+        // Types without a presenter are RFC 3597 without a note.
+        assert_eq!(wire(65280, b"").note, None);
+        assert_eq!(wire(65280, b"").text, "\\# 0");
+    }
+
+    #[test]
+    fn svcb_value_lists_escape_commas_and_backslashes() {
+        let mut rdata = vec![0, 1, 0];
+        rdata.extend([0, 1, 0, 12, 8]); // alpn: "f\oo,bar", "h2"
+        rdata.extend(b"f\\oo,bar\x02h2");
+        rdata.extend([0, 2, 0, 0]); // no-default-alpn
+        rdata.extend([0, 8, 0, 0]); // ohttp
+        rdata.extend([0xff, 0x35, 0, 2, b'a', b'"']); // key65333
+        let shown = wire(64, &rdata);
+        assert_eq!(
+            shown.text,
+            r#"1 . alpn="f\\\\oo\\,bar,h2" no-default-alpn key8 key65333="a\"""#
+        );
+        let json = serde_json::to_string(&shown.fields).unwrap();
+        assert!(json.contains(r#"{"key":"ohttp","value":null}"#), "{json}");
+        assert!(
+            json.contains(r#"{"key":"alpn","value":["f\\\\oo,bar","h2"]}"#),
+            "{json}"
+        );
+        // Keys out of order make the record malformed (RFC 9460 §2.2).
+        let mut swapped = vec![0, 1, 0, 0, 3, 0, 2, 1, 187, 0, 1, 0, 3, 2, b'h', b'2'];
+        assert!(wire(64, &swapped).note.is_some());
+        swapped.truncate(9);
+        assert_eq!(wire(64, &swapped).text, "1 . port=443");
+    }
+
+    #[test]
+    fn loc_as_dig_prints_it() {
+        let rdata = [
+            0, 0x12, 0x16, 0x13, 0x8b, 0x0d, 0x2c, 0x8c, 0x7f, 0xf8, 0xfc, 0xa5, 0, 0x98, 0x96, 0x80,
+        ];
+        let shown = wire(29, &rdata);
+        assert_eq!(shown.text, "51 30 12.748 N 0 7 39.611 W 0.00m 1m 10000m 10m");
+        let json = serde_json::to_value(&shown.fields).unwrap();
+        assert!(
+            (json["latitude"].as_f64().unwrap() - 51.503541).abs() < 1e-6,
+            "{json}"
+        );
+        assert!(json["longitude"].as_f64().unwrap() < 0.0);
+        assert_eq!(json["size"], 1.0);
+        let mut version_1 = rdata;
+        version_1[0] = 1;
+        assert!(wire(29, &version_1).note.is_some());
+    }
+
+    #[test]
+    fn cert_csync_apl_and_the_locators() {
+        let cert = wire(37, b"\x00\x03\x00\x00\x00\x01\x02");
+        assert_eq!(cert.text, "PGP 0 0 AQI=");
+        assert_eq!(wire(37, b"\xfd\xe8\x00\x00\x00\x01").text, "65000 0 0 AQ==");
+        // CSYNC serial 66, flags 3, A NS and TYPE1234 (window 4, bit 210).
+        let mut csync = vec![0, 0, 0, 66, 0, 3, 0, 1, 0x60, 4, 27];
+        csync.extend(std::iter::repeat_n(0, 26).chain([0x20]));
+        assert_eq!(wire(62, &csync).text, "66 3 A NS TYPE1234");
+        let apl = [
+            0, 1, 21, 3, 192, 168, 32, 0, 1, 28, 0x83, 192, 168, 38, 0, 2, 8, 1, 0xff,
+        ];
+        assert_eq!(
+            wire(42, &apl).text,
+            "1:192.168.32.0/21 !1:192.168.38.0/28 2:ff00::/8"
+        );
+        assert_eq!(wire(42, b"").text, "");
+        assert_eq!(
+            wire(106, &[0, 10, 0x20, 0x01, 0x0d, 0xb8, 0x11, 0x40, 0x10, 0]).text,
+            "10 2001:0db8:1140:1000"
+        );
+        assert_eq!(wire(108, &[0, 0, 0x5e, 0, 0x53, 0x2a]).text, "00-00-5e-00-53-2a");
+        assert_eq!(wire(45, b"\x0a\x00\x02").text, "10 0 2 .");
+    }
+
     #[test]
     fn rrsig_time_format() {
         assert_eq!(rrsig_time(0), "19700101000000");
@@ -560,6 +628,6 @@ mod tests {
         // flags 257, protocol 3, algorithm 8 and a short key, summed per Appendix B.
         let rdata = [1u8, 1, 3, 8, 0xAA, 0xBB];
         let expected = (0x0101u32 + 0x0308 + 0xAABB) & 0xffff;
-        assert_eq!(u32::from(key_tag(&rdata)), expected);
+        assert_eq!(u32::from(security::key_tag(&rdata)), expected);
     }
 }
