@@ -55,14 +55,15 @@ nsd_instance() { # NAME ADDRESS ZONE...
 }
 nsd_instance nsd-root $srv.1 .
 nsd_instance nsd-tld $srv.2 com. net. org.
-# faulty.com.'s lame name server: it serves another zone and refuses faulty.com.
-nsd_instance nsd-lame $srv.30 lame.interop.
+# faulty.com.'s lame name server: it serves other zones (lame.interop., and types.com., the
+# zone of every record type) and refuses faulty.com.
+nsd_instance nsd-lame $srv.30 lame.interop. types.com.
 
 mkdir -p "$work/knot-db"
 {
   printf 'server:\n  rundir: "%s"\n  listen: [ %s.10@53, %s.11@53, %s.12@53 ]\n' "$work" $srv $srv $srv
   printf 'database:\n  storage: "%s/knot-db"\ntemplate:\n  - id: default\n    storage: "%s"\n    file: "%%s.zone"\n    zonefile-sync: -1\n    journal-content: none\nzone:\n' "$work" "$zones"
-  for zone in palette.com awsdns-01.org awsdns-02.net s3-website-us-east-1.amazonaws.com faulty.com; do
+  for zone in palette.com awsdns-01.org awsdns-02.net s3-website-us-east-1.amazonaws.com faulty.com types.com; do
     printf '  - domain: %s\n' "$zone"
   done
   # Knot signs this zone itself (its default policy: ECDSA P-256, NSEC).
@@ -84,6 +85,7 @@ zone "cloudfront.net" { type primary; file "$zones/cloudfront.net.zone"; };
 zone "amazonaws.com" { type primary; file "$zones/amazonaws.com.zone"; };
 // A stale secondary of faulty.com: the same data, an older serial.
 zone "faulty.com" { type primary; file "$zones/faulty.com.stale.zone"; };
+zone "types.com" { type primary; file "$zones/types.com.zone"; };
 CONF
 named -g -c "$work/named.conf" >>"$work/named.log" 2>&1 & pids+=($!)
 
@@ -139,9 +141,15 @@ wait_for 127.0.1.10 palette.com. SOA
 wait_for 127.0.1.20 cloudfront.net. SOA
 wait_for 127.0.1.53 palette.com. SOA
 wait_for 127.0.1.10 secure.com. DNSKEY
+wait_for 127.0.1.10 types.com. SOA
+wait_for 127.0.1.20 types.com. SOA
+wait_for 127.0.1.30 types.com. SOA
 
 if [ "${1:-}" = bench ]; then
   DNSCOPE="$root/target/release/dnscope" HINTS="$here/hints" DELAYS="${2:-10,20,30}" python3 "$here/bench.py"
 else
-  DNSCOPE="$root/target/debug/dnscope" HINTS="$here/hints" python3 "$here/compare.py"
+  status=0
+  DNSCOPE="$root/target/debug/dnscope" HINTS="$here/hints" python3 "$here/compare.py" || status=1
+  DNSCOPE="$root/target/debug/dnscope" python3 "$here/types.py" || status=1
+  exit $status
 fi
