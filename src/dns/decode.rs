@@ -77,9 +77,13 @@ fn record(decoder: &mut BinDecoder<'_>, message: &[u8]) -> Result<Record, String
 
 /// The rdata between `start` and `end` of `message`.
 fn rdata(rtype: RecordType, message: &[u8], start: usize, end: usize) -> RData {
-    let uncompressed = decompress(rtype, message, start, end);
-    let bytes = uncompressed.unwrap_or_else(|| message[start..end].to_vec());
-    typed(rtype, &bytes).unwrap_or_else(|| raw(rtype, bytes))
+    match decompress(rtype, message, start, end) {
+        Some(bytes) => typed(rtype, &bytes).unwrap_or_else(|| raw(rtype, bytes)),
+        None => {
+            let bytes = &message[start..end];
+            typed(rtype, bytes).unwrap_or_else(|| raw(rtype, bytes.to_vec()))
+        }
+    }
 }
 
 /// Record data kept as bytes, under its own type.

@@ -7,30 +7,25 @@ use super::AplItem;
 use super::reader::Reader;
 use super::{RdataFields, Shown, escape_string, quoted};
 
+pub(super) fn address(address: IpAddr) -> Shown {
+    (address.to_string(), RdataFields::Address { address })
+}
+
 pub(super) fn a(r: &mut Reader<'_>) -> Option<Shown> {
-    let address = Ipv4Addr::from(r.array::<4>()?);
-    Some((
-        address.to_string(),
-        RdataFields::Address {
-            address: address.into(),
-        },
-    ))
+    Some(address(Ipv4Addr::from(r.array::<4>()?).into()))
 }
 
 pub(super) fn aaaa(r: &mut Reader<'_>) -> Option<Shown> {
-    let address = Ipv6Addr::from(r.array::<16>()?);
-    Some((
-        address.to_string(),
-        RdataFields::Address {
-            address: address.into(),
-        },
-    ))
+    Some(address(Ipv6Addr::from(r.array::<16>()?).into()))
+}
+
+pub(super) fn named(target: String) -> Shown {
+    (target.clone(), RdataFields::Target { target })
 }
 
 /// NS, CNAME, PTR, DNAME, MB, MG, MR, MD, MF: one name.
 pub(super) fn target(r: &mut Reader<'_>) -> Option<Shown> {
-    let target = r.name()?;
-    Some((target.clone(), RdataFields::Target { target }))
+    Some(named(r.name()?))
 }
 
 /// MX, KX, RT: a preference and a name.

@@ -21,7 +21,7 @@ use hickory_proto::rr::{RData, RecordType};
 use hickory_proto::serialize::binary::{BinEncodable, BinEncoder, NameEncoding};
 use serde::Serialize;
 
-use crate::dns::names::NameStyle;
+use crate::dns::names::{self, NameStyle};
 use crate::dns::rrtype::type_text;
 use reader::Reader;
 
@@ -252,7 +252,22 @@ pub(crate) fn present(rtype: RecordType, rdata: &RData, style: NameStyle) -> Pre
     match rdata {
         RData::Unknown { rdata, .. } => present_wire(rtype, &rdata.anything, style),
         RData::NULL(null) => present_wire(rtype, &null.anything, style),
+        // The values the decoder types are exact, and the commonest: no round trip
+        // through their bytes.
+        RData::A(a) => shown(basic::address(a.0.into())),
+        RData::AAAA(aaaa) => shown(basic::address(aaaa.0.into())),
+        RData::NS(n) => shown(basic::named(names::format(&n.0, style))),
+        RData::CNAME(n) => shown(basic::named(names::format(&n.0, style))),
+        RData::PTR(n) => shown(basic::named(names::format(&n.0, style))),
         typed => present_wire(rtype, &uncompressed(typed), style),
+    }
+}
+
+fn shown((text, fields): Shown) -> Presented {
+    Presented {
+        text,
+        fields,
+        note: None,
     }
 }
 
@@ -454,7 +469,6 @@ fn with_types(mut text: String, types: &[String]) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::dns::names;
     use hickory_proto::rr::rdata::{self, NULL, TXT};
 
     fn text(rtype: RecordType, rdata: &RData) -> String {
