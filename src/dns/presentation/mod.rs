@@ -204,6 +204,9 @@ pub(crate) enum RdataFields {
     Lp { preference: u16, fqdn: String },
     /// APL: each address prefix; `negation` for the `!` form.
     Apl { items: Vec<AplItem> },
+    /// A type whose rdata schema version 1 first gave as `rdlength` and `hex` alone: its
+    /// named fields, and those two still (fields are only ever added within a version).
+    WithWire(serde_json::Map<String, serde_json::Value>),
     /// Any other type, or rdata that does not parse as its type: its length and bytes,
     /// with `note` saying why a known type is shown this way.
     Opaque {
@@ -277,9 +280,14 @@ pub(crate) fn present_wire(rtype: RecordType, bytes: &[u8], style: NameStyle) ->
     let mut reader = Reader::new(bytes, style);
     let shown = presenter(number).map(|show| show(&mut reader).filter(|_| reader.done()));
     match shown {
-        Some(Some((text, fields))) => Presented {
+        Some(Some((text, fields))) if first_named(number) => Presented {
             text,
             fields,
+            note: None,
+        },
+        Some(Some((text, fields))) => Presented {
+            text,
+            fields: with_wire(fields, bytes),
             note: None,
         },
         known => {
@@ -296,6 +304,24 @@ pub(crate) fn present_wire(rtype: RecordType, bytes: &[u8], style: NameStyle) ->
             }
         }
     }
+}
+
+fn with_wire(fields: RdataFields, bytes: &[u8]) -> RdataFields {
+    let mut map = match serde_json::to_value(fields) {
+        Ok(serde_json::Value::Object(map)) => map,
+        _ => serde_json::Map::new(),
+    };
+    map.insert("rdlength".to_owned(), bytes.len().into());
+    map.insert("hex".to_owned(), HEXUPPER.encode(bytes).into());
+    RdataFields::WithWire(map)
+}
+
+/// The types whose `rdata` had named fields from the first release of the schema.
+fn first_named(rtype: u16) -> bool {
+    matches!(
+        rtype,
+        1 | 2 | 5 | 6 | 12 | 13 | 15 | 16 | 28 | 33 | 35 | 39 | 43 | 46 | 47 | 48 | 59 | 60 | 257
+    )
 }
 
 type Presenter = fn(&mut Reader<'_>) -> Option<Shown>;
@@ -616,6 +642,14 @@ mod tests {
         );
         assert_eq!(wire(108, &[0, 0, 0x5e, 0, 0x53, 0x2a]).text, "00-00-5e-00-53-2a");
         assert_eq!(wire(45, b"\x0a\x00\x02").text, "10 0 2 .");
+    }
+
+    #[test]
+    fn names_inside_rdata_are_escaped_like_owner_names() {
+        let shown = wire(15, b"\x00\x0a\x03a.b\x06sp ace\x01\xc8\x04test\x00");
+        assert_eq!(shown.text, "10 a\\.b.sp\\032ace.\\200.test.");
+        let shown = wire(17, b"\x00\x00");
+        assert_eq!(shown.text, ". .");
     }
 
     #[test]
