@@ -114,6 +114,21 @@ fn free_form_words_as_in_dig() {
         questions(&plan(&["a.test", "TYPE65534"])),
         ["a.test. TYPE65534 IN"]
     );
+    // Every mnemonic of IANA's registry is a type, not a name, in every place a type goes.
+    for (mnemonic, number) in [
+        ("LOC", 29),
+        ("spf", 99),
+        ("Zonemd", 63),
+        ("URI", 256),
+        ("L64", 106),
+        ("DLV", 32769),
+    ] {
+        let p = plan(&["loc.example", mnemonic, "@127.0.0.1"]);
+        assert_eq!(p.lookups.len(), 1, "{mnemonic}");
+        assert_eq!(u16::from(p.lookups[0].candidates[0].rtype), number);
+        let p = plan(&["-t", mnemonic, "loc.example", "@127.0.0.1"]);
+        assert_eq!(u16::from(p.lookups[0].candidates[0].rtype), number);
+    }
 }
 
 #[test]
@@ -282,6 +297,9 @@ fn plain_batch_lines_read_like_the_planner_reads_them() {
         "www.example.test MX",
         "mx. TXT CH",
         "a.test TYPE65534",
+        "loc.test LOC",
+        "a.test eui48",
+        "a.test NSAP-PTR",
     ] {
         let fast = plain_question(&base, &words(line)).unwrap();
         let mut full = vec!["@127.0.0.1", "-t", "AAAA"];

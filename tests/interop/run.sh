@@ -62,12 +62,15 @@ nsd_instance nsd-lame $srv.30 lame.interop. types.com.
 mkdir -p "$work/knot-db"
 {
   printf 'server:\n  rundir: "%s"\n  listen: [ %s.10@53, %s.11@53, %s.12@53 ]\n' "$work" $srv $srv $srv
+  # secure3.com. is signed with NSEC3 (RFC 5155): salted, no extra iterations.
+  printf 'policy:\n  - id: nsec3\n    nsec3: on\n    nsec3-iterations: 0\n    nsec3-salt-length: 8\n'
   printf 'database:\n  storage: "%s/knot-db"\ntemplate:\n  - id: default\n    storage: "%s"\n    file: "%%s.zone"\n    zonefile-sync: -1\n    journal-content: none\nzone:\n' "$work" "$zones"
   for zone in palette.com awsdns-01.org awsdns-02.net s3-website-us-east-1.amazonaws.com faulty.com types.com; do
     printf '  - domain: %s\n' "$zone"
   done
   # Knot signs this zone itself (its default policy: ECDSA P-256, NSEC).
   printf '  - domain: secure.com\n    dnssec-signing: on\n    journal-content: changes\n'
+  printf '  - domain: secure3.com\n    dnssec-signing: on\n    dnssec-policy: nsec3\n    journal-content: changes\n'
   printf 'log:\n  - target: stderr\n    any: error\n'
 } > "$work/knot.conf"
 knotd -c "$work/knot.conf" 2>>"$work/knot.log" & pids+=($!)
@@ -141,6 +144,7 @@ wait_for 127.0.1.10 palette.com. SOA
 wait_for 127.0.1.20 cloudfront.net. SOA
 wait_for 127.0.1.53 palette.com. SOA
 wait_for 127.0.1.10 secure.com. DNSKEY
+wait_for 127.0.1.10 secure3.com. NSEC3PARAM
 wait_for 127.0.1.10 types.com. SOA
 wait_for 127.0.1.20 types.com. SOA
 wait_for 127.0.1.30 types.com. SOA
