@@ -5,7 +5,8 @@ interop hierarchy that run.sh starts. Prints one line per check and a closing
 import json
 import os
 import subprocess
-import sys
+
+from checks import Checks
 
 DNSCOPE = os.environ["DNSCOPE"]
 HINTS = os.environ["HINTS"]
@@ -167,16 +168,7 @@ def kdig(server, name, rtype, *flags):
 
 
 def main():
-    passed = failed = 0
-
-    def check(ok, label, detail=""):
-        nonlocal passed, failed
-        if ok:
-            passed += 1
-            print(f"ok   {label}")
-        else:
-            failed += 1
-            print(f"FAIL {label}\n     {detail}")
+    check = Checks()
 
     def exit_matches(label, doc, code, expected):
         check(code == expected == doc["exit_code"], f"{label}: exit {code}",
@@ -232,8 +224,7 @@ def main():
         for name, rtype in FAULTS:
             trace_matches(name, rtype, "500ms", f"fault run {run_number}:")
 
-    print(f"{passed} passed, {failed} failed")
-    sys.exit(1 if failed else 0)
+    check.finish()
 
 
 main()
