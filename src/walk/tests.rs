@@ -28,8 +28,8 @@ enum Canned {
 struct FakeNet {
     replies: HashMap<(IpAddr, String, RecordType), Canned>,
     asked: Mutex<Vec<(IpAddr, String, RecordType, bool)>>,
-    /// The timeout of every request, in order.
-    timeouts: Mutex<Vec<Duration>>,
+    /// How long each attempt at a silent server waited, in order.
+    waited: Mutex<Vec<Duration>>,
 }
 
 fn name(text: &str) -> Name {
@@ -90,7 +90,6 @@ impl Transport for FakeNet {
             .lock()
             .unwrap()
             .push((key.0, key.1.clone(), key.2, query.metadata.recursion_desired));
-        self.timeouts.lock().unwrap().push(request.timeout);
         match self.replies.get(&key) {
             Some(Canned::Reply(reply)) => {
                 let mut reply = reply.clone();
@@ -104,6 +103,7 @@ impl Transport for FakeNet {
                 })
             }
             Some(Canned::Silent) => {
+                self.waited.lock().unwrap().push(request.timeout);
                 std::thread::sleep(request.timeout);
                 Err(TransportError {
                     failure: Failure::Timeout,
@@ -1067,21 +1067,25 @@ fn a_trace_stops_when_its_time_is_spent_and_says_where() {
     );
     assert_eq!(report.status, None);
     assert_eq!(report.exit_code, 9);
+    // Which glueless name the budget ran out on depends on how busy the machine is; that
+    // it names the step, and that no attempt outlived the budget, does not.
+    let message = &report.outcome.message;
     assert!(
-        report.outcome.message.starts_with(
-            "no address for ns3.other.test.: the trace's time budget of 120ms ran out while asking the servers of other.test. for ns3.other.test. A"
-        ),
-        "{}",
-        report.outcome.message
+        message.starts_with("no address for ns")
+            && message.contains(
+                ": the trace's time budget of 120ms ran out while asking the servers of other.test. for ns"
+            ),
+        "{message}"
     );
-    // Each silent attempt waits 50ms; the third is cut to what was left of the budget.
-    let timeouts = net.timeouts.lock().unwrap().clone();
+    // Each silent attempt waits 50ms at most, and the last is cut to what was left: left
+    // uncut, three would sum to 150ms.
+    let timeouts = net.waited.lock().unwrap().clone();
     assert!(
         timeouts.iter().all(|t| *t <= Duration::from_millis(50)),
         "{timeouts:?}"
     );
     assert!(
-        timeouts.last().unwrap() < &Duration::from_millis(50),
+        timeouts.iter().sum::<Duration>() <= Duration::from_millis(120),
         "{timeouts:?}"
     );
 }
