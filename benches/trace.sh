@@ -75,3 +75,16 @@ for scenario in "${scenarios[@]}"; do
     printf '%-16s %-14s %8s %8s %10s  %s\n' "$name" "$tool" "$median" "$floor" "$ratio" "$result"
   done
 done
+
+# The hedged query: the same depth of walk with and without a silent name server first
+# (ns1.dead.com. never answers; the attempt timeout is the default 800 ms).
+echo
+echo "past a silent name server, dnscope with its default timeout; ${RUNS} runs each; medians"
+declare -A past
+for name in www.shop.com www.dead.com; do
+  hyperfine -N -i --warmup 2 --runs "$RUNS" --export-json "$work/past.json" \
+    "$dnscope +trace --root-hints $hints -p $port $name" >/dev/null 2>&1
+  past[$name]=$(python3 -c "import json,sys; print(round(json.load(open(sys.argv[1]))['results'][0]['median']*1000, 1))" "$work/past.json")
+  printf '%-16s %8s ms\n' "$name" "${past[$name]}"
+done
+python3 -c "print(f'a silent server costs {${past[www.dead.com]} - ${past[www.shop.com]}:.1f} ms (target: at most 400)')"

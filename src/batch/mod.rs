@@ -214,7 +214,14 @@ fn tcp_pool(
         };
         let finished = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
             let ask = pipeline::ask_of(&line.plan, &line.question);
-            let result = policy::resume(transport, ask, line.session, first, &mut crate::dns::random::id);
+            let result = policy::resume(
+                transport,
+                ask,
+                line.session,
+                first,
+                &mut crate::dns::random::id,
+                None,
+            );
             let outcome = match &result {
                 Ok(done) => completed_outcome(&line.plan, &line.question, done),
                 Err(failed) => failed_outcome(&line.plan, &line.question, failed),

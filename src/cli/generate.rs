@@ -138,6 +138,9 @@ A trace asks servers that the zones themselves name, so a hostile or broken hier
 \fBtime\fR
 The whole trace stops after 10 seconds (\fB\-\-trace\-timeout\fR \fIDURATION\fR or \fB+tracetime\fR=\fISECONDS\fR, at most 1 hour); no attempt waits past that moment. The outcome is \fBtrace_timeout\fR, exit 9, and its message names the zone and the question the trace was on.
 .TP
+\fBsilent servers\fR
+A server silent for the hedge delay (three times the slowest reply so far, between 100 and 400 ms) is not waited out: the next server of the cut is asked too and the first usable reply wins, with at most 3 servers of a cut waited for at once. The server passed over is recorded as not waited for.
+.TP
 \fBqueries\fR
 150 queries in all, and 20 to any one server address; a server past its share is not asked again in that trace (the attempt says so) and the next server is tried.
 .TP

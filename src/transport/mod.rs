@@ -10,6 +10,7 @@ pub(crate) mod policy;
 mod tcp;
 mod udp;
 
+use std::sync::atomic::AtomicBool;
 use std::time::Duration;
 
 use hickory_proto::op::Message;
@@ -48,7 +49,13 @@ pub struct Request<'a> {
     pub expect: &'a Awaited,
     /// How long to wait for the reply.
     pub timeout: Duration,
+    /// Set by whoever raced this query against others once one of them won: a UDP
+    /// exchange then gives up within [`CANCEL_CHECK`] with [`Failure::Abandoned`].
+    pub cancel: Option<&'a AtomicBool>,
 }
+
+/// How often a cancellable UDP exchange looks at its flag while it waits.
+pub const CANCEL_CHECK: Duration = Duration::from_millis(10);
 
 /// An accepted reply.
 #[derive(Debug)]
@@ -74,6 +81,8 @@ pub enum Failure {
     Malformed(String),
     /// Any other socket error.
     Io(String),
+    /// No longer waited for: another server, asked at the same time, answered first.
+    Abandoned,
 }
 
 impl std::fmt::Display for Failure {
@@ -82,6 +91,7 @@ impl std::fmt::Display for Failure {
             Failure::Timeout => f.write_str("timed out"),
             Failure::Refused => f.write_str("connection refused"),
             Failure::Malformed(why) | Failure::Io(why) => f.write_str(why),
+            Failure::Abandoned => f.write_str("not waited for: another server answered first"),
         }
     }
 }

@@ -8,6 +8,7 @@
 //! (RFC 6891 §7); a refused connection moves on to the next server without more tries.
 
 use std::net::SocketAddr;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Duration;
 
 use serde::Serialize;
@@ -300,6 +301,23 @@ pub(crate) fn lookup(
     settings: &Settings,
     next_id: &mut dyn FnMut() -> u16,
 ) -> Result<Completed, Failed> {
+    cancellable_lookup(transport, servers, question, flags, settings, next_id, None)
+}
+
+/// [`lookup`], given up (with [`Failure::Abandoned`]) once `cancel` is set: no retry,
+/// no fallback is sent after that, and a UDP wait ends within [`super::CANCEL_CHECK`].
+///
+/// # Errors
+/// [`Failed`] when no server gave a usable reply.
+pub(crate) fn cancellable_lookup(
+    transport: &dyn Transport,
+    servers: &[SocketAddr],
+    question: &Question,
+    flags: &QueryFlags,
+    settings: &Settings,
+    next_id: &mut dyn FnMut() -> u16,
+    cancel: Option<&AtomicBool>,
+) -> Result<Completed, Failed> {
     let ask = Ask {
         servers,
         question,
@@ -310,7 +328,7 @@ pub(crate) fn lookup(
     match session.next(ask, next_id) {
         Next::Failed(failed) => Err(failed),
         Next::Send { server, protocol, id } => {
-            resume(transport, ask, session, (server, protocol, id), next_id)
+            resume(transport, ask, session, (server, protocol, id), next_id, cancel)
         }
     }
 }
@@ -326,6 +344,7 @@ pub(crate) fn resume(
     mut session: Session,
     first: (SocketAddr, Protocol, u16),
     next_id: &mut dyn FnMut() -> u16,
+    cancel: Option<&AtomicBool>,
 ) -> Result<Completed, Failed> {
     let mut send = first;
     loop {
@@ -339,11 +358,15 @@ pub(crate) fn resume(
             id,
             question: ask.question.clone(),
         };
+        if cancel.is_some_and(|c| c.load(Ordering::Relaxed)) {
+            return Err(session.abort(Failure::Abandoned));
+        }
         let request = Request {
             protocol,
             wire: &query,
             expect: &expect,
             timeout: ask.settings.timeout,
+            cancel,
         };
         if let Some(done) = session.record(ask, transport.exchange(&request)) {
             return Ok(done);

@@ -6,11 +6,12 @@
 //! judged by [`Awaited::judge`](crate::dns::wire::Awaited::judge).
 
 use std::net::{Ipv4Addr, Ipv6Addr, SocketAddr, UdpSocket};
+use std::sync::atomic::Ordering;
 use std::time::Instant;
 
 use socket2::{Domain, Protocol as SockProtocol, Socket, Type};
 
-use super::{Failure, Reply, Request, TransportError, failure_of};
+use super::{CANCEL_CHECK, Failure, Reply, Request, TransportError, failure_of};
 use crate::dns::wire::Arrival;
 
 /// The largest UDP payload there is.
@@ -58,7 +59,12 @@ fn receive(
                 ignored,
             ));
         }
-        if let Err(e) = socket.set_read_timeout(Some(deadline - now)) {
+        let wait = match request.cancel {
+            Some(cancel) if cancel.load(Ordering::Relaxed) => return Err(fail(Failure::Abandoned, ignored)),
+            Some(_) => (deadline - now).min(CANCEL_CHECK),
+            None => deadline - now,
+        };
+        if let Err(e) = socket.set_read_timeout(Some(wait)) {
             return Err(fail(Failure::Io(e.to_string()), ignored));
         }
         let (len, from) = match socket.recv_from(buffer) {

@@ -41,6 +41,7 @@ mod delegation;
 mod hops;
 mod prime;
 pub(crate) mod providers;
+mod race;
 pub(crate) mod roots;
 mod walker;
 
@@ -179,6 +180,7 @@ pub(crate) fn trace(
         failures: 0,
         glueless_failed: 0,
         descents: 0,
+        slowest_rtt: Duration::ZERO,
     };
     let walk = match start {
         Start::Hints => {

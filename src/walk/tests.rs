@@ -104,7 +104,20 @@ impl Transport for FakeNet {
             }
             Some(Canned::Silent) => {
                 self.waited.lock().unwrap().push(request.timeout);
-                std::thread::sleep(request.timeout);
+                // Like the UDP transport: give up within a few milliseconds once told to.
+                let until = std::time::Instant::now() + request.timeout;
+                while std::time::Instant::now() < until {
+                    if request
+                        .cancel
+                        .is_some_and(|c| c.load(std::sync::atomic::Ordering::Relaxed))
+                    {
+                        return Err(TransportError {
+                            failure: Failure::Abandoned,
+                            ignored: vec![],
+                        });
+                    }
+                    std::thread::sleep(Duration::from_millis(2));
+                }
                 Err(TransportError {
                     failure: Failure::Timeout,
                     ignored: vec![],
@@ -444,6 +457,51 @@ fn lame_and_dead_servers_are_skipped() {
     assert_eq!(outcomes, ["lame: not authoritative and no referral", "timed out"]);
     assert_eq!(tld.server.as_ref().unwrap().address, TLD);
     assert_eq!(report.summary.failures, 2);
+}
+
+#[test]
+fn a_silent_server_is_raced_after_the_hedge_delay_not_waited_out() {
+    let net = chain()
+        .on(
+            ROOT,
+            "www.example.test",
+            RecordType::A,
+            referral(
+                "test.",
+                &[("ns1.tld.test.", Some("127.0.0.8")), ("ns2.tld.test.", Some(TLD))],
+            ),
+        )
+        .silent("127.0.0.8", "www.example.test", RecordType::A);
+    let mut slow = settings(Family::Any);
+    slow.transport.timeout = Duration::from_secs(2);
+    let question = Question {
+        name: name("www.example.test"),
+        rtype: RecordType::A,
+        class: DNSClass::IN,
+    };
+    let started = std::time::Instant::now();
+    let report = trace(
+        &net,
+        &slow,
+        Limits::default(),
+        &hints(),
+        &Start::Hints,
+        &question,
+        SystemTime::UNIX_EPOCH,
+    );
+    let took = started.elapsed();
+    assert_eq!(report.outcome.kind, OutcomeKind::Answer, "{:?}", report.outcome);
+    let tld = &report.hops[1];
+    assert_eq!(tld.server.as_ref().unwrap().address, TLD);
+    let outcome = &tld.attempts[0].outcome;
+    assert!(
+        outcome.starts_with("no reply within 1")
+            && outcome.ends_with("not waited for, another server answered first"),
+        "{outcome}"
+    );
+    assert_eq!(*net.waited.lock().unwrap(), [Duration::from_secs(2)]);
+    // The 2 s attempt was given up once the second server answered.
+    assert!(took < Duration::from_secs(1), "{took:?}");
 }
 
 #[test]

@@ -3,6 +3,8 @@
 //! following aliases, each target from the deepest cut already known.
 
 use std::net::{IpAddr, SocketAddr};
+use std::sync::atomic::AtomicBool;
+use std::time::Duration;
 
 use hickory_proto::rr::{DNSClass, Name, RData, Record, RecordType};
 
@@ -15,11 +17,13 @@ use crate::model::report::RecordInfo;
 use crate::model::trace::{
     CnameLink, Hop, HopAttempt, HopKind, Outcome, OutcomeKind, Referral, ServerRef, Subwalk,
 };
-use crate::transport::policy::{self, Completed};
+use crate::transport::Failure;
+use crate::transport::policy;
 use crate::walk::budget::Budget;
 use crate::walk::classify::{self, Delegated, Final, Step, Unusable};
 use crate::walk::delegation::{Delegation, NameServer, delegation_of};
 use crate::walk::hops::{self, outcome};
+use crate::walk::race;
 use crate::walk::{Family, Limits, Settings};
 
 /// A finished walk, before it becomes a report or a sub-walk.
@@ -50,6 +54,8 @@ pub(crate) struct Walker<'a> {
     /// Glueless name server lookups that found no address, in the whole trace.
     pub(crate) glueless_failed: u32,
     pub(crate) descents: u32,
+    /// The slowest usable reply so far, for the hedge delay.
+    pub(crate) slowest_rtt: Duration,
 }
 
 impl Walker<'_> {
@@ -220,7 +226,9 @@ impl Walker<'_> {
         let mut special: Option<Outcome> = None;
         let mut glueless_tried = 0;
         let mut glueless_skipped = 0;
-        for server in glued.into_iter().chain(glueless) {
+        let order: Vec<&NameServer> = glued.into_iter().chain(glueless).collect();
+        let mut next = 0;
+        while let Some(&server) = order.get(next) {
             if self.budget.spent() || self.budget.expired() {
                 break;
             }
@@ -236,83 +244,41 @@ impl Walker<'_> {
                     outcome: format!("its glue has no address {}", family.describe()),
                     rtt_us: None,
                 });
+                next += 1;
                 continue;
             }
-            let addr = match server.addrs.iter().find(|a| family.allows(a)) {
-                Some(addr) => *addr,
-                None if glueless_tried >= self.limits.glueless_per_cut
-                    || self.glueless_failed >= self.limits.glueless_failures =>
+            // The servers whose addresses are known are raced as one run; a glueless one
+            // is resolved first, then asked alone.
+            let mut candidates = Vec::new();
+            while let Some(addr) = order
+                .get(next)
+                .and_then(|s| s.addrs.iter().find(|a| family.allows(a)))
+            {
+                candidates.push((order[next], *addr));
+                next += 1;
+            }
+            if candidates.is_empty() {
+                next += 1;
+                if glueless_tried >= self.limits.glueless_per_cut
+                    || self.glueless_failed >= self.limits.glueless_failures
                 {
                     glueless_skipped += 1;
                     continue;
                 }
-                None => {
-                    glueless_tried += 1;
-                    match self.glueless(server, depth, hop) {
-                        Ok(addr) => addr,
-                        Err(failed) => {
-                            self.glueless_failed += 1;
-                            if failed.kind != OutcomeKind::NoReachableServer {
-                                special.get_or_insert(failed);
-                            }
-                            continue;
+                glueless_tried += 1;
+                match self.glueless(server, depth, hop) {
+                    Ok(addr) => candidates.push((server, addr)),
+                    Err(failed) => {
+                        self.glueless_failed += 1;
+                        if failed.kind != OutcomeKind::NoReachableServer {
+                            special.get_or_insert(failed);
                         }
+                        continue;
                     }
                 }
-            };
-            if self.budget.spent() {
-                break;
             }
-            let server_ref = ServerRef {
-                name: server.name.as_ref().map(|n| self.show(n)),
-                address: addr.to_string(),
-                port: self.settings.port,
-            };
-            let question = Question {
-                name: name.clone(),
-                rtype: qtype,
-                class: DNSClass::IN,
-            };
-            let result = policy::lookup(
-                self.budget,
-                &[SocketAddr::new(addr, self.settings.port)],
-                &question,
-                &self.settings.flags,
-                &self.settings.transport,
-                &mut random::id,
-            );
-            let done: Completed = match result {
-                Ok(done) => done,
-                Err(failed) => {
-                    self.failures += 1;
-                    hop.attempts.push(HopAttempt {
-                        server: server_ref,
-                        outcome: failed.last.to_string(),
-                        rtt_us: None,
-                    });
-                    continue;
-                }
-            };
-            let rtt_us = u64::try_from(done.reply.rtt.as_micros()).ok();
-            match classify::classify(&done.reply.message, &cut.zone, name, qtype) {
-                Ok(step) => {
-                    let m = &done.reply.message.metadata;
-                    hop.server = Some(server_ref);
-                    hop.protocol = Some(done.protocol);
-                    hop.rtt_us = rtt_us;
-                    hop.rcode = Some(wire::rcode_text(wire::rcode_number(&done.reply.message)).into_owned());
-                    hop.aa = Some(m.authoritative);
-                    return Ok(step);
-                }
-                Err(unusable) => {
-                    self.failures += 1;
-                    rcodes += usize::from(matches!(unusable, Unusable::Rcode(_)));
-                    hop.attempts.push(HopAttempt {
-                        server: server_ref,
-                        outcome: unusable.to_string(),
-                        rtt_us,
-                    });
-                }
+            if let Some(step) = self.race_servers(&candidates, cut, name, qtype, hop, &mut rcodes) {
+                return Ok(step);
             }
         }
         let zone = self.show(&cut.zone);
@@ -374,6 +340,107 @@ impl Walker<'_> {
                 hop.attempts.len()
             ),
         ))
+    }
+
+    /// Asks `candidates` for the question, racing them (see [`race`]); records every
+    /// attempt that did not win in `hop`, and returns the winner's step.
+    fn race_servers(
+        &mut self,
+        candidates: &[(&NameServer, IpAddr)],
+        cut: &Delegation,
+        name: &Name,
+        qtype: RecordType,
+        hop: &mut Hop,
+        rcodes: &mut usize,
+    ) -> Option<Step> {
+        let (budget, settings) = (self.budget, self.settings);
+        let question = Question {
+            name: name.clone(),
+            rtype: qtype,
+            class: DNSClass::IN,
+        };
+        let attempt = |&(_, addr): &(&NameServer, IpAddr), cancel: &AtomicBool| {
+            let result = policy::cancellable_lookup(
+                budget,
+                &[SocketAddr::new(addr, settings.port)],
+                &question,
+                &settings.flags,
+                &settings.transport,
+                &mut random::id,
+                Some(cancel),
+            );
+            let step = result
+                .as_ref()
+                .ok()
+                .map(|done| classify::classify(&done.reply.message, &cut.zone, name, qtype));
+            (result, step)
+        };
+        let raced = race::race(
+            candidates,
+            race::hedge_delay(self.slowest_rtt),
+            &|| !budget.spent() && !budget.expired(),
+            &attempt,
+            &|(_, step)| matches!(step, Some(Ok(_))),
+        );
+        let mut won = None;
+        for (index, (result, step)) in raced.results.into_iter().enumerate() {
+            let took = raced.took[index];
+            let (server, addr) = candidates[index];
+            let server_ref = ServerRef {
+                name: server.name.as_ref().map(|n| self.show(n)),
+                address: addr.to_string(),
+                port: self.settings.port,
+            };
+            let (done, step) = match (result, step) {
+                (Ok(done), Some(step)) => (done, step),
+                (Err(failed), _) => {
+                    self.failures += 1;
+                    let outcome = if failed.last == Failure::Abandoned {
+                        // Not proof of a dead server, but silence where another answered.
+                        format!(
+                            "no reply within {} ms; not waited for, another server answered first",
+                            took.as_millis()
+                        )
+                    } else {
+                        failed.last.to_string()
+                    };
+                    hop.attempts.push(HopAttempt {
+                        server: server_ref,
+                        outcome,
+                        rtt_us: None,
+                    });
+                    continue;
+                }
+                (Ok(_), None) => continue,
+            };
+            let rtt_us = u64::try_from(done.reply.rtt.as_micros()).ok();
+            match step {
+                Ok(step) if raced.winner == Some(index) => won = Some((server_ref, done, step)),
+                Ok(_) => hop.attempts.push(HopAttempt {
+                    server: server_ref,
+                    outcome: "a usable reply too, after another server's".to_owned(),
+                    rtt_us,
+                }),
+                Err(unusable) => {
+                    self.failures += 1;
+                    *rcodes += usize::from(matches!(unusable, Unusable::Rcode(_)));
+                    hop.attempts.push(HopAttempt {
+                        server: server_ref,
+                        outcome: unusable.to_string(),
+                        rtt_us,
+                    });
+                }
+            }
+        }
+        let (server_ref, done, step) = won?;
+        let m = &done.reply.message.metadata;
+        hop.server = Some(server_ref);
+        hop.protocol = Some(done.protocol);
+        hop.rtt_us = u64::try_from(done.reply.rtt.as_micros()).ok();
+        hop.rcode = Some(wire::rcode_text(wire::rcode_number(&done.reply.message)).into_owned());
+        hop.aa = Some(m.authoritative);
+        self.slowest_rtt = self.slowest_rtt.max(done.reply.rtt);
+        Some(step)
     }
 
     /// Why some glueless name servers of a cut were not resolved.
