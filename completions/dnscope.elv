@@ -47,6 +47,7 @@ set edit:completion:arg-completer[dnscope] = {|@words|
             cand --trace 'Walk the delegation chain from the root hints to the final answer (same as +trace)'
             cand --ordered 'Batch: print results in input order instead of as they complete'
             cand --tcp 'Query over TCP (same as +tcp)'
+            cand --all-servers 'With +trace: ask every address of every name server of each zone cut at once (+nsall)'
             cand -h 'Print help (see more with ''--help'')'
             cand --help 'Print help (see more with ''--help'')'
             cand -V 'Print version'

@@ -414,3 +414,60 @@ fn a_parent_and_child_that_disagree_on_the_ns_set_are_both_shown_as_sent() {
     );
     assert_eq!(doc["hops"][2]["aa"], true);
 }
+
+#[test]
+fn nsall_asks_every_server_of_every_cut_and_shows_each_reply() {
+    let started = std::time::Instant::now();
+    let (code, doc) = trace_json(&["www.faulty.com", "+nsall"]);
+    let took = started.elapsed();
+    assert_eq!(code, 0, "{doc}");
+    let hop = &doc["hops"][2];
+    assert_eq!(hop["zone"], "faulty.com.");
+    let rows: Vec<(&str, &str, &str)> = hop["servers"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| {
+            (
+                s["server"]["name"].as_str().unwrap(),
+                s["outcome"].as_str().unwrap(),
+                s["rcode"].as_str().unwrap_or("-"),
+            )
+        })
+        .collect();
+    assert_eq!(
+        rows,
+        [
+            ("ns1.faulty.com.", "REFUSED", "REFUSED"),
+            ("ns2.faulty.com.", "timed out", "-"),
+            ("ns3.faulty.com.", "answer", "NOERROR"),
+            ("ns4.faulty.com.", "answer", "NOERROR"),
+        ]
+    );
+    assert_eq!(hop["servers"][2]["records"][0], "192.0.2.57");
+    assert_eq!(hop["servers"][2]["aa"], true);
+    assert_eq!(
+        doc["summary"]["failures"], 2,
+        "ns3 and ns4 both answered; neither failed"
+    );
+    // The root and com. levels list their one server each.
+    assert_eq!(doc["hops"][0]["servers"].as_array().unwrap().len(), 1);
+    // All at once: one 300 ms timeout for the silent server, not one per server.
+    assert!(took < std::time::Duration::from_millis(900), "{took:?}");
+
+    let text = trace(&["www.faulty.com", "+nsall"]);
+    assert!(
+        text.stdout.contains("· ns1.faulty.com. (127.0.0.55#"),
+        "{}",
+        text.stdout
+    );
+    assert!(text.stdout.contains("REFUSED: REFUSED"), "{}", text.stdout);
+    assert!(
+        text.stdout.contains(" NOERROR aa: answer (192.0.2.57)"),
+        "{}",
+        text.stdout
+    );
+    // Without +nsall there is no table.
+    let (_, plain) = trace_json(&["www.faulty.com"]);
+    assert!(plain["hops"][2].get("servers").is_none(), "{plain}");
+}

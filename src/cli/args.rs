@@ -139,6 +139,10 @@ pub(crate) struct Cli {
     #[arg(long, value_name = "DURATION", value_parser = humantime::parse_duration)]
     pub timeout: Option<Duration>,
 
+    /// With +trace: ask every address of every name server of each zone cut at once (+nsall).
+    #[arg(long = "all-servers")]
+    pub all_servers: bool,
+
     /// With +trace: stop the whole trace after this long, e.g. 30s (default 10s; at most 1h).
     #[arg(long = "trace-timeout", value_name = "DURATION", value_parser = humantime::parse_duration)]
     pub trace_timeout: Option<Duration>,

@@ -142,7 +142,7 @@ The whole trace stops after 10 seconds (\fB\-\-trace\-timeout\fR \fIDURATION\fR 
 A server silent for the hedge delay (three times the slowest reply so far, between 100 and 400 ms) is not waited out: the next server of the cut is asked too and the first usable reply wins, with at most 3 servers of a cut waited for at once. The server passed over is recorded as not waited for.
 .TP
 \fBqueries\fR
-150 queries in all, and 20 to any one server address; a server past its share is not asked again in that trace (the attempt says so) and the next server is tried.
+150 queries in all (400 with \fB+nsall\fR, which asks every server of every cut), and 20 to any one server address; a server past its share is not asked again in that trace (the attempt says so) and the next server is tried.
 .TP
 \fBglueless name servers\fR
 At most 4 name server names without glue are resolved for one zone cut, and none after 5 such lookups have failed (no address, NXDOMAIN) in the trace, as BIND and unbound limit them. The hop notes how many were not tried.

@@ -31,6 +31,7 @@ pub(crate) struct Options {
     pub(crate) json: bool,
     pub(crate) search: bool,
     pub(crate) trace: bool,
+    pub(crate) all_servers: bool,
     pub(crate) idnout: Option<bool>,
     pub(crate) timeout: Option<Duration>,
     pub(crate) trace_time: Option<Duration>,
@@ -75,6 +76,7 @@ impl Options {
             trace: false,
             idnout: None,
             timeout: None,
+            all_servers: false,
             trace_time: None,
             tries: None,
         }
@@ -121,6 +123,7 @@ impl Options {
                 "idnout" => self.idnout = Some(on),
                 "search" => self.search = on,
                 "trace" => self.trace = on,
+                "nsall" => self.all_servers = on,
                 other => unreachable!("+{other} is in the option table but not applied"),
             },
             // RFC 6891 §6.2.5: a requestor's size below 512 is treated as 512.

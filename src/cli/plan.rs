@@ -41,6 +41,8 @@ pub(crate) struct TracePlan {
     pub port: u16,
     /// The wall-clock budget of the whole trace.
     pub time: Duration,
+    /// `+nsall`, `--all-servers`.
+    pub all_servers: bool,
 }
 
 /// The servers to ask.

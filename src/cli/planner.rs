@@ -176,8 +176,12 @@ impl<'a> Planner<'a> {
                 },
                 port: self.cli.port.unwrap_or(DEFAULT_PORT),
                 time: self.trace_time(options.trace_time)?,
+                all_servers: self.cli.all_servers || options.all_servers,
             }))
         } else {
+            if self.cli.all_servers || options.all_servers {
+                return Err(usage("+nsall and --all-servers apply only to +trace".to_owned()));
+            }
             if self.cli.trace_timeout.is_some() || options.trace_time.is_some() {
                 return Err(usage(
                     "--trace-timeout and +tracetime apply only to +trace".to_owned(),

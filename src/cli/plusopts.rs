@@ -48,6 +48,10 @@ pub const OPTIONS: &[Spec] = &[
         "trace",
         "walk the delegation chain from the root hints (RD=0), following CNAMEs to the end",
     ),
+    flag(
+        "nsall",
+        "with +trace: ask every address of every name server of each zone cut at once, and show each reply",
+    ),
     flag("tcp", "query over TCP (also +vc)"),
     flag("vc", "same as +tcp"),
     flag(

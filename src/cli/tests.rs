@@ -282,6 +282,17 @@ fn trace_mode() {
         (t.family, p.transport.timeout),
         (Family::V6, Duration::from_secs(2))
     );
+    assert!(!t.all_servers);
+    for all in [
+        &["+trace", "a.test", "+nsall"][..],
+        &["--all-servers", "+trace", "a.test"],
+    ] {
+        let p = plan_with(&e, all).unwrap();
+        let Mode::Trace(t) = &p.mode else { panic!() };
+        assert!(t.all_servers, "{all:?}");
+    }
+    assert!(usage_error(&["a.test", "+nsall"]).contains("only to +trace"));
+    assert!(usage_error(&["a.test", "--all-servers"]).contains("only to +trace"));
     assert_eq!(plan(&["a.test"]).mode, Mode::Direct);
     // Without @server a trace needs no resolv.conf at all.
     assert!(plan_with(&Fixed::default(), &["+trace", "a.test"]).is_ok());

@@ -82,6 +82,7 @@ fn walk_for(plan: &Plan, trace_plan: &TracePlan, lookup: &Lookup, transport: &dy
         port: trace_plan.port,
         family: trace_plan.family,
         names: plan.display.names,
+        all_servers: trace_plan.all_servers,
     };
     let start = match &trace_plan.prime_from {
         Some(servers) => walk::Start::Server(servers.clone()),
@@ -92,6 +93,12 @@ fn walk_for(plan: &Plan, trace_plan: &TracePlan, lookup: &Lookup, transport: &dy
         &settings,
         walk::Limits {
             time: trace_plan.time,
+            // Every server of every cut: a larger share of queries (the per-server cap stays).
+            queries: if trace_plan.all_servers {
+                walk::ALL_SERVERS_QUERIES
+            } else {
+                walk::Limits::default().queries
+            },
             ..walk::Limits::default()
         },
         &trace_plan.hints,

@@ -121,6 +121,24 @@ pub(crate) struct Hop {
     pub subwalks: Vec<Subwalk>,
     /// Provider hints and warnings.
     pub notes: Vec<String>,
+    /// With `+nsall`: every address of every name server of the cut asked, in the
+    /// referral's order, with what each gave.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub servers: Vec<ServerResult>,
+}
+
+/// What one server of a cut gave, under `+nsall`.
+#[derive(Debug, Clone, Serialize)]
+pub(crate) struct ServerResult {
+    pub server: ServerRef,
+    /// `answer`, `referral`, `nxdomain`, `nodata`, …: the step the reply was, or why it was
+    /// not usable (`REFUSED`, `lame: …`, `timed out`).
+    pub outcome: String,
+    pub rtt_us: Option<u64>,
+    pub rcode: Option<String>,
+    pub aa: Option<bool>,
+    /// The NS targets of its referral, or the data of its answer records, sorted.
+    pub records: Vec<String>,
 }
 
 /// A delegation.

@@ -134,7 +134,29 @@ fn hops(out: &mut dyn Write, hops: &[Hop], indent: usize, d: &Display, p: &Palet
             p.owner.style(&hop.zone),
             p.comment.style(flags)
         )?;
-        for attempt in &hop.attempts {
+        for row in &hop.servers {
+            let mut line = format!("· {}{}", server(&row.server), rtt(row.rtt_us));
+            if let Some(rcode) = &row.rcode {
+                line.push_str(&format!(" {rcode}"));
+            }
+            if row.aa == Some(true) {
+                line.push_str(" aa");
+            }
+            line.push_str(&format!(": {}", row.outcome));
+            if !row.records.is_empty() {
+                line.push_str(&format!(" ({})", row.records.join(", ")));
+            }
+            let style = if row.rcode.is_some() && !row.outcome.starts_with(|c: char| c.is_ascii_uppercase()) {
+                p.comment
+            } else {
+                p.warn
+            };
+            writeln!(out, "{inner}{}", style.style(line))?;
+        }
+        // Under +nsall the table above has every server asked; the failures not in it
+        // (a name server without usable glue, one whose name did not resolve) follow.
+        let in_table = |address: &str| hop.servers.iter().any(|row| row.server.address == address);
+        for attempt in hop.attempts.iter().filter(|a| !in_table(&a.server.address)) {
             let who = if attempt.server.address.is_empty() {
                 attempt.server.name.clone().unwrap_or_default()
             } else {

@@ -27,6 +27,7 @@ pub(crate) fn info(records: &[Record], style: NameStyle) -> Vec<RecordInfo> {
 /// A hop before its server is asked.
 pub(crate) fn new_hop(zone: &Name, name: &Name, qtype: RecordType, cached: bool, style: NameStyle) -> Hop {
     Hop {
+        servers: Vec::new(),
         zone: names::format(zone, style),
         qname: names::format(name, style),
         qtype: type_text(qtype).into_owned(),

@@ -86,6 +86,8 @@ pub(crate) struct Settings {
     pub port: u16,
     pub family: Family,
     pub names: NameStyle,
+    /// `+nsall`: ask every address of every name server of each cut, all at once.
+    pub all_servers: bool,
 }
 
 /// The bounds of one trace.
@@ -109,6 +111,9 @@ pub(crate) struct Limits {
     /// Wall-clock time of the whole trace.
     pub time: Duration,
 }
+
+/// The query budget of a trace with `+nsall`, which asks every server of every cut.
+pub(crate) const ALL_SERVERS_QUERIES: u32 = 400;
 
 /// The default wall-clock budget of a trace (`+tracetime`, `--trace-timeout`).
 pub(crate) const TRACE_TIME: Duration = Duration::from_secs(10);

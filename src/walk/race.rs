@@ -27,11 +27,23 @@ pub(crate) struct Raced<R> {
     pub winner: Option<usize>,
 }
 
-/// Runs `attempt` for the candidates in order as described in the module's comment,
-/// while `may_start` allows; `attempt` must give up soon once its flag is set.
+/// How the candidates are asked.
+#[derive(Clone, Copy)]
+pub(crate) enum Mode {
+    /// In turn, the next one after the hedge delay; the others stop once one wins.
+    Hedged(Duration),
+    /// All at once (at most [`ALL_IN_FLIGHT`] waited for), every one to its end.
+    All,
+}
+
+/// With [`Mode::All`], at most this many servers of one cut are waited for at once.
+const ALL_IN_FLIGHT: usize = 8;
+
+/// Runs `attempt` for the candidates as `mode` says (see the module's comment), while
+/// `may_start` allows; `attempt` must give up soon once its flag is set.
 pub(crate) fn race<C: Sync, R: Send>(
     candidates: &[C],
-    delay: Duration,
+    mode: Mode,
     may_start: &dyn Fn() -> bool,
     attempt: &(dyn Fn(&C, &AtomicBool) -> R + Sync),
     usable: &dyn Fn(&R) -> bool,
@@ -44,9 +56,13 @@ pub(crate) fn race<C: Sync, R: Send>(
         let (done, finished) = mpsc::channel();
         let mut running = 0;
         let mut last_start = Instant::now();
+        let (delay, in_flight, all) = match mode {
+            Mode::Hedged(delay) => (delay, IN_FLIGHT, false),
+            Mode::All => (Duration::ZERO, ALL_IN_FLIGHT, true),
+        };
         loop {
-            let hedge = running == 0 || (running < IN_FLIGHT && last_start.elapsed() >= delay);
-            if winner.is_none() && started < candidates.len() && hedge && may_start() {
+            let hedge = running == 0 || (running < in_flight && last_start.elapsed() >= delay);
+            if (all || winner.is_none()) && started < candidates.len() && hedge && may_start() {
                 let (index, candidate, cancel, done) = (started, &candidates[started], &cancel, done.clone());
                 scope.spawn(move || {
                     // The receiver outlives every sender in this scope.
@@ -62,7 +78,7 @@ pub(crate) fn race<C: Sync, R: Send>(
             if running == 0 {
                 break;
             }
-            let may_hedge = winner.is_none() && started < candidates.len() && running < IN_FLIGHT;
+            let may_hedge = !all && winner.is_none() && started < candidates.len() && running < in_flight;
             let received = if may_hedge {
                 finished.recv_timeout(delay.saturating_sub(last_start.elapsed()))
             } else {
@@ -73,7 +89,9 @@ pub(crate) fn race<C: Sync, R: Send>(
                     running -= 1;
                     if winner.is_none() && usable(&result) {
                         winner = Some(index);
-                        cancel.store(true, Ordering::Relaxed);
+                        if !all {
+                            cancel.store(true, Ordering::Relaxed);
+                        }
                     }
                     results[index] = Some((result, took));
                 }
@@ -109,9 +127,13 @@ mod tests {
 
     fn run(candidates: &[(u64, bool)]) -> (Raced<(bool, bool)>, Duration) {
         let started = Instant::now();
-        let raced = race(candidates, Duration::from_millis(100), &|| true, &attempt, &|r| {
-            r.0
-        });
+        let raced = race(
+            candidates,
+            Mode::Hedged(Duration::from_millis(100)),
+            &|| true,
+            &attempt,
+            &|r| r.0,
+        );
         (raced, started.elapsed())
     }
 
@@ -137,15 +159,30 @@ mod tests {
 
     #[test]
     fn no_more_start_than_may_start_allows() {
+        let raced = race(&[(5, false), (5, true)], Mode::All, &|| false, &attempt, &|r| r.0);
+        assert!(raced.results.is_empty());
+        assert_eq!(raced.winner, None);
+    }
+
+    #[test]
+    fn all_asks_every_one_at_once_and_waits_for_each() {
+        let started = Instant::now();
         let raced = race(
-            &[(5, false), (5, true)],
-            Duration::from_millis(100),
-            &|| false,
+            &[(10, true), (150, false), (100, true)],
+            Mode::All,
+            &|| true,
             &attempt,
             &|r| r.0,
         );
-        assert!(raced.results.is_empty());
-        assert_eq!(raced.winner, None);
+        let took = started.elapsed();
+        assert_eq!(raced.winner, Some(0));
+        assert_eq!(
+            raced.results,
+            [(true, false), (false, false), (true, false)],
+            "none was stopped"
+        );
+        // Concurrent: the slowest one's time, not the sum (260 ms).
+        assert!(took < Duration::from_millis(240), "{took:?}");
     }
 
     #[test]

@@ -212,6 +212,7 @@ fn settings(family: Family) -> Settings {
         port: 53,
         family,
         names: NameStyle::default(),
+        all_servers: false,
     }
 }
 

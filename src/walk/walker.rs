@@ -15,10 +15,10 @@ use crate::dns::rrtype::type_text;
 use crate::dns::wire::{self, Question};
 use crate::model::report::RecordInfo;
 use crate::model::trace::{
-    CnameLink, Hop, HopAttempt, HopKind, Outcome, OutcomeKind, Referral, ServerRef, Subwalk,
+    CnameLink, Hop, HopAttempt, HopKind, Outcome, OutcomeKind, Referral, ServerRef, ServerResult, Subwalk,
 };
 use crate::transport::Failure;
-use crate::transport::policy;
+use crate::transport::policy::{self, Completed, Failed};
 use crate::walk::budget::Budget;
 use crate::walk::classify::{self, Delegated, Final, Step, Unusable};
 use crate::walk::delegation::{Delegation, NameServer, delegation_of};
@@ -228,22 +228,60 @@ impl Walker<'_> {
         let mut glueless_skipped = 0;
         let order: Vec<&NameServer> = glued.into_iter().chain(glueless).collect();
         let mut next = 0;
+        if self.settings.all_servers {
+            // +nsall: every address of every name server, glueless ones resolved first
+            // (within the same caps), all asked at once.
+            let mut candidates = Vec::new();
+            for &server in &order {
+                if self.budget.spent() || self.budget.expired() {
+                    break;
+                }
+                if wrong_family_glue_only(server, cut, family) {
+                    hop.attempts.push(self.no_usable_glue(server));
+                    continue;
+                }
+                let known: Vec<IpAddr> = server
+                    .addrs
+                    .iter()
+                    .copied()
+                    .filter(|a| family.allows(a))
+                    .collect();
+                if !known.is_empty() {
+                    candidates.extend(known.into_iter().map(|addr| (server, addr)));
+                    continue;
+                }
+                if glueless_tried >= self.limits.glueless_per_cut
+                    || self.glueless_failed >= self.limits.glueless_failures
+                {
+                    glueless_skipped += 1;
+                    continue;
+                }
+                glueless_tried += 1;
+                match self.glueless(server, depth, hop) {
+                    Ok(addr) => candidates.push((server, addr)),
+                    Err(failed) => {
+                        self.glueless_failed += 1;
+                        if failed.kind != OutcomeKind::NoReachableServer {
+                            special.get_or_insert(failed);
+                        }
+                    }
+                }
+            }
+            if let Some(step) = self.race_servers(&candidates, cut, name, qtype, hop, &mut rcodes) {
+                if glueless_skipped > 0 {
+                    hop.notes
+                        .push(self.glueless_cap_note(glueless_tried, glueless_skipped));
+                }
+                return Ok(step);
+            }
+            next = order.len();
+        }
         while let Some(&server) = order.get(next) {
             if self.budget.spent() || self.budget.expired() {
                 break;
             }
             if wrong_family_glue_only(server, cut, family) {
-                // Its name lies inside the zone, so only glue can give its address, and
-                // the glue is of the other family: asking for it would go round in a circle.
-                hop.attempts.push(HopAttempt {
-                    server: ServerRef {
-                        name: server.name.as_ref().map(|n| self.show(n)),
-                        address: String::new(),
-                        port: self.settings.port,
-                    },
-                    outcome: format!("its glue has no address {}", family.describe()),
-                    rtt_us: None,
-                });
+                hop.attempts.push(self.no_usable_glue(server));
                 next += 1;
                 continue;
             }
@@ -375,9 +413,14 @@ impl Walker<'_> {
                 .map(|done| classify::classify(&done.reply.message, &cut.zone, name, qtype));
             (result, step)
         };
+        let mode = if self.settings.all_servers {
+            race::Mode::All
+        } else {
+            race::Mode::Hedged(race::hedge_delay(self.slowest_rtt))
+        };
         let raced = race::race(
             candidates,
-            race::hedge_delay(self.slowest_rtt),
+            mode,
             &|| !budget.spent() && !budget.expired(),
             &attempt,
             &|(_, step)| matches!(step, Some(Ok(_))),
@@ -391,6 +434,14 @@ impl Walker<'_> {
                 address: addr.to_string(),
                 port: self.settings.port,
             };
+            if self.settings.all_servers {
+                hop.servers.push(server_result(
+                    server_ref.clone(),
+                    &result,
+                    step.as_ref(),
+                    self.settings.names,
+                ));
+            }
             let (done, step) = match (result, step) {
                 (Ok(done), Some(step)) => (done, step),
                 (Err(failed), _) => {
@@ -416,11 +467,8 @@ impl Walker<'_> {
             let rtt_us = u64::try_from(done.reply.rtt.as_micros()).ok();
             match step {
                 Ok(step) if raced.winner == Some(index) => won = Some((server_ref, done, step)),
-                Ok(_) => hop.attempts.push(HopAttempt {
-                    server: server_ref,
-                    outcome: "a usable reply too, after another server's".to_owned(),
-                    rtt_us,
-                }),
+                // Not a failure: another usable reply came first (+nsall shows it).
+                Ok(_) => {}
                 Err(unusable) => {
                     self.failures += 1;
                     *rcodes += usize::from(matches!(unusable, Unusable::Rcode(_)));
@@ -441,6 +489,21 @@ impl Walker<'_> {
         hop.aa = Some(m.authoritative);
         self.slowest_rtt = self.slowest_rtt.max(done.reply.rtt);
         Some(step)
+    }
+
+    /// The attempt of a server whose name lies inside the zone, so only glue can give
+    /// its address, and the glue is of the other family: asking for it would go round in
+    /// a circle.
+    fn no_usable_glue(&self, server: &NameServer) -> HopAttempt {
+        HopAttempt {
+            server: ServerRef {
+                name: server.name.as_ref().map(|n| self.show(n)),
+                address: String::new(),
+                port: self.settings.port,
+            },
+            outcome: format!("its glue has no address {}", self.settings.family.describe()),
+            rtt_us: None,
+        }
     }
 
     /// Why some glueless name servers of a cut were not resolved.
@@ -558,4 +621,54 @@ fn wrong_family_glue_only(server: &NameServer, cut: &Delegation, family: Family)
     !server.addrs.is_empty()
         && !server.addrs.iter().any(|a| family.allows(a))
         && server.name.as_ref().is_some_and(|n| cut.zone.zone_of(n))
+}
+
+/// One server's line of a `+nsall` table.
+fn server_result(
+    server: ServerRef,
+    result: &Result<Completed, Failed>,
+    step: Option<&Result<Step, Unusable>>,
+    style: names::NameStyle,
+) -> ServerResult {
+    let (done, step) = match (result, step) {
+        (Ok(done), Some(step)) => (done, step),
+        (Err(failed), _) => {
+            return ServerResult {
+                server,
+                outcome: failed.last.to_string(),
+                rtt_us: None,
+                rcode: None,
+                aa: None,
+                records: Vec::new(),
+            };
+        }
+        (Ok(_), None) => unreachable!("a reply is always classified"),
+    };
+    let show = |records: &[Record]| -> Vec<String> {
+        let mut data: Vec<String> = records
+            .iter()
+            .map(|r| crate::model::report::record_info(r, style).data)
+            .collect();
+        data.sort();
+        data
+    };
+    let (outcome, records) = match step {
+        Ok(Step::Referral(delegated)) => (
+            format!("referral to {}", names::format(&delegated.zone, style)),
+            show(&delegated.ns),
+        ),
+        Ok(Step::Final(Final::Answer { records, .. })) => ("answer".to_owned(), show(records)),
+        Ok(Step::Final(Final::Alias { chain, .. })) => ("alias".to_owned(), show(chain)),
+        Ok(Step::Final(Final::NxDomain { .. })) => ("nxdomain".to_owned(), Vec::new()),
+        Ok(Step::Final(Final::NoData { .. })) => ("nodata".to_owned(), Vec::new()),
+        Err(unusable) => (unusable.to_string(), Vec::new()),
+    };
+    ServerResult {
+        server,
+        outcome,
+        rtt_us: u64::try_from(done.reply.rtt.as_micros()).ok(),
+        rcode: Some(wire::rcode_text(wire::rcode_number(&done.reply.message)).into_owned()),
+        aa: Some(done.reply.message.metadata.authoritative),
+        records,
+    }
 }
