@@ -224,6 +224,13 @@ def main():
         for name, rtype in FAULTS:
             trace_matches(name, rtype, "500ms", f"fault run {run_number}:")
 
+    # +nsall against real servers: the lame NSD refuses, the silent one times out, and the
+    # stale BIND secondary and Knot both answer, each shown in its own row.
+    trace, code = dnscope_exit("+trace", "+nsall", "--root-hints", HINTS, "--timeout", "500ms", "www.faulty.com.", "A")
+    rows = {row["server"]["name"]: row["outcome"] for h in trace["hops"] if h["zone"] == "faulty.com." for row in h.get("servers", [])}
+    check(code == 0 and rows == {"ns1.faulty.com.": "REFUSED", "ns2.faulty.com.": "timed out",
+                                 "ns3.faulty.com.": "answer", "ns4.faulty.com.": "answer"},
+          "+nsall www.faulty.com. A: every server of faulty.com. in its own row", f"exit {code}: {rows}")
     check.finish()
 
 
