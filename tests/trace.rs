@@ -420,7 +420,7 @@ fn nsall_asks_every_server_of_every_cut_and_shows_each_reply() {
     let started = std::time::Instant::now();
     let (code, doc) = trace_json(&["www.faulty.com", "+nsall"]);
     let took = started.elapsed();
-    assert_eq!(code, 0, "{doc}");
+    assert_eq!(code, 8, "a lame and a silent server are errors: {doc}");
     let hop = &doc["hops"][2];
     assert_eq!(hop["zone"], "faulty.com.");
     let rows: Vec<(&str, &str, &str)> = hop["servers"]
@@ -470,4 +470,97 @@ fn nsall_asks_every_server_of_every_cut_and_shows_each_reply() {
     // Without +nsall there is no table.
     let (_, plain) = trace_json(&["www.faulty.com"]);
     assert!(plain["hops"][2].get("servers").is_none(), "{plain}");
+}
+
+fn findings(doc: &serde_json::Value) -> Vec<(String, String, String, Vec<String>)> {
+    doc["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| {
+            (
+                f["code"].as_str().unwrap().to_owned(),
+                f["severity"].as_str().unwrap().to_owned(),
+                f["zone"].as_str().unwrap().to_owned(),
+                f["servers"]
+                    .as_array()
+                    .unwrap()
+                    .iter()
+                    .map(|s| s.as_str().unwrap().to_owned())
+                    .collect(),
+            )
+        })
+        .collect()
+}
+
+#[test]
+fn nsall_findings_name_the_lame_and_the_silent_server_and_exit_8() {
+    let (code, doc) = trace_json(&["www.faulty.com", "+nsall"]);
+    assert_eq!(code, 8, "{doc}");
+    assert_eq!(doc["exit_code"], 8);
+    assert_eq!(doc["status"], "answer", "the name still resolves");
+    let s = |v: &[&str]| v.iter().map(|s| (*s).to_owned()).collect::<Vec<_>>();
+    assert_eq!(
+        findings(&doc),
+        [
+            (
+                "lame_delegation".into(),
+                "error".into(),
+                "faulty.com.".into(),
+                s(&["ns1.faulty.com. (127.0.0.55)"])
+            ),
+            (
+                "unreachable_server".into(),
+                "error".into(),
+                "faulty.com.".into(),
+                s(&["ns2.faulty.com. (127.0.0.54)"])
+            ),
+        ]
+    );
+    assert_eq!(
+        doc["findings"][0]["detail"],
+        "ns1.faulty.com. (127.0.0.55): REFUSED"
+    );
+    let text = trace(&["www.faulty.com", "+nsall"]);
+    assert_eq!(text.code, 8);
+    assert!(
+        text.stdout.contains(
+            ";; ERROR lame_delegation faulty.com.: 1 of the 4 servers listed for faulty.com. do not serve it"
+        ),
+        "{}",
+        text.stdout
+    );
+
+    // The stale secondary gives another address for geo.faulty.com.: a warning, with
+    // the routing hint, next to the same two errors.
+    let (_, doc) = trace_json(&["geo.faulty.com", "+nsall"]);
+    let differ = &doc["findings"][2];
+    assert_eq!(
+        (differ["code"].as_str(), differ["severity"].as_str()),
+        (Some("answers_differ"), Some("warning"))
+    );
+    assert!(
+        differ["message"]
+            .as_str()
+            .unwrap()
+            .contains("geo or latency routing"),
+        "{differ}"
+    );
+    assert_eq!(
+        differ["detail"],
+        "ns3.faulty.com. (127.0.0.56): answer: 192.0.2.0; ns4.faulty.com. (127.0.0.57): answer: 192.0.2.1"
+    );
+}
+
+#[test]
+fn a_healthy_zone_raises_no_finding_and_a_plain_trace_judges_nothing() {
+    for name in ["www.shop.com", "www.palette.com"] {
+        let (code, doc) = trace_json(&[name, "+nsall"]);
+        assert_eq!(code, 0, "{doc}");
+        assert_eq!(doc["findings"], serde_json::json!([]), "{name}");
+    }
+    // Without +nsall the faulty zone's trace has nothing to judge from: exit 0.
+    let (code, doc) = trace_json(&["www.faulty.com"]);
+    assert_eq!(code, 0, "{doc}");
+    assert_eq!(doc["findings"], serde_json::json!([]));
 }

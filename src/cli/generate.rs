@@ -118,6 +118,9 @@ The server answered with another error rcode (SERVFAIL, REFUSED, FORMERR, NOTIMP
 \fB6\fR
 An \fB\-\-expect\fR assertion failed. When expectations are given and a reply came, the status is 0 if every one passed and 6 otherwise, whatever the rcode (so \fB\-\-expect rcode=NXDOMAIN\fR exits 0 on NXDOMAIN).
 .TP
+\fB8\fR
+With \fB+trace +nsall\fR: the diagnosis found an error (a finding of severity error, such as a lame or unreachable name server), even though the name may resolve. Warnings do not change the status.
+.TP
 \fB9\fR
 No usable reply from any server: timeouts, refused connections, malformed replies, and replies that do not answer the question (an answer section with records only for names off the question's CNAME/DNAME chain, or a reply still truncated over TCP, or kept with \fB+ignore\fR, without the answer). Such a reply is shown as it came, with the reason on stderr.
 .TP
@@ -129,7 +132,7 @@ A batch (\fB\-f\fR) was interrupted with Ctrl-C; the results of the lines that f
 .PP
 With \fB+trace\fR the final outcome of the walk counts: an answer 0, NXDOMAIN 3, NODATA 4; SERVFAIL from every server of a zone, a CNAME loop, a delegation cycle or an exhausted limit 5 (what a resolver would answer); no reachable server for a zone, or the trace's time budget spent, 9.
 .PP
-With several queries on one command line, or lines of a batch, the worst status wins, in this order from best to worst: 0, 4, 3, 5, 6, 9, 1, 10. An interrupted batch exits 130 whatever its finished lines gave.
+With several queries on one command line, or lines of a batch, the worst status wins, in this order from best to worst: 0, 4, 3, 5, 6, 8, 9, 1, 10. An interrupted batch exits 130 whatever its finished lines gave.
 .PP
 \fBHow this differs from dig:\fR dig exits 0 whenever a reply arrives, NXDOMAIN included, so a script must parse its output to learn whether a name exists. dnscope makes the outcome the exit status, so that \fBdnscope \-\-short name || alert\fR works in shell scripts and CI checks. Codes 1, 9 and 10 mean what they mean in dig.
 .SH "LIMITS OF A TRACE"

@@ -27,7 +27,8 @@ pub(crate) fn look_up(plan: &Plan, lookup: &Lookup, transport: &dyn Transport) -
             let mut report = walk_for(plan, trace_plan, lookup, transport);
             report.expectations =
                 expect::judge::judge_all(&plan.expectations, &expect::judge::Observed::of_trace(&report));
-            let judged = Exit::from_status(report.status)
+            // The walk's own code: its status, worsened by error findings (exit 8).
+            let judged = Exit::of_code(report.exit_code)
                 .with_expectations(&report.expectations, report.status.is_some());
             report.exit_code = judged.code();
             Outcome::Trace(Box::new(report))

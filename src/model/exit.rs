@@ -27,6 +27,8 @@ impl Exit {
     pub const RCODE: Exit = Exit(5);
     /// An `--expect` assertion failed.
     pub const EXPECTATION: Exit = Exit(6);
+    /// The diagnosis (`+nsall`) found an error: a lame or unreachable name server.
+    pub const DIAGNOSIS: Exit = Exit(8);
     /// No usable reply from any server: timeouts, refused connections, malformed replies.
     pub const NO_REPLY: Exit = Exit(9);
     /// A failure of dnscope itself or of the machine (cannot open a socket, write output).
@@ -54,9 +56,10 @@ impl Exit {
             3 => 2,
             5 => 3,
             6 => 4,
-            9 => 5,
-            1 => 6,
-            _ => 7,
+            8 => 5,
+            9 => 6,
+            1 => 7,
+            _ => 8,
         }
     }
 
@@ -157,6 +160,9 @@ mod tests {
         assert_eq!(Exit::NO_REPLY.worst(Exit::RCODE), Exit::NO_REPLY);
         assert_eq!(Exit::EXPECTATION.worst(Exit::RCODE), Exit::EXPECTATION);
         assert_eq!(Exit::EXPECTATION.worst(Exit::NO_REPLY), Exit::NO_REPLY);
+        assert_eq!(Exit::EXPECTATION.worst(Exit::DIAGNOSIS), Exit::DIAGNOSIS);
+        assert_eq!(Exit::DIAGNOSIS.worst(Exit::NO_REPLY), Exit::NO_REPLY);
+        assert_eq!(Exit::NXDOMAIN.worst(Exit::DIAGNOSIS), Exit::DIAGNOSIS);
         assert_eq!(Exit::INTERNAL.worst(Exit::NO_REPLY), Exit::INTERNAL);
         assert_eq!(Exit::ANSWER.worst(Exit::ANSWER), Exit::ANSWER);
     }

@@ -28,6 +28,31 @@ pub(crate) struct TraceReport {
     pub summary: Summary,
     /// `--expect` verdicts (empty without `--expect`).
     pub expectations: Vec<crate::model::verdict::Verdict>,
+    /// What is wrong with the servers on the path (`+nsall`; empty without it).
+    pub findings: Vec<Finding>,
+}
+
+/// One thing wrong (or worth knowing) about the servers of a zone.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub(crate) struct Finding {
+    /// Stable identifier, e.g. `lame_delegation`.
+    pub code: &'static str,
+    pub severity: Severity,
+    pub zone: String,
+    /// The servers concerned, as `name (address)`.
+    pub servers: Vec<String>,
+    /// One line a non-expert understands.
+    pub message: String,
+    /// What each server concerned gave.
+    pub detail: String,
+}
+
+/// How much a finding matters: an error sets exit code 8.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub(crate) enum Severity {
+    Warning,
+    Error,
 }
 
 impl TraceReport {
@@ -51,6 +76,7 @@ impl TraceReport {
             },
             summary: Summary::default(),
             expectations: Vec::new(),
+            findings: Vec::new(),
         }
     }
 }

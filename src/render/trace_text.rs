@@ -7,7 +7,7 @@ use std::time::Duration;
 
 use super::text::{record_line, ttl_units};
 use super::{Options, Palette};
-use crate::model::trace::{Hop, OutcomeKind, ServerRef, TraceReport};
+use crate::model::trace::{Hop, OutcomeKind, ServerRef, Severity, TraceReport};
 use crate::render::Display;
 
 /// Indentation of a hop's records under its header, and of a sub-walk under its hop.
@@ -79,6 +79,21 @@ fn summary(r: &TraceReport, d: &Display, p: &Palette, out: &mut dyn Write) -> io
         verdict.style(kind.to_uppercase()),
         r.outcome.message
     )?;
+    for f in &r.findings {
+        let (word, style) = match f.severity {
+            Severity::Error => ("ERROR", p.bad),
+            Severity::Warning => ("WARNING", p.warn),
+        };
+        writeln!(
+            out,
+            ";; {} {} {}: {}",
+            style.style(word),
+            f.code,
+            f.zone,
+            f.message
+        )?;
+        writeln!(out, ";;   {}", f.detail)?;
+    }
     let failed = failed_servers(&r.hops);
     if !failed.is_empty() {
         writeln!(out, ";; servers that failed: {}", p.warn.style(few(&failed)))?;

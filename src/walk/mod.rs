@@ -26,7 +26,7 @@ use crate::dns::names::{self, NameStyle};
 use crate::dns::rrtype::{class_text, type_text};
 use crate::dns::wire::{QueryFlags, Question};
 use crate::model::report::RecordInfo;
-use crate::model::trace::{CnameLink, Hop, Summary, TraceQuery, TraceReport};
+use crate::model::trace::{CnameLink, Hop, Severity, Summary, TraceQuery, TraceReport};
 use crate::transport::Transport;
 use crate::transport::policy;
 use crate::walk::budget::Budget;
@@ -38,6 +38,7 @@ use crate::walk::walker::Walker;
 mod budget;
 pub(crate) mod classify;
 mod delegation;
+mod findings;
 mod hops;
 mod prime;
 pub(crate) mod providers;
@@ -217,7 +218,13 @@ pub(crate) fn trace(
         failures: walker.failures,
     };
     report.status = walk.outcome.status();
-    report.exit_code = crate::model::exit::Exit::from_status(report.status).code();
+    report.findings = findings::findings(&walk.hops);
+    let exit = crate::model::exit::Exit::from_status(report.status);
+    report.exit_code = if report.findings.iter().any(|f| f.severity == Severity::Error) {
+        exit.worst(crate::model::exit::Exit::DIAGNOSIS).code()
+    } else {
+        exit.code()
+    };
     report.hops = walk.hops;
     report.cname_chain = walk.chain;
     report.answer = walk.answer;

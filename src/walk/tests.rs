@@ -1126,14 +1126,14 @@ fn a_trace_stops_when_its_time_is_spent_and_says_where() {
     );
     assert_eq!(report.status, None);
     assert_eq!(report.exit_code, 9);
-    // Which glueless name the budget ran out on depends on how busy the machine is; that
-    // it names the step, and that no attempt outlived the budget, does not.
+    // Which step the budget ran out on (a glueless name of other.test., or victim.test.
+    // itself just after) depends on how busy the machine is; that it names the step,
+    // and that no attempt outlived the budget, does not.
     let message = &report.outcome.message;
     assert!(
-        message.starts_with("no address for ns")
-            && message.contains(
-                ": the trace's time budget of 120ms ran out while asking the servers of other.test. for ns"
-            ),
+        message.contains("the trace's time budget of 120ms ran out while asking the servers of ")
+            && (message.starts_with("no address for ns")
+                || message.contains("of victim.test. for www.victim.test. A")),
         "{message}"
     );
     // Each silent attempt waits 50ms at most, and the last is cut to what was left: left

@@ -228,9 +228,15 @@ def main():
     # stale BIND secondary and Knot both answer, each shown in its own row.
     trace, code = dnscope_exit("+trace", "+nsall", "--root-hints", HINTS, "--timeout", "500ms", "www.faulty.com.", "A")
     rows = {row["server"]["name"]: row["outcome"] for h in trace["hops"] if h["zone"] == "faulty.com." for row in h.get("servers", [])}
-    check(code == 0 and rows == {"ns1.faulty.com.": "REFUSED", "ns2.faulty.com.": "timed out",
+    codes = [f["code"] for f in trace["findings"]]
+    check(code == 8 and codes == ["lame_delegation", "unreachable_server"],
+          "+nsall www.faulty.com. A: a lame and an unreachable server found, exit 8", f"exit {code}: {codes}")
+    check(rows == {"ns1.faulty.com.": "REFUSED", "ns2.faulty.com.": "timed out",
                                  "ns3.faulty.com.": "answer", "ns4.faulty.com.": "answer"},
           "+nsall www.faulty.com. A: every server of faulty.com. in its own row", f"exit {code}: {rows}")
+    healthy, code = dnscope_exit("+trace", "+nsall", "--root-hints", HINTS, "--timeout", "2s", "www.palette.com.", "A")
+    check(code == 0 and healthy["findings"] == [], "+nsall www.palette.com. A: no finding for a healthy chain",
+          f"exit {code}: {healthy['findings']}")
     check.finish()
 
 

@@ -168,7 +168,9 @@ fn faulty_zone(serial: u32) -> Zone {
              ns3.faulty.com. 3600 IN A 127.0.0.56\n\
              ns4.faulty.com. 3600 IN A 127.0.0.57\n\
              ns5.faulty.com. 3600 IN A 127.0.0.58\n\
-             www.faulty.com. 300 IN A 192.0.2.57\n"
+             www.faulty.com. 300 IN A 192.0.2.57\n\
+             geo.faulty.com. 60 IN A 192.0.2.{}\n",
+            serial % 100
         ),
     )
 }

@@ -1,0 +1,127 @@
+//! What is wrong with the servers on a trace's path, judged from what each server of
+//! each cut gave under `+nsall` (a plain trace asks too few servers to judge them).
+//! The codes are stable; the README maps each to the nearest DNSViz and Zonemaster tag.
+
+use crate::model::trace::{Finding, Hop, ServerResult, Severity};
+
+/// The findings of `hops` and of the walks that resolved their glueless name servers,
+/// in the order of the path.
+pub(crate) fn findings(hops: &[Hop]) -> Vec<Finding> {
+    let mut found = Vec::new();
+    for hop in hops {
+        for sub in &hop.subwalks {
+            found.extend(findings(&sub.hops));
+        }
+        if hop.servers.is_empty() {
+            continue;
+        }
+        let total = hop.servers.len();
+        let lame: Vec<&ServerResult> = hop.servers.iter().filter(|s| is_lame(s)).collect();
+        if !lame.is_empty() {
+            found.push(finding(
+                "lame_delegation",
+                Severity::Error,
+                hop,
+                &lame,
+                format!(
+                    "{} of the {total} servers listed for {} do not serve it: resolvers that pick one get no answer",
+                    lame.len(),
+                    hop.zone
+                ),
+            ));
+        }
+        let silent: Vec<&ServerResult> = hop.servers.iter().filter(|s| is_unreachable(s)).collect();
+        if !silent.is_empty() {
+            found.push(finding(
+                "unreachable_server",
+                Severity::Error,
+                hop,
+                &silent,
+                format!(
+                    "{} of the {total} servers listed for {} did not answer: resolvers that pick one wait, then retry elsewhere",
+                    silent.len(),
+                    hop.zone
+                ),
+            ));
+        }
+        if let Some(differ) = answers_differ(hop) {
+            found.push(differ);
+        }
+    }
+    found
+}
+
+/// A usable reply is a step of the walk; the rest, with an rcode, came from a server
+/// that answered but not for this zone (REFUSED, SERVFAIL, not authoritative, upward).
+fn usable(s: &ServerResult) -> bool {
+    matches!(s.outcome.as_str(), "answer" | "alias" | "nxdomain" | "nodata")
+        || s.outcome.starts_with("referral to ")
+}
+
+fn is_lame(s: &ServerResult) -> bool {
+    s.rcode.is_some() && !usable(s)
+}
+
+/// No reply at all; a query the trace's own budget kept back is not the server's fault.
+fn is_unreachable(s: &ServerResult) -> bool {
+    s.rcode.is_none() && !s.outcome.starts_with("not asked")
+}
+
+/// Answers that differ between the servers of one zone; addresses that differ while
+/// the answers agree on everything else look like geo or latency routing.
+fn answers_differ(hop: &Hop) -> Option<Finding> {
+    let answers: Vec<&ServerResult> = hop.servers.iter().filter(|s| s.outcome == "answer").collect();
+    let first = answers.first()?;
+    if answers.iter().all(|s| s.records == first.records) {
+        return None;
+    }
+    let routing = matches!(hop.qtype.as_str(), "A" | "AAAA");
+    let why = if routing {
+        "; the addresses differ, as with geo or latency routing (CloudFront, Route 53 latency records), or a server is out of date"
+    } else {
+        "; a server may be out of date"
+    };
+    Some(finding(
+        "answers_differ",
+        Severity::Warning,
+        hop,
+        &answers,
+        format!(
+            "the servers of {} give different answers for {} {}{why}",
+            hop.zone, hop.qname, hop.qtype
+        ),
+    ))
+}
+
+fn finding(
+    code: &'static str,
+    severity: Severity,
+    hop: &Hop,
+    servers: &[&ServerResult],
+    message: String,
+) -> Finding {
+    let name = |s: &ServerResult| match &s.server.name {
+        Some(name) => format!("{name} ({})", s.server.address),
+        None => s.server.address.clone(),
+    };
+    let detail = servers
+        .iter()
+        .map(|s| {
+            let gave = if s.records.is_empty() {
+                s.outcome.clone()
+            } else {
+                format!("{}: {}", s.outcome, s.records.join(", "))
+            };
+            format!("{}: {gave}", name(s))
+        })
+        .collect::<Vec<_>>()
+        .join("; ");
+    Finding {
+        code,
+        severity,
+        zone: hop.zone.clone(),
+        servers: servers.iter().map(|s| name(s)).collect(),
+        message,
+        detail,
+    }
+}
