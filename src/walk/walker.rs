@@ -35,6 +35,13 @@ pub(crate) struct Walk {
     pub(crate) outcome: Outcome,
 }
 
+/// Glueless name servers of one cut: resolved, and left out by the caps.
+#[derive(Default)]
+struct GluelessCount {
+    tried: usize,
+    skipped: usize,
+}
+
 /// How one descent ended.
 pub(crate) enum End {
     /// The reply that ended the descent, and the zone whose server gave it.
@@ -224,8 +231,7 @@ impl Walker<'_> {
             .partition(|s| s.addrs.iter().any(|a| family.allows(a)));
         let mut rcodes = 0;
         let mut special: Option<Outcome> = None;
-        let mut glueless_tried = 0;
-        let mut glueless_skipped = 0;
+        let mut unglued = GluelessCount::default();
         let order: Vec<&NameServer> = glued.into_iter().chain(glueless).collect();
         let mut next = 0;
         if self.settings.all_servers {
@@ -250,27 +256,14 @@ impl Walker<'_> {
                     candidates.extend(known.into_iter().map(|addr| (server, addr)));
                     continue;
                 }
-                if glueless_tried >= self.limits.glueless_per_cut
-                    || self.glueless_failed >= self.limits.glueless_failures
-                {
-                    glueless_skipped += 1;
-                    continue;
-                }
-                glueless_tried += 1;
-                match self.glueless(server, depth, hop) {
-                    Ok(addr) => candidates.push((server, addr)),
-                    Err(failed) => {
-                        self.glueless_failed += 1;
-                        if failed.kind != OutcomeKind::NoReachableServer {
-                            special.get_or_insert(failed);
-                        }
-                    }
+                if let Some(addr) = self.capped_glueless(server, depth, hop, &mut unglued, &mut special) {
+                    candidates.push((server, addr));
                 }
             }
             if let Some(step) = self.race_servers(&candidates, cut, name, qtype, hop, &mut rcodes) {
-                if glueless_skipped > 0 {
+                if unglued.skipped > 0 {
                     hop.notes
-                        .push(self.glueless_cap_note(glueless_tried, glueless_skipped));
+                        .push(self.glueless_cap_note(unglued.tried, unglued.skipped));
                 }
                 return Ok(step);
             }
@@ -297,22 +290,9 @@ impl Walker<'_> {
             }
             if candidates.is_empty() {
                 next += 1;
-                if glueless_tried >= self.limits.glueless_per_cut
-                    || self.glueless_failed >= self.limits.glueless_failures
-                {
-                    glueless_skipped += 1;
-                    continue;
-                }
-                glueless_tried += 1;
-                match self.glueless(server, depth, hop) {
-                    Ok(addr) => candidates.push((server, addr)),
-                    Err(failed) => {
-                        self.glueless_failed += 1;
-                        if failed.kind != OutcomeKind::NoReachableServer {
-                            special.get_or_insert(failed);
-                        }
-                        continue;
-                    }
+                match self.capped_glueless(server, depth, hop, &mut unglued, &mut special) {
+                    Some(addr) => candidates.push((server, addr)),
+                    None => continue,
                 }
             }
             if let Some(step) = self.race_servers(&candidates, cut, name, qtype, hop, &mut rcodes) {
@@ -320,9 +300,9 @@ impl Walker<'_> {
             }
         }
         let zone = self.show(&cut.zone);
-        if glueless_skipped > 0 {
+        if unglued.skipped > 0 {
             hop.notes
-                .push(self.glueless_cap_note(glueless_tried, glueless_skipped));
+                .push(self.glueless_cap_note(unglued.tried, unglued.skipped));
         }
         if self.budget.expired() {
             if let Some(inner) = special.filter(|s| s.kind == OutcomeKind::TraceTimeout) {
@@ -366,8 +346,8 @@ impl Walker<'_> {
                 format!("no server of {zone} has an address {}", family.describe()),
             ));
         }
-        let untried = if glueless_skipped > 0 {
-            format!("; {glueless_skipped} glueless name server(s) not tried")
+        let untried = if unglued.skipped > 0 {
+            format!("; {} glueless name server(s) not tried", unglued.skipped)
         } else {
             String::new()
         };
@@ -378,6 +358,35 @@ impl Walker<'_> {
                 hop.attempts.len()
             ),
         ))
+    }
+
+    /// The address of a glueless name server, by a walk of its own, unless the caps on
+    /// glueless names (per cut, failures per trace) say to skip it.
+    fn capped_glueless(
+        &mut self,
+        server: &NameServer,
+        depth: usize,
+        hop: &mut Hop,
+        count: &mut GluelessCount,
+        special: &mut Option<Outcome>,
+    ) -> Option<IpAddr> {
+        if count.tried >= self.limits.glueless_per_cut
+            || self.glueless_failed >= self.limits.glueless_failures
+        {
+            count.skipped += 1;
+            return None;
+        }
+        count.tried += 1;
+        match self.glueless(server, depth, hop) {
+            Ok(addr) => Some(addr),
+            Err(failed) => {
+                self.glueless_failed += 1;
+                if failed.kind != OutcomeKind::NoReachableServer {
+                    special.get_or_insert(failed);
+                }
+                None
+            }
+        }
     }
 
     /// Asks `candidates` for the question, racing them (see [`race`]); records every
