@@ -463,9 +463,27 @@ fn nsall_asks_every_server_of_every_cut_and_shows_each_reply() {
     );
     assert!(text.stdout.contains("REFUSED: REFUSED"), "{}", text.stdout);
     assert!(
-        text.stdout.contains(" NOERROR aa: answer (192.0.2.57)"),
+        text.stdout
+            .contains(" NOERROR aa serial 2024010101: answer (192.0.2.57)"),
         "{}",
         text.stdout
+    );
+    // Each server's version of the zone: the stale secondary is one behind; the lame and
+    // the silent servers gave none.
+    let serials: Vec<&serde_json::Value> = hop["servers"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| &s["serial"])
+        .collect();
+    assert_eq!(
+        serials,
+        [
+            &serde_json::Value::Null,
+            &serde_json::Value::Null,
+            &serde_json::json!(2024010100),
+            &serde_json::json!(2024010101)
+        ]
     );
     // Without +nsall there is no table.
     let (_, plain) = trace_json(&["www.faulty.com"]);
@@ -515,7 +533,17 @@ fn nsall_findings_name_the_lame_and_the_silent_server_and_exit_8() {
                 "faulty.com.".into(),
                 s(&["ns2.faulty.com. (127.0.0.54)"])
             ),
+            (
+                "serial_differs".into(),
+                "warning".into(),
+                "faulty.com.".into(),
+                s(&["ns3.faulty.com. (127.0.0.56)", "ns4.faulty.com. (127.0.0.57)"])
+            ),
         ]
+    );
+    assert_eq!(
+        doc["findings"][2]["detail"],
+        "ns3.faulty.com. (127.0.0.56): serial 2024010100; ns4.faulty.com. (127.0.0.57): serial 2024010101"
     );
     assert_eq!(
         doc["findings"][0]["detail"],

@@ -165,6 +165,9 @@ pub(crate) struct ServerResult {
     pub aa: Option<bool>,
     /// The NS targets of its referral, or the data of its answer records, sorted.
     pub records: Vec<String>,
+    /// The serial of the zone's SOA as this server holds it (an authoritative answer to
+    /// `ZONE SOA`); null when it gave none.
+    pub serial: Option<u32>,
 }
 
 /// A delegation.

@@ -157,6 +157,9 @@ fn hops(out: &mut dyn Write, hops: &[Hop], indent: usize, d: &Display, p: &Palet
             if row.aa == Some(true) {
                 line.push_str(" aa");
             }
+            if let Some(serial) = row.serial {
+                line.push_str(&format!(" serial {serial}"));
+            }
             line.push_str(&format!(": {}", row.outcome));
             if !row.records.is_empty() {
                 line.push_str(&format!(" ({})", row.records.join(", ")));

@@ -44,9 +44,8 @@ pub(crate) fn findings(hops: &[Hop]) -> Vec<Finding> {
                 ),
             ));
         }
-        if let Some(differ) = answers_differ(hop) {
-            found.push(differ);
-        }
+        found.extend(answers_differ(hop));
+        found.extend(serials_differ(hop));
     }
     found
 }
@@ -93,6 +92,45 @@ fn answers_differ(hop: &Hop) -> Option<Finding> {
     ))
 }
 
+/// Servers that hold different versions of the zone: a secondary that has not caught
+/// up (RFC 1982 order is not needed to see that they differ).
+fn serials_differ(hop: &Hop) -> Option<Finding> {
+    let known: Vec<&ServerResult> = hop.servers.iter().filter(|s| s.serial.is_some()).collect();
+    let first = known.first()?.serial;
+    if known.iter().all(|s| s.serial == first) {
+        return None;
+    }
+    let mut serials: Vec<u32> = known.iter().filter_map(|s| s.serial).collect();
+    serials.sort_unstable();
+    serials.dedup();
+    let serials: Vec<String> = serials.iter().map(u32::to_string).collect();
+    let mut differ = finding(
+        "serial_differs",
+        Severity::Warning,
+        hop,
+        &known,
+        format!(
+            "the servers of {} hold different versions of the zone (SOA serials {}): a secondary has not caught up, and answers depend on which server a resolver asks",
+            hop.zone,
+            serials.join(", ")
+        ),
+    );
+    differ.detail = known
+        .iter()
+        .map(|s| format!("{}: serial {}", server_name(s), s.serial.unwrap_or_default()))
+        .collect::<Vec<_>>()
+        .join("; ");
+    Some(differ)
+}
+
+/// A server as findings name it: `name (address)`.
+fn server_name(s: &ServerResult) -> String {
+    match &s.server.name {
+        Some(name) => format!("{name} ({})", s.server.address),
+        None => s.server.address.clone(),
+    }
+}
+
 fn finding(
     code: &'static str,
     severity: Severity,
@@ -100,10 +138,7 @@ fn finding(
     servers: &[&ServerResult],
     message: String,
 ) -> Finding {
-    let name = |s: &ServerResult| match &s.server.name {
-        Some(name) => format!("{name} ({})", s.server.address),
-        None => s.server.address.clone(),
-    };
+    let name = server_name;
     let detail = servers
         .iter()
         .map(|s| {

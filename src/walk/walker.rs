@@ -420,7 +420,12 @@ impl Walker<'_> {
                 .as_ref()
                 .ok()
                 .map(|done| classify::classify(&done.reply.message, &cut.zone, name, qtype));
-            (result, step)
+            // +nsall: the version of the zone each server holds, from the servers that
+            // answered at all (a silent one would cost a second timeout).
+            let serial = (settings.all_servers && result.is_ok())
+                .then(|| zone_serial(budget, settings, addr, &cut.zone, cancel))
+                .flatten();
+            (result, step, serial)
         };
         let mode = if self.settings.all_servers {
             race::Mode::All
@@ -432,10 +437,10 @@ impl Walker<'_> {
             mode,
             &|| !budget.spent() && !budget.expired(),
             &attempt,
-            &|(_, step)| matches!(step, Some(Ok(_))),
+            &|(_, step, _)| matches!(step, Some(Ok(_))),
         );
         let mut won = None;
-        for (index, (result, step)) in raced.results.into_iter().enumerate() {
+        for (index, (result, step, serial)) in raced.results.into_iter().enumerate() {
             let took = raced.took[index];
             let (server, addr) = candidates[index];
             let server_ref = ServerRef {
@@ -448,6 +453,7 @@ impl Walker<'_> {
                     server_ref.clone(),
                     &result,
                     step.as_ref(),
+                    serial,
                     self.settings.names,
                 ));
             }
@@ -637,6 +643,7 @@ fn server_result(
     server: ServerRef,
     result: &Result<Completed, Failed>,
     step: Option<&Result<Step, Unusable>>,
+    serial: Option<u32>,
     style: names::NameStyle,
 ) -> ServerResult {
     let (done, step) = match (result, step) {
@@ -649,6 +656,7 @@ fn server_result(
                 rcode: None,
                 aa: None,
                 records: Vec::new(),
+                serial,
             };
         }
         (Ok(_), None) => unreachable!("a reply is always classified"),
@@ -679,5 +687,39 @@ fn server_result(
         rcode: Some(wire::rcode_text(wire::rcode_number(&done.reply.message)).into_owned()),
         aa: Some(done.reply.message.metadata.authoritative),
         records,
+        serial,
     }
+}
+
+/// The SOA serial `zone` has at `addr`, from an authoritative answer.
+fn zone_serial(
+    budget: &Budget<'_>,
+    settings: &Settings,
+    addr: IpAddr,
+    zone: &Name,
+    cancel: &AtomicBool,
+) -> Option<u32> {
+    let question = Question {
+        name: zone.clone(),
+        rtype: RecordType::SOA,
+        class: DNSClass::IN,
+    };
+    let done = policy::cancellable_lookup(
+        budget,
+        &[SocketAddr::new(addr, settings.port)],
+        &question,
+        &settings.flags,
+        &settings.transport,
+        &mut random::id,
+        Some(cancel),
+    )
+    .ok()?;
+    let message = &done.reply.message;
+    if !message.metadata.authoritative {
+        return None;
+    }
+    message.answers.iter().find_map(|r| match &r.data {
+        RData::SOA(soa) if r.name == *zone => Some(soa.serial),
+        _ => None,
+    })
 }
