@@ -168,6 +168,10 @@ pub(crate) struct ServerResult {
     /// The serial of the zone's SOA as this server holds it (an authoritative answer to
     /// `ZONE SOA`); null when it gave none.
     pub serial: Option<u32>,
+    /// The zone's NS set as this server holds it (authoritative, sorted targets), and
+    /// its TTL: the child's side of the delegation.
+    pub ns: Vec<String>,
+    pub ns_ttl: Option<u32>,
 }
 
 /// A delegation.

@@ -2,13 +2,13 @@
 //! each cut gave under `+nsall` (a plain trace asks too few servers to judge them).
 //! The codes are stable; the README maps each to the nearest DNSViz and Zonemaster tag.
 
-use crate::model::trace::{Finding, Hop, ServerResult, Severity};
+use crate::model::trace::{Finding, Hop, Referral, ServerResult, Severity};
 
 /// The findings of `hops` and of the walks that resolved their glueless name servers,
 /// in the order of the path.
 pub(crate) fn findings(hops: &[Hop]) -> Vec<Finding> {
     let mut found = Vec::new();
-    for hop in hops {
+    for (i, hop) in hops.iter().enumerate() {
         for sub in &hop.subwalks {
             found.extend(findings(&sub.hops));
         }
@@ -43,6 +43,14 @@ pub(crate) fn findings(hops: &[Hop]) -> Vec<Finding> {
                     hop.zone
                 ),
             ));
+        }
+        // The referral that led here, from the parent's side.
+        let parent = hops[..i]
+            .iter()
+            .rev()
+            .find_map(|h| h.referral.as_ref().filter(|r| r.zone == hop.zone).map(|r| (h, r)));
+        if let Some((parent_hop, referral)) = parent {
+            found.extend(parent_child(parent_hop, referral, hop));
         }
         found.extend(answers_differ(hop));
         found.extend(serials_differ(hop));
@@ -120,6 +128,53 @@ fn serials_differ(hop: &Hop) -> Option<Finding> {
         .map(|s| format!("{}: serial {}", server_name(s), s.serial.unwrap_or_default()))
         .collect::<Vec<_>>()
         .join("; ");
+    Some(differ)
+}
+
+/// The NS set the parent delegates with against the one the zone's own servers give;
+/// both sides are shown, each with its TTL (the referral's and the authoritative one).
+fn parent_child(parent_hop: &Hop, referral: &Referral, hop: &Hop) -> Option<Finding> {
+    let children: Vec<&ServerResult> = hop.servers.iter().filter(|s| !s.ns.is_empty()).collect();
+    let child = children.first()?;
+    let mut parent_ns: Vec<String> = referral.ns.iter().map(|r| r.data.clone()).collect();
+    parent_ns.sort();
+    if parent_ns == child.ns {
+        return None;
+    }
+    let only = |these: &[String], those: &[String]| -> String {
+        let left: Vec<&str> = these
+            .iter()
+            .filter(|n| !those.contains(n))
+            .map(String::as_str)
+            .collect();
+        if left.is_empty() {
+            "none".to_owned()
+        } else {
+            left.join(", ")
+        }
+    };
+    let mut differ = finding(
+        "ns_differs",
+        Severity::Warning,
+        hop,
+        &children,
+        format!(
+            "{} delegates {} to other name servers than the zone itself lists: only at the parent: {}; only in the zone: {}",
+            parent_hop.zone,
+            hop.zone,
+            only(&parent_ns, &child.ns),
+            only(&child.ns, &parent_ns)
+        ),
+    );
+    differ.detail = format!(
+        "parent {} (TTL {}): {}; child {} (TTL {}): {}",
+        parent_hop.zone,
+        referral.ttl,
+        parent_ns.join(", "),
+        server_name(child),
+        child.ns_ttl.map_or_else(|| "-".to_owned(), |t| t.to_string()),
+        child.ns.join(", ")
+    );
     Some(differ)
 }
 

@@ -422,10 +422,9 @@ impl Walker<'_> {
                 .map(|done| classify::classify(&done.reply.message, &cut.zone, name, qtype));
             // +nsall: the version of the zone each server holds, from the servers that
             // answered at all (a silent one would cost a second timeout).
-            let serial = (settings.all_servers && result.is_ok())
-                .then(|| zone_serial(budget, settings, addr, &cut.zone, cancel))
-                .flatten();
-            (result, step, serial)
+            let apex = (settings.all_servers && result.is_ok())
+                .then(|| apex_view(budget, settings, addr, &cut.zone, cancel));
+            (result, step, apex)
         };
         let mode = if self.settings.all_servers {
             race::Mode::All
@@ -440,7 +439,7 @@ impl Walker<'_> {
             &|(_, step, _)| matches!(step, Some(Ok(_))),
         );
         let mut won = None;
-        for (index, (result, step, serial)) in raced.results.into_iter().enumerate() {
+        for (index, (result, step, apex)) in raced.results.into_iter().enumerate() {
             let took = raced.took[index];
             let (server, addr) = candidates[index];
             let server_ref = ServerRef {
@@ -453,7 +452,7 @@ impl Walker<'_> {
                     server_ref.clone(),
                     &result,
                     step.as_ref(),
-                    serial,
+                    apex.unwrap_or_default(),
                     self.settings.names,
                 ));
             }
@@ -643,7 +642,7 @@ fn server_result(
     server: ServerRef,
     result: &Result<Completed, Failed>,
     step: Option<&Result<Step, Unusable>>,
-    serial: Option<u32>,
+    apex: ApexView,
     style: names::NameStyle,
 ) -> ServerResult {
     let (done, step) = match (result, step) {
@@ -656,7 +655,9 @@ fn server_result(
                 rcode: None,
                 aa: None,
                 records: Vec::new(),
-                serial,
+                serial: apex.serial,
+                ns: apex.ns,
+                ns_ttl: apex.ns_ttl,
             };
         }
         (Ok(_), None) => unreachable!("a reply is always classified"),
@@ -687,24 +688,65 @@ fn server_result(
         rcode: Some(wire::rcode_text(wire::rcode_number(&done.reply.message)).into_owned()),
         aa: Some(done.reply.message.metadata.authoritative),
         records,
-        serial,
+        serial: apex.serial,
+        ns: apex.ns,
+        ns_ttl: apex.ns_ttl,
     }
 }
 
-/// The SOA serial `zone` has at `addr`, from an authoritative answer.
-fn zone_serial(
+/// What one server says of the zone's apex: the SOA serial and the NS set, from its
+/// authoritative answers (the child's side of a parent/child comparison).
+#[derive(Default)]
+struct ApexView {
+    serial: Option<u32>,
+    ns: Vec<String>,
+    ns_ttl: Option<u32>,
+}
+
+fn apex_view(
     budget: &Budget<'_>,
     settings: &Settings,
     addr: IpAddr,
     zone: &Name,
     cancel: &AtomicBool,
-) -> Option<u32> {
+) -> ApexView {
+    let serial = apex_records(budget, settings, addr, zone, RecordType::SOA, cancel)
+        .iter()
+        .find_map(|r| match &r.data {
+            RData::SOA(soa) => Some(soa.serial),
+            _ => None,
+        });
+    let ns_records = apex_records(budget, settings, addr, zone, RecordType::NS, cancel);
+    let mut ns: Vec<String> = ns_records
+        .iter()
+        .filter_map(|r| match &r.data {
+            RData::NS(target) => Some(names::format(&target.0, settings.names)),
+            _ => None,
+        })
+        .collect();
+    ns.sort();
+    ApexView {
+        serial,
+        ns,
+        ns_ttl: ns_records.iter().map(|r| r.ttl).min(),
+    }
+}
+
+/// The records of type `rtype` owned by `zone` in an authoritative answer from `addr`.
+fn apex_records(
+    budget: &Budget<'_>,
+    settings: &Settings,
+    addr: IpAddr,
+    zone: &Name,
+    rtype: RecordType,
+    cancel: &AtomicBool,
+) -> Vec<Record> {
     let question = Question {
         name: zone.clone(),
-        rtype: RecordType::SOA,
+        rtype,
         class: DNSClass::IN,
     };
-    let done = policy::cancellable_lookup(
+    let Ok(done) = policy::cancellable_lookup(
         budget,
         &[SocketAddr::new(addr, settings.port)],
         &question,
@@ -712,14 +754,16 @@ fn zone_serial(
         &settings.transport,
         &mut random::id,
         Some(cancel),
-    )
-    .ok()?;
-    let message = &done.reply.message;
+    ) else {
+        return Vec::new();
+    };
+    let message = done.reply.message;
     if !message.metadata.authoritative {
-        return None;
+        return Vec::new();
     }
-    message.answers.iter().find_map(|r| match &r.data {
-        RData::SOA(soa) if r.name == *zone => Some(soa.serial),
-        _ => None,
-    })
+    message
+        .answers
+        .into_iter()
+        .filter(|r| r.name == *zone && r.record_type() == rtype)
+        .collect()
 }

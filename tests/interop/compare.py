@@ -229,8 +229,8 @@ def main():
     trace, code = dnscope_exit("+trace", "+nsall", "--root-hints", HINTS, "--timeout", "500ms", "www.faulty.com.", "A")
     rows = {row["server"]["name"]: row["outcome"] for h in trace["hops"] if h["zone"] == "faulty.com." for row in h.get("servers", [])}
     codes = [f["code"] for f in trace["findings"]]
-    check(code == 8 and codes == ["lame_delegation", "unreachable_server", "serial_differs"],
-          "+nsall www.faulty.com. A: a lame and an unreachable server and the stale BIND secondary found, exit 8", f"exit {code}: {codes}")
+    check(code == 8 and codes == ["lame_delegation", "unreachable_server", "ns_differs", "serial_differs"],
+          "+nsall www.faulty.com. A: a lame and an unreachable server, the parent/child NS mismatch and the stale BIND secondary found, exit 8", f"exit {code}: {codes}")
     check(rows == {"ns1.faulty.com.": "REFUSED", "ns2.faulty.com.": "timed out",
                                  "ns3.faulty.com.": "answer", "ns4.faulty.com.": "answer"},
           "+nsall www.faulty.com. A: every server of faulty.com. in its own row", f"exit {code}: {rows}")
