@@ -407,15 +407,7 @@ impl Walker<'_> {
             class: DNSClass::IN,
         };
         let attempt = |&(_, addr): &(&NameServer, IpAddr), cancel: &AtomicBool| {
-            let result = policy::cancellable_lookup(
-                budget,
-                &[SocketAddr::new(addr, settings.port)],
-                &question,
-                &settings.flags,
-                &settings.transport,
-                &mut random::id,
-                Some(cancel),
-            );
+            let result = ask_one(budget, settings, addr, &question, cancel);
             let step = result
                 .as_ref()
                 .ok()
@@ -694,6 +686,25 @@ fn server_result(
     }
 }
 
+/// One server asked one question, with the trace's settings, until told to stop.
+fn ask_one(
+    budget: &Budget<'_>,
+    settings: &Settings,
+    addr: IpAddr,
+    question: &Question,
+    cancel: &AtomicBool,
+) -> Result<Completed, Failed> {
+    policy::cancellable_lookup(
+        budget,
+        &[SocketAddr::new(addr, settings.port)],
+        question,
+        &settings.flags,
+        &settings.transport,
+        &mut random::id,
+        Some(cancel),
+    )
+}
+
 /// What one server says of the zone's apex: the SOA serial and the NS set, from its
 /// authoritative answers (the child's side of a parent/child comparison).
 #[derive(Default)]
@@ -746,15 +757,7 @@ fn apex_records(
         rtype,
         class: DNSClass::IN,
     };
-    let Ok(done) = policy::cancellable_lookup(
-        budget,
-        &[SocketAddr::new(addr, settings.port)],
-        &question,
-        &settings.flags,
-        &settings.transport,
-        &mut random::id,
-        Some(cancel),
-    ) else {
+    let Ok(done) = ask_one(budget, settings, addr, &question, cancel) else {
         return Vec::new();
     };
     let message = done.reply.message;
