@@ -612,3 +612,23 @@ fn a_healthy_zone_raises_no_finding_and_a_plain_trace_judges_nothing() {
     assert_eq!(code, 0, "{doc}");
     assert_eq!(doc["findings"], serde_json::json!([]));
 }
+
+#[test]
+fn a_stale_secondary_alone_is_a_warning_and_strict_makes_it_count() {
+    let (code, doc) = trace_json(&["www.drift.com", "+nsall"]);
+    assert_eq!(code, 0, "warnings do not change the exit code: {doc}");
+    let codes: Vec<&str> = doc["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["code"].as_str().unwrap())
+        .collect();
+    assert_eq!(codes, ["serial_differs"]);
+    assert_eq!(
+        doc["findings"][0]["message"],
+        "the servers of drift.com. hold different versions of the zone (SOA serials 7, 8): a secondary has not caught up, and answers depend on which server a resolver asks"
+    );
+    let (code, doc) = trace_json(&["www.drift.com", "+nsall", "--strict"]);
+    assert_eq!(code, 8, "{doc}");
+    assert_eq!(doc["exit_code"], 8);
+}

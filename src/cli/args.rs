@@ -143,6 +143,10 @@ pub(crate) struct Cli {
     #[arg(long = "all-servers")]
     pub all_servers: bool,
 
+    /// With +trace +nsall: warnings count as errors (exit 8 on any finding).
+    #[arg(long)]
+    pub strict: bool,
+
     /// With +trace: stop the whole trace after this long, e.g. 30s (default 10s; at most 1h).
     #[arg(long = "trace-timeout", value_name = "DURATION", value_parser = humantime::parse_duration)]
     pub trace_timeout: Option<Duration>,

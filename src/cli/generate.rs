@@ -119,7 +119,7 @@ The server answered with another error rcode (SERVFAIL, REFUSED, FORMERR, NOTIMP
 An \fB\-\-expect\fR assertion failed. When expectations are given and a reply came, the status is 0 if every one passed and 6 otherwise, whatever the rcode (so \fB\-\-expect rcode=NXDOMAIN\fR exits 0 on NXDOMAIN).
 .TP
 \fB8\fR
-With \fB+trace +nsall\fR: the diagnosis found an error (a finding of severity error, such as a lame or unreachable name server), even though the name may resolve. Warnings do not change the status.
+With \fB+trace +nsall\fR: the diagnosis found an error (a finding of severity error, such as a lame or unreachable name server), even though the name may resolve. Warnings do not change the status, unless \fB\-\-strict\fR is given.
 .TP
 \fB9\fR
 No usable reply from any server: timeouts, refused connections, malformed replies, and replies that do not answer the question (an answer section with records only for names off the question's CNAME/DNAME chain, or a reply still truncated over TCP, or kept with \fB+ignore\fR, without the answer). Such a reply is shown as it came, with the reason on stderr.

@@ -177,8 +177,12 @@ impl<'a> Planner<'a> {
                 port: self.cli.port.unwrap_or(DEFAULT_PORT),
                 time: self.trace_time(options.trace_time)?,
                 all_servers: self.cli.all_servers || options.all_servers,
+                strict: self.cli.strict,
             }))
         } else {
+            if self.cli.strict {
+                return Err(usage("--strict applies only to +trace +nsall".to_owned()));
+            }
             if self.cli.all_servers || options.all_servers {
                 return Err(usage("+nsall and --all-servers apply only to +trace".to_owned()));
             }
@@ -189,6 +193,12 @@ impl<'a> Planner<'a> {
             }
             Mode::Direct
         };
+        if let Mode::Trace(t) = &mode
+            && t.strict
+            && !t.all_servers
+        {
+            return Err(usage("--strict applies only to +trace +nsall".to_owned()));
+        }
         if transport.timeout.is_zero() {
             return Err(usage("--timeout must be longer than zero".to_owned()));
         }

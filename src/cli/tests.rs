@@ -293,6 +293,11 @@ fn trace_mode() {
     }
     assert!(usage_error(&["a.test", "+nsall"]).contains("only to +trace"));
     assert!(usage_error(&["a.test", "--all-servers"]).contains("only to +trace"));
+    assert!(usage_error(&["a.test", "--strict"]).contains("only to +trace +nsall"));
+    assert!(usage_error(&["+trace", "a.test", "--strict"]).contains("only to +trace +nsall"));
+    let p = plan_with(&e, &["+trace", "+nsall", "--strict", "a.test"]).unwrap();
+    let Mode::Trace(t) = &p.mode else { panic!() };
+    assert!(t.strict);
     assert_eq!(plan(&["a.test"]).mode, Mode::Direct);
     // Without @server a trace needs no resolv.conf at all.
     assert!(plan_with(&Fixed::default(), &["+trace", "a.test"]).is_ok());

@@ -27,9 +27,13 @@ pub(crate) fn look_up(plan: &Plan, lookup: &Lookup, transport: &dyn Transport) -
             let mut report = walk_for(plan, trace_plan, lookup, transport);
             report.expectations =
                 expect::judge::judge_all(&plan.expectations, &expect::judge::Observed::of_trace(&report));
-            // The walk's own code: its status, worsened by error findings (exit 8).
-            let judged = Exit::of_code(report.exit_code)
-                .with_expectations(&report.expectations, report.status.is_some());
+            // The walk's own code: its status, worsened by error findings (exit 8), and
+            // with --strict by any finding.
+            let mut exit = Exit::of_code(report.exit_code);
+            if trace_plan.strict && !report.findings.is_empty() {
+                exit = exit.worst(Exit::DIAGNOSIS);
+            }
+            let judged = exit.with_expectations(&report.expectations, report.status.is_some());
             report.exit_code = judged.code();
             Outcome::Trace(Box::new(report))
         }

@@ -95,7 +95,11 @@ fn com_zone() -> Zone {
          mixfail.com. 172800 IN NS ns1.mixfail.com.\n\
          mixfail.com. 172800 IN NS ns2.mixfail.com.\n\
          ns1.mixfail.com. 172800 IN A 127.0.0.55\n\
-         ns2.mixfail.com. 172800 IN A 127.0.0.54\n",
+         ns2.mixfail.com. 172800 IN A 127.0.0.54\n\
+         drift.com. 172800 IN NS ns1.drift.com.\n\
+         drift.com. 172800 IN NS ns2.drift.com.\n\
+         ns1.drift.com. 172800 IN A 127.0.0.71\n\
+         ns2.drift.com. 172800 IN A 127.0.0.72\n",
     );
     // A delegation whose referral does not fit in 1232 bytes: TC, then TCP.
     for i in 0..40 {
@@ -171,6 +175,21 @@ fn faulty_zone(serial: u32) -> Zone {
              www.faulty.com. 300 IN A 192.0.2.57\n\
              geo.faulty.com. 60 IN A 192.0.2.{}\n",
             serial % 100
+        ),
+    )
+}
+
+/// `drift.com.` at version `serial`; the same records otherwise.
+fn drift_zone(serial: u32) -> Zone {
+    Zone::parse(
+        "drift.com.",
+        &format!(
+            "drift.com. 3600 IN SOA ns1.drift.com. hostmaster.drift.com. {serial} 7200 3600 1209600 300\n\
+             drift.com. 172800 IN NS ns1.drift.com.\n\
+             drift.com. 172800 IN NS ns2.drift.com.\n\
+             ns1.drift.com. 172800 IN A 127.0.0.71\n\
+             ns2.drift.com. 172800 IN A 127.0.0.72\n\
+             www.drift.com. 300 IN A 192.0.2.71\n"
         ),
     )
 }
@@ -254,6 +273,9 @@ fn specs() -> Vec<Spec> {
         spec("127.0.0.55", Auth, vec![], Mode::Rcode(5)),
         spec("127.0.0.56", Auth, vec![faulty_zone(2024010100)], Mode::Normal),
         spec("127.0.0.57", Auth, vec![faulty_zone(2024010101)], Mode::Normal),
+        // drift.com.: two healthy servers, one a version behind (only a warning).
+        spec("127.0.0.71", Auth, vec![drift_zone(7)], Mode::Normal),
+        spec("127.0.0.72", Auth, vec![drift_zone(8)], Mode::Normal),
         spec(
             "127.0.0.51",
             Auth,
