@@ -165,6 +165,10 @@ pub(crate) struct ServerResult {
     pub aa: Option<bool>,
     /// The NS targets of its referral, or the data of its answer records, sorted.
     pub records: Vec<String>,
+    /// Its reply was a step of the walk (a referral or a final answer), not a refusal,
+    /// a lame or upward reply, or silence.
+    #[serde(skip)]
+    pub usable: bool,
     /// The serial of the zone's SOA as this server holds it (an authoritative answer to
     /// `ZONE SOA`); null when it gave none.
     pub serial: Option<u32>,

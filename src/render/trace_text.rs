@@ -164,11 +164,7 @@ fn hops(out: &mut dyn Write, hops: &[Hop], indent: usize, d: &Display, p: &Palet
             if !row.records.is_empty() {
                 line.push_str(&format!(" ({})", row.records.join(", ")));
             }
-            let style = if row.rcode.is_some() && !row.outcome.starts_with(|c: char| c.is_ascii_uppercase()) {
-                p.comment
-            } else {
-                p.warn
-            };
+            let style = if row.usable { p.comment } else { p.warn };
             writeln!(out, "{inner}{}", style.style(line))?;
         }
         // Under +nsall the table above has every server asked; the failures not in it

@@ -58,15 +58,10 @@ pub(crate) fn findings(hops: &[Hop]) -> Vec<Finding> {
     found
 }
 
-/// A usable reply is a step of the walk; the rest, with an rcode, came from a server
-/// that answered but not for this zone (REFUSED, SERVFAIL, not authoritative, upward).
-fn usable(s: &ServerResult) -> bool {
-    matches!(s.outcome.as_str(), "answer" | "alias" | "nxdomain" | "nodata")
-        || s.outcome.starts_with("referral to ")
-}
-
+/// A reply that was no step of the walk came from a server that answered, but not for
+/// this zone (REFUSED, SERVFAIL, not authoritative, upward).
 fn is_lame(s: &ServerResult) -> bool {
-    s.rcode.is_some() && !usable(s)
+    s.rcode.is_some() && !s.usable
 }
 
 /// No reply at all; a query the trace's own budget kept back is not the server's fault.
@@ -193,7 +188,6 @@ fn finding(
     servers: &[&ServerResult],
     message: String,
 ) -> Finding {
-    let name = server_name;
     let detail = servers
         .iter()
         .map(|s| {
@@ -202,7 +196,7 @@ fn finding(
             } else {
                 format!("{}: {}", s.outcome, s.records.join(", "))
             };
-            format!("{}: {gave}", name(s))
+            format!("{}: {gave}", server_name(s))
         })
         .collect::<Vec<_>>()
         .join("; ");
@@ -210,7 +204,7 @@ fn finding(
         code,
         severity,
         zone: hop.zone.clone(),
-        servers: servers.iter().map(|s| name(s)).collect(),
+        servers: servers.iter().map(|s| server_name(s)).collect(),
         message,
         detail,
     }
