@@ -51,6 +51,7 @@ Register-ArgumentCompleter -Native -CommandName 'dnscope' -ScriptBlock {
             [CompletionResult]::new('--ordered', '--ordered', [CompletionResultType]::ParameterName, 'Batch: print results in input order instead of as they complete')
             [CompletionResult]::new('--tcp', '--tcp', [CompletionResultType]::ParameterName, 'Query over TCP (same as +tcp)')
             [CompletionResult]::new('--all-servers', '--all-servers', [CompletionResultType]::ParameterName, 'With +trace: ask every address of every name server of each zone cut at once (+nsall)')
+            [CompletionResult]::new('--tcp-check', '--tcp-check', [CompletionResultType]::ParameterName, 'With +trace +nsall: ask each server the zone''s SOA over TCP too (+tcpcheck)')
             [CompletionResult]::new('--strict', '--strict', [CompletionResultType]::ParameterName, 'With +trace +nsall: warnings count as errors (exit 8 on any finding)')
             [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')

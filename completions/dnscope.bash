@@ -35,7 +35,7 @@ _dnscope() {
 
     case "${cmd}" in
         dnscope)
-            opts="-t -c -x -p -4 -6 -f -j -h -V --type --class --reverse --port --json --short --trace --root-hints --expect --file --jobs --ordered --qps --max-per-server --tcp --timeout --all-servers --strict --trace-timeout --tries --color --resolv-conf --generate --help --version check help"
+            opts="-t -c -x -p -4 -6 -f -j -h -V --type --class --reverse --port --json --short --trace --root-hints --expect --file --jobs --ordered --qps --max-per-server --tcp --timeout --all-servers --tcp-check --strict --trace-timeout --tries --color --resolv-conf --generate --help --version check help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0

@@ -48,6 +48,7 @@ set edit:completion:arg-completer[dnscope] = {|@words|
             cand --ordered 'Batch: print results in input order instead of as they complete'
             cand --tcp 'Query over TCP (same as +tcp)'
             cand --all-servers 'With +trace: ask every address of every name server of each zone cut at once (+nsall)'
+            cand --tcp-check 'With +trace +nsall: ask each server the zone''s SOA over TCP too (+tcpcheck)'
             cand --strict 'With +trace +nsall: warnings count as errors (exit 8 on any finding)'
             cand -h 'Print help (see more with ''--help'')'
             cand --help 'Print help (see more with ''--help'')'

@@ -1,6 +1,6 @@
 # Print an optspec for argparse to handle cmd's options that are independent of any subcommand.
 function __fish_dnscope_global_optspecs
-    string join \n t/type= c/class= x/reverse= p/port= 4 6 json short trace root-hints= expect= f/file= j/jobs= ordered qps= max-per-server= tcp timeout= all-servers strict trace-timeout= tries= color= resolv-conf= generate= h/help V/version
+    string join \n t/type= c/class= x/reverse= p/port= 4 6 json short trace root-hints= expect= f/file= j/jobs= ordered qps= max-per-server= tcp timeout= all-servers tcp-check strict trace-timeout= tries= color= resolv-conf= generate= h/help V/version
 end
 
 function __fish_dnscope_needs_command
@@ -55,6 +55,7 @@ complete -c dnscope -n "__fish_dnscope_needs_command" -l trace -d 'Walk the dele
 complete -c dnscope -n "__fish_dnscope_needs_command" -l ordered -d 'Batch: print results in input order instead of as they complete'
 complete -c dnscope -n "__fish_dnscope_needs_command" -l tcp -d 'Query over TCP (same as +tcp)'
 complete -c dnscope -n "__fish_dnscope_needs_command" -l all-servers -d 'With +trace: ask every address of every name server of each zone cut at once (+nsall)'
+complete -c dnscope -n "__fish_dnscope_needs_command" -l tcp-check -d 'With +trace +nsall: ask each server the zone\'s SOA over TCP too (+tcpcheck)'
 complete -c dnscope -n "__fish_dnscope_needs_command" -l strict -d 'With +trace +nsall: warnings count as errors (exit 8 on any finding)'
 complete -c dnscope -n "__fish_dnscope_needs_command" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c dnscope -n "__fish_dnscope_needs_command" -s V -l version -d 'Print version'

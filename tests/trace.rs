@@ -450,8 +450,9 @@ fn nsall_asks_every_server_of_every_cut_and_shows_each_reply() {
         doc["summary"]["failures"], 2,
         "ns3 and ns4 both answered; neither failed"
     );
-    // The root and com. levels list their one server each.
-    assert_eq!(doc["hops"][0]["servers"].as_array().unwrap().len(), 1);
+    // The root and com. levels list their two servers each.
+    assert_eq!(doc["hops"][0]["servers"].as_array().unwrap().len(), 2);
+    assert_eq!(doc["hops"][1]["servers"].as_array().unwrap().len(), 2);
     // All at once: one 300 ms timeout for the silent server, not one per server.
     assert!(took < std::time::Duration::from_millis(900), "{took:?}");
 
@@ -545,7 +546,36 @@ fn nsall_findings_name_the_lame_and_the_silent_server_and_exit_8() {
                 "faulty.com.".into(),
                 s(&["ns3.faulty.com. (127.0.0.56)", "ns4.faulty.com. (127.0.0.57)"])
             ),
+            (
+                "ns_diversity".into(),
+                "warning".into(),
+                "faulty.com.".into(),
+                s(&[
+                    "ns1.faulty.com. (127.0.0.55)",
+                    "ns2.faulty.com. (127.0.0.54)",
+                    "ns3.faulty.com. (127.0.0.56)",
+                    "ns4.faulty.com. (127.0.0.57)"
+                ])
+            ),
+            // The zone has no ns1 or ns2 of its own: the parent's glue for them is
+            // addresses the zone does not know.
+            (
+                "glue_mismatch".into(),
+                "error".into(),
+                "faulty.com.".into(),
+                s(&["ns3.faulty.com. (127.0.0.56)", "ns4.faulty.com. (127.0.0.57)"])
+            ),
+            (
+                "glue_mismatch".into(),
+                "error".into(),
+                "faulty.com.".into(),
+                s(&["ns3.faulty.com. (127.0.0.56)", "ns4.faulty.com. (127.0.0.57)"])
+            ),
         ]
+    );
+    assert_eq!(
+        doc["findings"][5]["message"],
+        "the parent gives glue for ns1.faulty.com. (127.0.0.55), but the zone itself has no address for that name: resolvers are sent to a server the zone does not list"
     );
     // Parent against child: both sides, each with its NS TTL.
     assert_eq!(
@@ -602,11 +632,38 @@ fn nsall_findings_name_the_lame_and_the_silent_server_and_exit_8() {
 
 #[test]
 fn a_healthy_zone_raises_no_finding_and_a_plain_trace_judges_nothing() {
-    for name in ["www.shop.com", "www.palette.com"] {
-        let (code, doc) = trace_json(&[name, "+nsall"]);
+    // Two servers in two /24s at every level, glue as the zone says, one serial, one
+    // TTL per record set: nothing to say, --strict or not, TCP probed too.
+    for extra in [
+        &["www.healthy.com", "--strict"][..],
+        &["www.healthy.com", "--strict", "+tcpcheck"],
+        &["healthy.com", "+tcpcheck", "-t", "NS"],
+    ] {
+        let mut words = vec!["+nsall"];
+        words.extend(extra);
+        let (code, doc) = trace_json(&words);
         assert_eq!(code, 0, "{doc}");
-        assert_eq!(doc["findings"], serde_json::json!([]), "{name}");
+        assert_eq!(doc["findings"], serde_json::json!([]), "{extra:?}: {doc}");
     }
+    // The lab's other sites are healthy but for their networks: every server of
+    // shop.com. and palette.com. sits in 127.0.0.0/24 (ns_diversity, only a warning).
+    let (code, doc) = trace_json(&["www.palette.com", "+nsall"]);
+    assert_eq!(code, 0, "{doc}");
+    let zones: Vec<(String, String)> = findings(&doc).into_iter().map(|f| (f.0, f.2)).collect();
+    assert_eq!(
+        zones,
+        [
+            ("ns_diversity".to_owned(), "awsdns-01.org.".to_owned()),
+            ("ns_diversity".to_owned(), "awsdns-02.net.".to_owned()),
+            ("ns_diversity".to_owned(), "palette.com.".to_owned()),
+            ("ns_diversity".to_owned(), "cloudfront.net.".to_owned()),
+        ]
+    );
+    let palette = &doc["findings"][2]["message"];
+    assert_eq!(
+        palette,
+        "its 2 name servers all have one address, 127.0.0.30: one outage can take the whole zone down (RFC 2182 asks for servers on different networks)"
+    );
     // Without +nsall the faulty zone's trace has nothing to judge from: exit 0.
     let (code, doc) = trace_json(&["www.faulty.com"]);
     assert_eq!(code, 0, "{doc}");
@@ -623,7 +680,7 @@ fn a_stale_secondary_alone_is_a_warning_and_strict_makes_it_count() {
         .iter()
         .map(|f| f["code"].as_str().unwrap())
         .collect();
-    assert_eq!(codes, ["serial_differs"]);
+    assert_eq!(codes, ["serial_differs", "ns_diversity"]);
     assert_eq!(
         doc["findings"][0]["message"],
         "the servers of drift.com. hold different versions of the zone (SOA serials 7, 8): a secondary has not caught up, and answers depend on which server a resolver asks"
@@ -631,4 +688,217 @@ fn a_stale_secondary_alone_is_a_warning_and_strict_makes_it_count() {
     let (code, doc) = trace_json(&["www.drift.com", "+nsall", "--strict"]);
     assert_eq!(code, 8, "{doc}");
     assert_eq!(doc["exit_code"], 8);
+}
+
+/// `(code, severity, zone)` of each finding.
+fn finding_codes(doc: &serde_json::Value) -> Vec<(String, String, String)> {
+    findings(doc).into_iter().map(|(c, s, z, _)| (c, s, z)).collect()
+}
+
+#[test]
+fn each_fault_of_the_diagnosis_lab_gives_its_own_finding() {
+    let owned = |v: &[(&str, &str, &str)]| -> Vec<(String, String, String)> {
+        v.iter()
+            .map(|(c, s, z)| ((*c).to_owned(), (*s).to_owned(), (*z).to_owned()))
+            .collect()
+    };
+    type Case<'a> = (&'a [&'a str], i32, &'a [(&'a str, &'a str, &'a str)]);
+    let cases: &[Case<'_>] = &[
+        (
+            &["www.glue.com"],
+            8,
+            &[
+                ("glue_incomplete", "warning", "glue.com."),
+                ("glue_mismatch", "error", "glue.com."),
+            ],
+        ),
+        (
+            &["www.noglue.com"],
+            8,
+            &[
+                ("missing_glue", "error", "noglue.com."),
+                ("ns_diversity", "warning", "noglue.com."),
+            ],
+        ),
+        (
+            &["www.ttls.com"],
+            0,
+            &[
+                ("ttl_differs", "warning", "ttls.com."),
+                ("ttl_differs", "warning", "ttls.com."),
+            ],
+        ),
+        (
+            &["apex.com"],
+            8,
+            &[
+                ("cname_at_apex", "error", "apex.com."),
+                ("ns_diversity", "warning", "shop.com."),
+            ],
+        ),
+        (
+            &["www.nsfail.com"],
+            8,
+            &[
+                ("ns_unresolvable", "error", "nsfail.com."),
+                ("ns_diversity", "warning", "nsfail.com."),
+            ],
+        ),
+        (
+            &["www.circ.com"],
+            0,
+            &[
+                ("ns_diversity", "warning", "circ-dns.net."),
+                ("ns_depends_on_zone", "warning", "circ.com."),
+            ],
+        ),
+        (&["www.edns.com"], 0, &[("edns_problem", "warning", "edns.com.")]),
+        (
+            &["www.notcp.com", "+tcpcheck"],
+            8,
+            &[("tcp_unavailable", "error", "notcp.com.")],
+        ),
+        // TCP is probed only when asked: the quick default has nothing to say.
+        (&["www.notcp.com"], 0, &[]),
+        (
+            &["long.drift.com"],
+            0,
+            &[
+                ("serial_differs", "warning", "drift.com."),
+                ("ns_diversity", "warning", "drift.com."),
+                ("ns_ttl_short", "info", "drift.com."),
+            ],
+        ),
+        (
+            &["static.palette.com"],
+            0,
+            &[
+                ("ns_diversity", "warning", "awsdns-01.org."),
+                ("ns_diversity", "warning", "awsdns-02.net."),
+                ("ns_diversity", "warning", "palette.com."),
+                ("ns_diversity", "warning", "amazonaws.com."),
+                ("ns_diversity", "warning", "s3-website-us-east-1.amazonaws.com."),
+                ("low_ttl_chain", "info", "palette.com."),
+            ],
+        ),
+    ];
+    for (words, exit, expected) in cases {
+        let mut all = vec!["+nsall"];
+        all.extend(*words);
+        let (code, doc) = trace_json(&all);
+        assert_eq!(finding_codes(&doc), owned(expected), "{words:?}: {doc}");
+        assert_eq!(code, *exit, "{words:?}");
+        assert_eq!(
+            doc["status"], "answer",
+            "{words:?}: every fault leaves the name resolving"
+        );
+    }
+}
+
+#[test]
+fn findings_say_what_each_side_gave() {
+    let (_, doc) = trace_json(&["www.glue.com", "+nsall"]);
+    assert_eq!(
+        doc["findings"][1]["message"],
+        "the parent's glue for ns2.glue.com. (127.0.4.74) is not what the zone itself says (127.0.4.75): resolvers are sent to an address the zone does not list"
+    );
+    assert_eq!(
+        doc["findings"][1]["detail"],
+        "glue in the referral for glue.com. (TTL 172800): 127.0.4.74; the zone's servers ns1.glue.com. (127.0.0.73), ns2.glue.com. (127.0.4.74) (TTL 172800): 127.0.4.75"
+    );
+    assert!(
+        doc["findings"][0]["message"]
+            .as_str()
+            .unwrap()
+            .starts_with("the glue for ns1.glue.com. lists only 1 of its addresses (127.0.0.73, 127.0.4.73)"),
+        "{doc}"
+    );
+    // Each server's own view of the zone's name servers, in servers[].
+    let rows = doc["hops"][2]["servers"].as_array().unwrap();
+    assert_eq!(
+        rows[0]["ns_addresses"],
+        serde_json::json!([
+            {"name": "ns1.glue.com.", "addresses": ["127.0.0.73", "127.0.4.73"], "ttl": 172800},
+            {"name": "ns2.glue.com.", "addresses": ["127.0.4.75"], "ttl": 172800},
+        ])
+    );
+    assert_eq!(
+        rows[0]["edns"],
+        serde_json::json!({"version": 0, "udp_size": 1232})
+    );
+    assert_eq!(rows[0]["ttl"], 300);
+
+    let (_, doc) = trace_json(&["www.noglue.com", "+nsall"]);
+    assert_eq!(
+        doc["findings"][0]["message"],
+        "com. delegates noglue.com. to ns2.noglue.com. inside the zone itself, but gives no address for it: resolvers cannot reach that server without glue"
+    );
+
+    let (_, doc) = trace_json(&["www.ttls.com", "+nsall"]);
+    assert_eq!(
+        doc["findings"][0]["detail"],
+        "ns1.ttls.com. (127.0.0.78): TTL 300; ns2.ttls.com. (127.0.4.78): TTL 600"
+    );
+    assert_eq!(
+        doc["findings"][1]["detail"],
+        "ns1.ttls.com. (127.0.0.78): TTL 172800; ns2.ttls.com. (127.0.4.78): TTL 86400"
+    );
+
+    let (_, doc) = trace_json(&["www.nsfail.com", "+nsall"]);
+    assert_eq!(
+        doc["findings"][0]["servers"],
+        serde_json::json!(["ns.nowhere-dns.net."])
+    );
+    assert_eq!(
+        doc["findings"][0]["detail"],
+        "ns.nowhere-dns.net. A: ns.nowhere-dns.net. does not exist"
+    );
+
+    let (_, doc) = trace_json(&["www.circ.com", "+nsall"]);
+    assert_eq!(
+        doc["findings"][1]["detail"],
+        "resolving ns.circ-dns.net. asked the servers of . → net. → circ.com. → circ-dns.net."
+    );
+
+    let (_, doc) = trace_json(&["www.edns.com", "+nsall"]);
+    assert_eq!(
+        doc["findings"][0]["detail"],
+        "ns1.edns.com. (127.0.0.82): FORMERR to a query with EDNS; it answered only without EDNS; ns2.edns.com. (127.0.7.82): no OPT record in its reply to a query with EDNS"
+    );
+    let rows = doc["hops"][2]["servers"].as_array().unwrap();
+    assert_eq!(
+        (&rows[0]["edns"], &rows[1]["edns"]),
+        (&serde_json::Value::Null, &serde_json::Value::Null)
+    );
+
+    let (_, doc) = trace_json(&["www.notcp.com", "+nsall", "+tcpcheck"]);
+    let rows = doc["hops"][2]["servers"].as_array().unwrap();
+    assert_eq!(rows[0]["tcp"]["ok"], false, "{doc}");
+    assert_eq!(rows[1]["tcp"]["ok"], true);
+    assert_eq!(rows[1]["tcp"]["outcome"], "NOERROR");
+    let text = trace(&["www.notcp.com", "+nsall", "+tcpcheck"]);
+    assert!(
+        text.stdout
+            .contains(";; ERROR tcp_unavailable notcp.com.: 1 of the servers of notcp.com. answer over UDP but not over TCP"),
+        "{}",
+        text.stdout
+    );
+    let info = trace(&["long.drift.com", "+nsall", "--strict"]);
+    assert!(
+        info.stdout.contains(";; INFO ns_ttl_short drift.com.: "),
+        "{}",
+        info.stdout
+    );
+}
+
+#[test]
+fn tcpcheck_without_nsall_is_a_usage_error() {
+    let run = trace(&["www.notcp.com", "+tcpcheck"]);
+    assert_eq!(run.code, 1);
+    assert!(
+        run.stderr
+            .contains("+tcpcheck and --tcp-check apply only to +trace +nsall"),
+        "{}",
+        run.stderr
+    );
 }

@@ -143,6 +143,10 @@ pub(crate) struct Cli {
     #[arg(long = "all-servers")]
     pub all_servers: bool,
 
+    /// With +trace +nsall: ask each server the zone's SOA over TCP too (+tcpcheck).
+    #[arg(long = "tcp-check")]
+    pub tcp_check: bool,
+
     /// With +trace +nsall: warnings count as errors (exit 8 on any finding).
     #[arg(long)]
     pub strict: bool,

@@ -154,6 +154,19 @@ At most 4 name server names without glue are resolved for one zone cut, and none
 32 referrals in one descent, 16 CNAME or DNAME hops, and glueless name servers nested 4 deep.
 .PP
 A limit that ends the walk is named in its outcome (\fBlimit_exceeded\fR, exit 5, as a resolver would answer SERVFAIL), except the time budget (exit 9).
+.SH DIAGNOSIS
+With \fB+trace +nsall\fR every address of every name server of each cut is asked the walk's question and, once per server and zone, the zone's SOA and NS set and the A/AAAA of the zone's name servers inside it (with \fB+tcpcheck\fR also the SOA over TCP), all at once: at most 32 questions of a cut are waited for together. From what the servers said, each cut is judged; a finding has a stable code, a severity, the zone, the servers concerned, a message and the detail. An error sets exit 8; \fB\-\-strict\fR makes warnings count too; info never does.
+.TP
+\fBerrors\fR
+lame_delegation, unreachable_server, glue_mismatch, missing_glue, cname_at_apex, ns_unresolvable, tcp_unavailable.
+.TP
+\fBwarnings\fR
+ns_differs (parent and child NS sets, with both TTLs), serial_differs, answers_differ, glue_incomplete, ttl_differs, ns_depends_on_zone, ns_diversity (RFC 2182), edns_problem.
+.TP
+\fBinfo\fR
+ns_ttl_short, low_ttl_chain.
+.PP
+The README maps each code to the nearest DNSViz and Zonemaster identifier.
 .SH EXPECTATIONS
 \fB\-\-expect\fR \fIEXPR\fR (repeatable) asserts on the final result of a query or trace.
 .PP

@@ -32,6 +32,7 @@ pub(crate) struct Options {
     pub(crate) search: bool,
     pub(crate) trace: bool,
     pub(crate) all_servers: bool,
+    pub(crate) tcp_check: bool,
     pub(crate) idnout: Option<bool>,
     pub(crate) timeout: Option<Duration>,
     pub(crate) trace_time: Option<Duration>,
@@ -77,6 +78,7 @@ impl Options {
             idnout: None,
             timeout: None,
             all_servers: false,
+            tcp_check: false,
             trace_time: None,
             tries: None,
         }
@@ -124,6 +126,7 @@ impl Options {
                 "search" => self.search = on,
                 "trace" => self.trace = on,
                 "nsall" => self.all_servers = on,
+                "tcpcheck" => self.tcp_check = on,
                 other => unreachable!("+{other} is in the option table but not applied"),
             },
             // RFC 6891 §6.2.5: a requestor's size below 512 is treated as 512.

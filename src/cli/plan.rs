@@ -43,6 +43,8 @@ pub(crate) struct TracePlan {
     pub time: Duration,
     /// `+nsall`, `--all-servers`.
     pub all_servers: bool,
+    /// `+tcpcheck`, `--tcp-check`: with `+nsall`, probe TCP too.
+    pub tcp_check: bool,
     /// `--strict`: a warning finding sets exit 8 too.
     pub strict: bool,
 }

@@ -177,11 +177,17 @@ impl<'a> Planner<'a> {
                 port: self.cli.port.unwrap_or(DEFAULT_PORT),
                 time: self.trace_time(options.trace_time)?,
                 all_servers: self.cli.all_servers || options.all_servers,
+                tcp_check: self.cli.tcp_check || options.tcp_check,
                 strict: self.cli.strict,
             }))
         } else {
             if self.cli.strict {
                 return Err(usage("--strict applies only to +trace +nsall".to_owned()));
+            }
+            if self.cli.tcp_check || options.tcp_check {
+                return Err(usage(
+                    "+tcpcheck and --tcp-check apply only to +trace +nsall".to_owned(),
+                ));
             }
             if self.cli.all_servers || options.all_servers {
                 return Err(usage("+nsall and --all-servers apply only to +trace".to_owned()));
@@ -198,6 +204,14 @@ impl<'a> Planner<'a> {
             && !t.all_servers
         {
             return Err(usage("--strict applies only to +trace +nsall".to_owned()));
+        }
+        if let Mode::Trace(t) = &mode
+            && t.tcp_check
+            && !t.all_servers
+        {
+            return Err(usage(
+                "+tcpcheck and --tcp-check apply only to +trace +nsall".to_owned(),
+            ));
         }
         if transport.timeout.is_zero() {
             return Err(usage("--timeout must be longer than zero".to_owned()));

@@ -52,6 +52,10 @@ pub const OPTIONS: &[Spec] = &[
         "nsall",
         "with +trace: ask every address of every name server of each zone cut at once, and show each reply",
     ),
+    flag(
+        "tcpcheck",
+        "with +trace +nsall: ask each server the zone's SOA over TCP too, and report a server that does not answer over TCP",
+    ),
     flag("tcp", "query over TCP (also +vc)"),
     flag("vc", "same as +tcp"),
     flag(

@@ -14,7 +14,7 @@ use crate::expect;
 use crate::model::exit::Exit;
 use crate::model::outcome::Outcome;
 use crate::model::report::{self, Context, Report};
-use crate::model::trace::TraceReport;
+use crate::model::trace::{Severity, TraceReport};
 use crate::transport::Transport;
 use crate::transport::policy;
 use crate::walk;
@@ -28,9 +28,9 @@ pub(crate) fn look_up(plan: &Plan, lookup: &Lookup, transport: &dyn Transport) -
             report.expectations =
                 expect::judge::judge_all(&plan.expectations, &expect::judge::Observed::of_trace(&report));
             // The walk's own code: its status, worsened by error findings (exit 8), and
-            // with --strict by any finding.
+            // with --strict by any warning too (info never counts).
             let mut exit = Exit::of_code(report.exit_code);
-            if trace_plan.strict && !report.findings.is_empty() {
+            if trace_plan.strict && report.findings.iter().any(|f| f.severity >= Severity::Warning) {
                 exit = exit.worst(Exit::DIAGNOSIS);
             }
             let judged = exit.with_expectations(&report.expectations, report.status.is_some());
@@ -88,6 +88,7 @@ fn walk_for(plan: &Plan, trace_plan: &TracePlan, lookup: &Lookup, transport: &dy
         family: trace_plan.family,
         names: plan.display.names,
         all_servers: trace_plan.all_servers,
+        tcp_check: trace_plan.tcp_check,
     };
     let start = match &trace_plan.prime_from {
         Some(servers) => walk::Start::Server(servers.clone()),

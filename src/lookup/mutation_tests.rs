@@ -283,6 +283,7 @@ fn exercise(question: &Question, server: SocketAddr, bytes: &[u8], display: crat
         protocol: Protocol::Udp,
         flags: QueryFlags::recursive(None),
         attempts: Vec::new(),
+        edns_rejected: None,
         ignored: Vec::new(),
     };
     let ctx = Context {

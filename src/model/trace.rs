@@ -51,6 +51,8 @@ pub(crate) struct Finding {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
 #[serde(rename_all = "lowercase")]
 pub(crate) enum Severity {
+    /// Worth knowing; never changes the exit code, `--strict` or not.
+    Info,
     Warning,
     Error,
 }
@@ -176,6 +178,45 @@ pub(crate) struct ServerResult {
     /// its TTL: the child's side of the delegation.
     pub ns: Vec<String>,
     pub ns_ttl: Option<u32>,
+    /// The lowest TTL of the records it gave (answer, alias or referral NS set).
+    pub ttl: Option<u32>,
+    /// The EDNS of its reply: null when the reply had no OPT record.
+    pub edns: Option<EdnsSeen>,
+    /// What was wrong with its EDNS handling, seen in passing (no extra probe).
+    pub edns_problem: Option<String>,
+    /// Whether it answers over TCP (`+tcpcheck`): null when not probed.
+    pub tcp: Option<TcpProbe>,
+    /// The addresses it gives (authoritatively) for the zone's own name server names,
+    /// the ones inside the zone: what the parent's glue must match.
+    pub ns_addresses: Vec<NsAddresses>,
+}
+
+/// The OPT record of a reply.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub(crate) struct EdnsSeen {
+    pub version: u8,
+    pub udp_size: u16,
+}
+
+/// A server asked the zone's SOA over TCP.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub(crate) struct TcpProbe {
+    pub ok: bool,
+    pub rtt_us: Option<u64>,
+    /// The rcode, or what went wrong.
+    pub outcome: String,
+}
+
+/// A name server name's addresses as one of the zone's own servers gives them.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub(crate) struct NsAddresses {
+    pub name: String,
+    /// Sorted; empty when the server has none (NXDOMAIN or no A/AAAA).
+    pub addresses: Vec<String>,
+    pub ttl: Option<u32>,
+    /// The types asked (1 for A, 28 for AAAA): `-4` and `-6` ask one.
+    #[serde(skip)]
+    pub asked: Vec<u16>,
 }
 
 /// A delegation.

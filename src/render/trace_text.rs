@@ -83,6 +83,7 @@ fn summary(r: &TraceReport, d: &Display, p: &Palette, out: &mut dyn Write) -> io
         let (word, style) = match f.severity {
             Severity::Error => ("ERROR", p.bad),
             Severity::Warning => ("WARNING", p.warn),
+            Severity::Info => ("INFO", p.comment),
         };
         writeln!(
             out,
@@ -159,6 +160,11 @@ fn hops(out: &mut dyn Write, hops: &[Hop], indent: usize, d: &Display, p: &Palet
             }
             if let Some(serial) = row.serial {
                 line.push_str(&format!(" serial {serial}"));
+            }
+            match &row.tcp {
+                Some(tcp) if tcp.ok => line.push_str(" tcp ok"),
+                Some(_) => line.push_str(" no tcp"),
+                None => {}
             }
             line.push_str(&format!(": {}", row.outcome));
             if !row.records.is_empty() {

@@ -57,6 +57,9 @@ pub(crate) struct Completed {
     pub attempts: Vec<Attempt>,
     /// Messages received and not accepted, over all attempts.
     pub ignored: Vec<String>,
+    /// The rcode with which the server refused the query's EDNS (FORMERR, NOTIMP,
+    /// BADVERS), when the reply came only once EDNS was left out.
+    pub edns_rejected: Option<u16>,
 }
 
 /// A lookup that got no usable reply.
@@ -145,8 +148,8 @@ pub(crate) struct Session {
     server_at: usize,
     tries_left: u32,
     protocol: Protocol,
-    /// EDNS was refused by the current server and is left out from now on.
-    edns_dropped: bool,
+    /// The rcode with which the current server refused EDNS; EDNS is left out from now on.
+    edns_rejected: Option<u16>,
     /// The server, protocol and ID of the query in flight.
     sent: Option<(SocketAddr, Protocol, u16)>,
     attempts: Vec<Attempt>,
@@ -162,7 +165,7 @@ impl Session {
             server_at: 0,
             tries_left: ask.settings.tries.max(1),
             protocol: first_protocol(ask.settings),
-            edns_dropped: false,
+            edns_rejected: None,
             sent: None,
             attempts: Vec::new(),
             ignored: Vec::new(),
@@ -173,7 +176,7 @@ impl Session {
 
     /// The header bits and EDNS the next query carries.
     pub(crate) fn flags<'a>(&self, ask: Ask<'a>) -> std::borrow::Cow<'a, QueryFlags> {
-        if self.edns_dropped {
+        if self.edns_rejected.is_some() {
             let mut flags = ask.flags.clone();
             flags.edns = None;
             std::borrow::Cow::Owned(flags)
@@ -188,7 +191,7 @@ impl Session {
             self.server_at += 1;
             self.tries_left = ask.settings.tries.max(1);
             self.protocol = first_protocol(ask.settings);
-            self.edns_dropped = false;
+            self.edns_rejected = None;
         }
         let Some(&server) = ask.servers.get(self.server_at) else {
             return Next::Failed(self.failed());
@@ -255,7 +258,7 @@ impl Session {
             )
             .into();
             self.attempts.push(attempt);
-            self.edns_dropped = true;
+            self.edns_rejected = Some(wire::rcode_number(&reply.message));
             return None;
         }
         attempt.outcome = wire::rcode_text(wire::rcode_number(&reply.message));
@@ -267,6 +270,7 @@ impl Session {
             flags,
             attempts: std::mem::take(&mut self.attempts),
             ignored: std::mem::take(&mut self.ignored),
+            edns_rejected: self.edns_rejected,
         })
     }
 

@@ -41,6 +41,7 @@ mod delegation;
 mod findings;
 mod hops;
 mod prime;
+mod probe;
 pub(crate) mod providers;
 mod race;
 pub(crate) mod roots;
@@ -89,6 +90,8 @@ pub(crate) struct Settings {
     pub names: NameStyle,
     /// `+nsall`: ask every address of every name server of each cut, all at once.
     pub all_servers: bool,
+    /// `+tcpcheck`: with `+nsall`, ask each server the zone's SOA over TCP too.
+    pub tcp_check: bool,
 }
 
 /// The bounds of one trace.
@@ -187,6 +190,7 @@ pub(crate) fn trace(
         glueless_failed: 0,
         descents: 0,
         slowest_rtt: Duration::ZERO,
+        probed: Vec::new(),
     };
     let walk = match start {
         Start::Hints => {
@@ -218,7 +222,7 @@ pub(crate) fn trace(
         failures: walker.failures,
     };
     report.status = walk.outcome.status();
-    report.findings = findings::findings(&walk.hops);
+    report.findings = findings::of_trace(&walk.hops, &walk.chain, &walk.answer);
     let exit = crate::model::exit::Exit::from_status(report.status);
     report.exit_code = if report.findings.iter().any(|f| f.severity == Severity::Error) {
         exit.worst(crate::model::exit::Exit::DIAGNOSIS).code()

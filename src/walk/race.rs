@@ -32,12 +32,14 @@ pub(crate) struct Raced<R> {
 pub(crate) enum Mode {
     /// In turn, the next one after the hedge delay; the others stop once one wins.
     Hedged(Duration),
-    /// All at once (at most [`ALL_IN_FLIGHT`] waited for), every one to its end.
-    All,
+    /// All at once (at most this many waited for), every one to its end.
+    All(usize),
 }
 
-/// With [`Mode::All`], at most this many servers of one cut are waited for at once.
-const ALL_IN_FLIGHT: usize = 8;
+/// `+nsall`'s questions to the servers of one cut waited for at once (the walk's
+/// question and the probes of every server): the threads of a cut are bounded by it,
+/// however many servers the cut has (13 root servers, two families each).
+pub(crate) const PROBES_IN_FLIGHT: usize = 32;
 
 /// Runs `attempt` for the candidates as `mode` says (see the module's comment), while
 /// `may_start` allows; `attempt` must give up soon once its flag is set.
@@ -76,7 +78,7 @@ pub(crate) fn race<C: Sync, R: Send>(
         let mut last_start = Instant::now();
         let (delay, in_flight, all) = match mode {
             Mode::Hedged(delay) => (delay, IN_FLIGHT, false),
-            Mode::All => (Duration::ZERO, ALL_IN_FLIGHT, true),
+            Mode::All(in_flight) => (Duration::ZERO, in_flight.max(1), true),
         };
         loop {
             let hedge = running == 0 || (running < in_flight && last_start.elapsed() >= delay);
@@ -177,7 +179,13 @@ mod tests {
 
     #[test]
     fn no_more_start_than_may_start_allows() {
-        let raced = race(&[(5, false), (5, true)], Mode::All, &|| false, &attempt, &|r| r.0);
+        let raced = race(
+            &[(5, false), (5, true)],
+            Mode::All(8),
+            &|| false,
+            &attempt,
+            &|r| r.0,
+        );
         assert!(raced.results.is_empty());
         assert_eq!(raced.winner, None);
     }
@@ -187,7 +195,7 @@ mod tests {
         let started = Instant::now();
         let raced = race(
             &[(10, true), (300, false), (200, true)],
-            Mode::All,
+            Mode::All(8),
             &|| true,
             &attempt,
             &|r| r.0,

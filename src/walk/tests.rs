@@ -213,6 +213,7 @@ fn settings(family: Family) -> Settings {
         family,
         names: NameStyle::default(),
         all_servers: false,
+        tcp_check: false,
     }
 }
 

@@ -2,7 +2,7 @@
 //! servers in turn, resolving glueless name servers with walks of their own and
 //! following aliases, each target from the deepest cut already known.
 
-use std::net::{IpAddr, SocketAddr};
+use std::net::IpAddr;
 use std::sync::atomic::AtomicBool;
 use std::time::Duration;
 
@@ -10,19 +10,19 @@ use hickory_proto::rr::{DNSClass, Name, RData, Record, RecordType};
 
 use crate::dns::answer::effective_ttl;
 use crate::dns::names;
-use crate::dns::random;
 use crate::dns::rrtype::type_text;
 use crate::dns::wire::{self, Question};
 use crate::model::report::RecordInfo;
 use crate::model::trace::{
-    CnameLink, Hop, HopAttempt, HopKind, Outcome, OutcomeKind, Referral, ServerRef, ServerResult, Subwalk,
+    CnameLink, Hop, HopAttempt, HopKind, Outcome, OutcomeKind, Referral, ServerRef, Subwalk,
 };
 use crate::transport::Failure;
-use crate::transport::policy::{self, Completed, Failed};
+use crate::transport::policy::{Completed, Failed};
 use crate::walk::budget::Budget;
 use crate::walk::classify::{self, Delegated, Final, Step, Unusable};
 use crate::walk::delegation::{Delegation, NameServer, delegation_of};
 use crate::walk::hops::{self, outcome};
+use crate::walk::probe::{self, Probe};
 use crate::walk::race;
 use crate::walk::{Family, Limits, Settings};
 
@@ -41,6 +41,9 @@ struct GluelessCount {
     tried: usize,
     skipped: usize,
 }
+
+/// A server's reply to the walk's question and the step it was.
+type Asked = (Result<Completed, Failed>, Option<Result<Step, Unusable>>);
 
 /// How one descent ended.
 pub(crate) enum End {
@@ -63,6 +66,8 @@ pub(crate) struct Walker<'a> {
     pub(crate) descents: u32,
     /// The slowest usable reply so far, for the hedge delay.
     pub(crate) slowest_rtt: Duration,
+    /// Zones and server addresses `+nsall` has probed already in this trace.
+    pub(crate) probed: Vec<(Name, IpAddr)>,
 }
 
 impl Walker<'_> {
@@ -252,15 +257,24 @@ impl Walker<'_> {
                     .copied()
                     .filter(|a| family.allows(a))
                     .collect();
+                // An address is asked once, under the first name that has it.
+                let mut add = |addr: IpAddr| {
+                    if !candidates
+                        .iter()
+                        .any(|&(_, known): &(&NameServer, IpAddr)| known == addr)
+                    {
+                        candidates.push((server, addr));
+                    }
+                };
                 if !known.is_empty() {
-                    candidates.extend(known.into_iter().map(|addr| (server, addr)));
+                    known.into_iter().for_each(&mut add);
                     continue;
                 }
                 if let Some(addr) = self.capped_glueless(server, depth, hop, &mut unglued, &mut special) {
-                    candidates.push((server, addr));
+                    add(addr);
                 }
             }
-            if let Some(step) = self.race_servers(&candidates, cut, name, qtype, hop, &mut rcodes) {
+            if let Some(step) = self.race_servers(&candidates, cut, name, qtype, depth, hop, &mut rcodes) {
                 if unglued.skipped > 0 {
                     hop.notes
                         .push(self.glueless_cap_note(unglued.tried, unglued.skipped));
@@ -295,7 +309,7 @@ impl Walker<'_> {
                     None => continue,
                 }
             }
-            if let Some(step) = self.race_servers(&candidates, cut, name, qtype, hop, &mut rcodes) {
+            if let Some(step) = self.race_servers(&candidates, cut, name, qtype, depth, hop, &mut rcodes) {
                 return Ok(step);
             }
         }
@@ -389,65 +403,49 @@ impl Walker<'_> {
         }
     }
 
-    /// Asks `candidates` for the question, racing them (see [`race`]); records every
-    /// attempt that did not win in `hop`, and returns the winner's step.
+    /// Asks `candidates` for the question, racing them (see [`race`]) or, with
+    /// `+nsall`, all of them at once with their probes; records every attempt that did
+    /// not win in `hop`, and returns the winner's step.
+    #[allow(clippy::too_many_arguments)]
     fn race_servers(
         &mut self,
         candidates: &[(&NameServer, IpAddr)],
         cut: &Delegation,
         name: &Name,
         qtype: RecordType,
+        depth: usize,
         hop: &mut Hop,
         rcodes: &mut usize,
     ) -> Option<Step> {
-        let (budget, settings) = (self.budget, self.settings);
         let question = Question {
             name: name.clone(),
             rtype: qtype,
             class: DNSClass::IN,
         };
-        let attempt = |&(_, addr): &(&NameServer, IpAddr), cancel: &AtomicBool| {
-            let result = ask_one(budget, settings, addr, &question, cancel);
-            let step = result
-                .as_ref()
-                .ok()
-                .map(|done| classify::classify(&done.reply.message, &cut.zone, name, qtype));
-            // +nsall: the version of the zone each server holds, from the servers that
-            // answered at all (a silent one would cost a second timeout).
-            let apex = (settings.all_servers && result.is_ok())
-                .then(|| apex_view(budget, settings, addr, &cut.zone, cancel));
-            (result, step, apex)
-        };
-        let mode = if self.settings.all_servers {
-            race::Mode::All
+        let raced = if self.settings.all_servers {
+            self.ask_all(candidates, cut, &question, depth, hop)
         } else {
-            race::Mode::Hedged(race::hedge_delay(self.slowest_rtt))
-        };
-        let raced = race::race(
-            candidates,
-            mode,
-            &|| !budget.spent() && !budget.expired(),
-            &attempt,
-            &|(_, step, _)| matches!(step, Some(Ok(_))),
-        );
-        let mut won = None;
-        for (index, (result, step, apex)) in raced.results.into_iter().enumerate() {
-            let took = raced.took[index];
-            let (server, addr) = candidates[index];
-            let server_ref = ServerRef {
-                name: server.name.as_ref().map(|n| self.show(n)),
-                address: addr.to_string(),
-                port: self.settings.port,
+            let (budget, settings) = (self.budget, self.settings);
+            let attempt = |&(_, addr): &(&NameServer, IpAddr), cancel: &AtomicBool| {
+                let result = probe::ask(budget, settings, addr, &question, false, cancel);
+                let step = result
+                    .as_ref()
+                    .ok()
+                    .map(|done| classify::classify(&done.reply.message, &cut.zone, name, qtype));
+                (result, step)
             };
-            if self.settings.all_servers {
-                hop.servers.push(server_result(
-                    server_ref.clone(),
-                    &result,
-                    step.as_ref(),
-                    apex.unwrap_or_default(),
-                    self.settings.names,
-                ));
-            }
+            race::race(
+                candidates,
+                race::Mode::Hedged(race::hedge_delay(self.slowest_rtt)),
+                &|| !budget.spent() && !budget.expired(),
+                &attempt,
+                &|(_, step)| matches!(step, Some(Ok(_))),
+            )
+        };
+        let mut won = None;
+        for (index, (result, step)) in raced.results.into_iter().enumerate() {
+            let took = raced.took[index];
+            let server_ref = self.server_ref(candidates[index]);
             let (done, step) = match (result, step) {
                 (Ok(done), Some(step)) => (done, step),
                 (Err(failed), _) => {
@@ -495,6 +493,96 @@ impl Walker<'_> {
         hop.aa = Some(m.authoritative);
         self.slowest_rtt = self.slowest_rtt.max(done.reply.rtt);
         Some(step)
+    }
+
+    fn server_ref(&self, (server, addr): (&NameServer, IpAddr)) -> ServerRef {
+        ServerRef {
+            name: server.name.as_ref().map(|n| self.show(n)),
+            address: addr.to_string(),
+            port: self.settings.port,
+        }
+    }
+
+    /// `+nsall`: the walk's question and each server's probes (on the main walk, once
+    /// per server and zone in a trace), all as one flat list asked at once; a row per
+    /// server in `hop.servers`. Gives the walk question's results as a race would.
+    fn ask_all(
+        &mut self,
+        candidates: &[(&NameServer, IpAddr)],
+        cut: &Delegation,
+        question: &Question,
+        depth: usize,
+        hop: &mut Hop,
+    ) -> race::Raced<Asked> {
+        let ns_names: Vec<Name> = cut.servers.iter().filter_map(|s| s.name.clone()).collect();
+        // The walk's questions first, so that a spent budget leaves out probes first.
+        let mut jobs: Vec<(usize, Probe)> = (0..candidates.len()).map(|i| (i, Probe::Walk)).collect();
+        for (index, &(_, addr)) in candidates.iter().enumerate() {
+            let key = (cut.zone.clone(), addr);
+            if depth == 0 && !self.probed.contains(&key) {
+                self.probed.push(key);
+                let extra = probe::extra(
+                    &cut.zone,
+                    &ns_names,
+                    self.settings.family,
+                    self.settings.tcp_check,
+                );
+                jobs.extend(extra.into_iter().map(|p| (index, p)));
+            }
+        }
+        let (budget, settings) = (self.budget, self.settings);
+        let attempt = |(index, job): &(usize, Probe), cancel: &AtomicBool| {
+            let addr = candidates[*index].1;
+            let asked = probe::question(job, &cut.zone, question);
+            let result = probe::ask(budget, settings, addr, &asked, *job == Probe::Tcp, cancel);
+            let step = (*job == Probe::Walk).then(|| {
+                result.as_ref().ok().map(|done| {
+                    classify::classify(&done.reply.message, &cut.zone, &question.name, question.rtype)
+                })
+            });
+            (result, step.flatten())
+        };
+        let raced = race::race(
+            &jobs,
+            race::Mode::All(race::PROBES_IN_FLIGHT),
+            &|| !budget.spent() && !budget.expired(),
+            &attempt,
+            &|(_, step)| matches!(step, Some(Ok(_))),
+        );
+        let asked_walk = jobs
+            .iter()
+            .take(raced.results.len())
+            .filter(|(_, p)| *p == Probe::Walk)
+            .count();
+        let mut walks = Vec::new();
+        let mut took = Vec::new();
+        let mut probes: Vec<Vec<(Probe, Result<Completed, Failed>)>> =
+            candidates.iter().map(|_| Vec::new()).collect();
+        for ((job, result), elapsed) in jobs.into_iter().zip(raced.results).zip(raced.took) {
+            match job {
+                (_, Probe::Walk) => {
+                    walks.push(result);
+                    took.push(elapsed);
+                }
+                (index, other) => probes[index].push((other, result.0)),
+            }
+        }
+        for (index, (result, step)) in walks.iter().enumerate() {
+            hop.servers.push(probe::server_result(
+                self.server_ref(candidates[index]),
+                &cut.zone,
+                (result, step.as_ref()),
+                &probes[index],
+                self.settings.flags.edns.as_ref(),
+                self.settings.names,
+            ));
+        }
+        debug_assert_eq!(walks.len(), asked_walk);
+        race::Raced {
+            results: walks,
+            took,
+            winner: raced.winner,
+        }
     }
 
     /// The attempt of a server whose name lies inside the zone, so only glue can give
@@ -627,148 +715,4 @@ fn wrong_family_glue_only(server: &NameServer, cut: &Delegation, family: Family)
     !server.addrs.is_empty()
         && !server.addrs.iter().any(|a| family.allows(a))
         && server.name.as_ref().is_some_and(|n| cut.zone.zone_of(n))
-}
-
-/// One server's line of a `+nsall` table.
-fn server_result(
-    server: ServerRef,
-    result: &Result<Completed, Failed>,
-    step: Option<&Result<Step, Unusable>>,
-    apex: ApexView,
-    style: names::NameStyle,
-) -> ServerResult {
-    let (done, step) = match (result, step) {
-        (Ok(done), Some(step)) => (done, step),
-        (Err(failed), _) => {
-            return ServerResult {
-                server,
-                outcome: failed.last.to_string(),
-                rtt_us: None,
-                rcode: None,
-                aa: None,
-                records: Vec::new(),
-                usable: false,
-                serial: apex.serial,
-                ns: apex.ns,
-                ns_ttl: apex.ns_ttl,
-            };
-        }
-        (Ok(_), None) => unreachable!("a reply is always classified"),
-    };
-    let show = |records: &[Record]| -> Vec<String> {
-        let mut data: Vec<String> = records
-            .iter()
-            .map(|r| crate::model::report::record_info(r, style).data)
-            .collect();
-        data.sort();
-        data
-    };
-    let (outcome, records) = match step {
-        Ok(Step::Referral(delegated)) => (
-            format!("referral to {}", names::format(&delegated.zone, style)),
-            show(&delegated.ns),
-        ),
-        Ok(Step::Final(Final::Answer { records, .. })) => ("answer".to_owned(), show(records)),
-        Ok(Step::Final(Final::Alias { chain, .. })) => ("alias".to_owned(), show(chain)),
-        Ok(Step::Final(Final::NxDomain { .. })) => ("nxdomain".to_owned(), Vec::new()),
-        Ok(Step::Final(Final::NoData { .. })) => ("nodata".to_owned(), Vec::new()),
-        Err(unusable) => (unusable.to_string(), Vec::new()),
-    };
-    ServerResult {
-        server,
-        outcome,
-        rtt_us: u64::try_from(done.reply.rtt.as_micros()).ok(),
-        rcode: Some(wire::rcode_text(wire::rcode_number(&done.reply.message)).into_owned()),
-        aa: Some(done.reply.message.metadata.authoritative),
-        records,
-        usable: step.is_ok(),
-        serial: apex.serial,
-        ns: apex.ns,
-        ns_ttl: apex.ns_ttl,
-    }
-}
-
-/// One server asked one question, with the trace's settings, until told to stop.
-fn ask_one(
-    budget: &Budget<'_>,
-    settings: &Settings,
-    addr: IpAddr,
-    question: &Question,
-    cancel: &AtomicBool,
-) -> Result<Completed, Failed> {
-    policy::cancellable_lookup(
-        budget,
-        &[SocketAddr::new(addr, settings.port)],
-        question,
-        &settings.flags,
-        &settings.transport,
-        &mut random::id,
-        Some(cancel),
-    )
-}
-
-/// What one server says of the zone's apex: the SOA serial and the NS set, from its
-/// authoritative answers (the child's side of a parent/child comparison).
-#[derive(Default)]
-struct ApexView {
-    serial: Option<u32>,
-    ns: Vec<String>,
-    ns_ttl: Option<u32>,
-}
-
-fn apex_view(
-    budget: &Budget<'_>,
-    settings: &Settings,
-    addr: IpAddr,
-    zone: &Name,
-    cancel: &AtomicBool,
-) -> ApexView {
-    let serial = apex_records(budget, settings, addr, zone, RecordType::SOA, cancel)
-        .iter()
-        .find_map(|r| match &r.data {
-            RData::SOA(soa) => Some(soa.serial),
-            _ => None,
-        });
-    let ns_records = apex_records(budget, settings, addr, zone, RecordType::NS, cancel);
-    let mut ns: Vec<String> = ns_records
-        .iter()
-        .filter_map(|r| match &r.data {
-            RData::NS(target) => Some(names::format(&target.0, settings.names)),
-            _ => None,
-        })
-        .collect();
-    ns.sort();
-    ApexView {
-        serial,
-        ns,
-        ns_ttl: ns_records.iter().map(|r| r.ttl).min(),
-    }
-}
-
-/// The records of type `rtype` owned by `zone` in an authoritative answer from `addr`.
-fn apex_records(
-    budget: &Budget<'_>,
-    settings: &Settings,
-    addr: IpAddr,
-    zone: &Name,
-    rtype: RecordType,
-    cancel: &AtomicBool,
-) -> Vec<Record> {
-    let question = Question {
-        name: zone.clone(),
-        rtype,
-        class: DNSClass::IN,
-    };
-    let Ok(done) = ask_one(budget, settings, addr, &question, cancel) else {
-        return Vec::new();
-    };
-    let message = done.reply.message;
-    if !message.metadata.authoritative {
-        return Vec::new();
-    }
-    message
-        .answers
-        .into_iter()
-        .filter(|r| r.name == *zone && r.record_type() == rtype)
-        .collect()
 }

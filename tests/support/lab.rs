@@ -44,20 +44,30 @@ fn root_zone() -> Zone {
     zone(
         ".",
         ". 518400 IN NS a.root.lab.\n\
+         . 518400 IN NS b.root.lab.\n\
          a.root.lab. 518400 IN A 127.0.0.10\n\
+         b.root.lab. 518400 IN A 127.0.1.10\n\
          com. 172800 IN NS a.gtld.com.\n\
+         com. 172800 IN NS b.gtld.com.\n\
          a.gtld.com. 172800 IN A 127.0.0.20\n\
+         b.gtld.com. 172800 IN A 127.0.1.20\n\
          net. 172800 IN NS a.gtld.net.\n\
+         net. 172800 IN NS b.gtld.net.\n\
          a.gtld.net. 172800 IN A 127.0.0.21\n\
+         b.gtld.net. 172800 IN A 127.0.1.21\n\
          org. 172800 IN NS a.gtld.org.\n\
-         a.gtld.org. 172800 IN A 127.0.0.22\n",
+         org. 172800 IN NS b.gtld.org.\n\
+         a.gtld.org. 172800 IN A 127.0.0.22\n\
+         b.gtld.org. 172800 IN A 127.0.1.22\n",
     )
 }
 
 fn com_zone() -> Zone {
     let mut body = String::from(
         "com. 172800 IN NS a.gtld.com.\n\
+         com. 172800 IN NS b.gtld.com.\n\
          a.gtld.com. 172800 IN A 127.0.0.20\n\
+         b.gtld.com. 172800 IN A 127.0.1.20\n\
          palette.com. 172800 IN NS ns-1.awsdns-01.org.\n\
          palette.com. 172800 IN NS ns-2.awsdns-02.net.\n\
          shop.com. 172800 IN NS ns1.shop.com.\n\
@@ -99,7 +109,40 @@ fn com_zone() -> Zone {
          drift.com. 172800 IN NS ns1.drift.com.\n\
          drift.com. 172800 IN NS ns2.drift.com.\n\
          ns1.drift.com. 172800 IN A 127.0.0.71\n\
-         ns2.drift.com. 172800 IN A 127.0.0.72\n",
+         ns2.drift.com. 172800 IN A 127.0.0.72\n\
+         healthy.com. 172800 IN NS ns1.healthy.com.\n\
+         healthy.com. 172800 IN NS ns2.healthy.com.\n\
+         ns1.healthy.com. 172800 IN A 127.0.2.1\n\
+         ns2.healthy.com. 172800 IN A 127.0.3.1\n\
+         glue.com. 172800 IN NS ns1.glue.com.\n\
+         glue.com. 172800 IN NS ns2.glue.com.\n\
+         ns1.glue.com. 172800 IN A 127.0.0.73\n\
+         ns2.glue.com. 172800 IN A 127.0.4.74\n\
+         noglue.com. 172800 IN NS ns1.noglue.com.\n\
+         noglue.com. 172800 IN NS ns2.noglue.com.\n\
+         ns1.noglue.com. 172800 IN A 127.0.0.77\n\
+         ttls.com. 172800 IN NS ns1.ttls.com.\n\
+         ttls.com. 172800 IN NS ns2.ttls.com.\n\
+         ns1.ttls.com. 172800 IN A 127.0.0.78\n\
+         ns2.ttls.com. 172800 IN A 127.0.4.78\n\
+         apex.com. 172800 IN NS ns1.apex.com.\n\
+         apex.com. 172800 IN NS ns2.apex.com.\n\
+         ns1.apex.com. 172800 IN A 127.0.0.79\n\
+         ns2.apex.com. 172800 IN A 127.0.5.79\n\
+         nsfail.com. 172800 IN NS ns1.nsfail.com.\n\
+         nsfail.com. 172800 IN NS ns.nowhere-dns.net.\n\
+         ns1.nsfail.com. 172800 IN A 127.0.0.80\n\
+         circ.com. 172800 IN NS ns1.circ.com.\n\
+         circ.com. 172800 IN NS ns.circ-dns.net.\n\
+         ns1.circ.com. 172800 IN A 127.0.0.81\n\
+         edns.com. 172800 IN NS ns1.edns.com.\n\
+         edns.com. 172800 IN NS ns2.edns.com.\n\
+         ns1.edns.com. 172800 IN A 127.0.0.82\n\
+         ns2.edns.com. 172800 IN A 127.0.7.82\n\
+         notcp.com. 172800 IN NS ns1.notcp.com.\n\
+         notcp.com. 172800 IN NS ns2.notcp.com.\n\
+         ns1.notcp.com. 172800 IN A 127.0.0.83\n\
+         ns2.notcp.com. 172800 IN A 127.0.8.83\n",
     );
     // A delegation whose referral does not fit in 1232 bytes: TC, then TCP.
     for i in 0..40 {
@@ -119,7 +162,10 @@ fn net_zone() -> Zone {
     zone(
         "net.",
         "net. 172800 IN NS a.gtld.net.\n\
+         net. 172800 IN NS b.gtld.net.\n\
          a.gtld.net. 172800 IN A 127.0.0.21\n\
+         b.gtld.net. 172800 IN A 127.0.1.21\n\
+         circ-dns.net. 172800 IN NS ns1.circ.com.\n\
          cloudfront.net. 172800 IN NS ns.cloudfront.net.\n\
          ns.cloudfront.net. 172800 IN A 127.0.0.24\n\
          awsdns-02.net. 172800 IN NS ns.awsdns-02.net.\n\
@@ -133,7 +179,9 @@ fn org_zone() -> Zone {
     zone(
         "org.",
         "org. 172800 IN NS a.gtld.org.\n\
+         org. 172800 IN NS b.gtld.org.\n\
          a.gtld.org. 172800 IN A 127.0.0.22\n\
+         b.gtld.org. 172800 IN A 127.0.1.22\n\
          awsdns-01.org. 172800 IN NS ns.awsdns-01.org.\n\
          ns.awsdns-01.org. 172800 IN A 127.0.0.23\n",
     )
@@ -179,6 +227,128 @@ fn faulty_zone(serial: u32) -> Zone {
     )
 }
 
+/// A zone with two name servers inside it, `ns1` and `ns2` at `ns1_ip` and `ns2_ip` as
+/// the zone itself gives them, and `rest` (records relative to the origin).
+fn pair(origin: &str, ns1_ip: &str, ns2_ip: &str, ns_ttl: u32, rest: &str) -> Zone {
+    zone(
+        origin,
+        &format!(
+            "{origin} {ns_ttl} IN NS ns1.{origin}\n{origin} {ns_ttl} IN NS ns2.{origin}\n\
+             ns1 172800 IN A {ns1_ip}\nns2 172800 IN A {ns2_ip}\n{rest}"
+        ),
+    )
+}
+
+/// The zones of the diagnosis scenarios: each is healthy but for one fault.
+fn scenario_specs() -> Vec<Spec> {
+    let spec = |ip, zones, mode| Spec {
+        ip,
+        level: Level::Auth,
+        zones,
+        mode,
+    };
+    let healthy = || {
+        pair(
+            "healthy.com.",
+            "127.0.2.1",
+            "127.0.3.1",
+            172800,
+            "www 300 IN A 192.0.2.101\n",
+        )
+    };
+    // ns1's glue lacks one of its two addresses; ns2's glue is an old address.
+    let glue = || {
+        pair(
+            "glue.com.",
+            "127.0.0.73",
+            "127.0.4.75",
+            172800,
+            "ns1 172800 IN A 127.0.4.73\nwww 300 IN A 192.0.2.73\n",
+        )
+    };
+    let noglue = || {
+        pair(
+            "noglue.com.",
+            "127.0.0.77",
+            "127.0.0.77",
+            172800,
+            "www 300 IN A 192.0.2.77\n",
+        )
+    };
+    // The same data with other TTLs on the second server.
+    let ttls = |ns_ttl: u32, www_ttl: u32| {
+        pair(
+            "ttls.com.",
+            "127.0.0.78",
+            "127.0.4.78",
+            ns_ttl,
+            &format!("www {www_ttl} IN A 192.0.2.78\n"),
+        )
+    };
+    let mut apex = pair("apex.com.", "127.0.0.79", "127.0.5.79", 172800, "");
+    apex.add(
+        "apex.com.",
+        300,
+        hickory_proto::rr::RData::CNAME(hickory_proto::rr::rdata::CNAME(
+            hickory_proto::rr::Name::from_ascii("www.shop.com.").unwrap(),
+        )),
+    );
+    let nsfail = zone(
+        "nsfail.com.",
+        "nsfail.com. 172800 IN NS ns1.nsfail.com.\nnsfail.com. 172800 IN NS ns.nowhere-dns.net.\n\
+         ns1 172800 IN A 127.0.0.80\nwww 300 IN A 192.0.2.80\n",
+    );
+    // circ.com.'s second name server lives in circ-dns.net., which circ.com.'s own
+    // first server serves.
+    let circ = || {
+        zone(
+            "circ.com.",
+            "circ.com. 172800 IN NS ns1.circ.com.\ncirc.com. 172800 IN NS ns.circ-dns.net.\n\
+             ns1 172800 IN A 127.0.0.81\nwww 300 IN A 192.0.2.81\n",
+        )
+    };
+    let circ_dns = zone(
+        "circ-dns.net.",
+        "circ-dns.net. 172800 IN NS ns1.circ.com.\nns 172800 IN A 127.0.6.81\n",
+    );
+    let edns = || {
+        pair(
+            "edns.com.",
+            "127.0.0.82",
+            "127.0.7.82",
+            172800,
+            "www 300 IN A 192.0.2.82\n",
+        )
+    };
+    let notcp = || {
+        pair(
+            "notcp.com.",
+            "127.0.0.83",
+            "127.0.8.83",
+            172800,
+            "www 300 IN A 192.0.2.83\n",
+        )
+    };
+    vec![
+        spec("127.0.2.1", vec![healthy()], Mode::Normal),
+        spec("127.0.3.1", vec![healthy()], Mode::Normal),
+        spec("127.0.0.73", vec![glue()], Mode::Normal),
+        spec("127.0.4.74", vec![glue()], Mode::Normal),
+        spec("127.0.0.77", vec![noglue()], Mode::Normal),
+        spec("127.0.0.78", vec![ttls(172800, 300)], Mode::Normal),
+        spec("127.0.4.78", vec![ttls(86400, 600)], Mode::Normal),
+        spec("127.0.0.79", vec![apex.clone()], Mode::Normal),
+        spec("127.0.5.79", vec![apex], Mode::Normal),
+        spec("127.0.0.80", vec![nsfail], Mode::Normal),
+        spec("127.0.0.81", vec![circ(), circ_dns], Mode::Normal),
+        spec("127.0.6.81", vec![circ()], Mode::Normal),
+        spec("127.0.0.82", vec![edns()], Mode::EdnsFormerr),
+        spec("127.0.7.82", vec![edns()], Mode::IgnoreEdns),
+        spec("127.0.0.83", vec![notcp()], Mode::UdpOnly),
+        spec("127.0.8.83", vec![notcp()], Mode::Normal),
+    ]
+}
+
 /// `drift.com.` at version `serial`; the same records otherwise.
 fn drift_zone(serial: u32) -> Zone {
     Zone::parse(
@@ -189,7 +359,8 @@ fn drift_zone(serial: u32) -> Zone {
              drift.com. 172800 IN NS ns2.drift.com.\n\
              ns1.drift.com. 172800 IN A 127.0.0.71\n\
              ns2.drift.com. 172800 IN A 127.0.0.72\n\
-             www.drift.com. 300 IN A 192.0.2.71\n"
+             www.drift.com. 300 IN A 192.0.2.71\n\
+             long.drift.com. 604800 IN A 192.0.2.72\n"
         ),
     )
 }
@@ -210,11 +381,17 @@ fn specs() -> Vec<Spec> {
         zones,
         mode,
     };
-    vec![
+    let mut specs = vec![
         spec("127.0.0.10", Root, vec![root_zone()], Mode::Normal),
+        // The second root and TLD servers sit in other /24s, as real ones do: the lab's
+        // upper levels are diverse enough not to raise findings of their own.
+        spec("127.0.1.10", Root, vec![root_zone()], Mode::Normal),
         spec("127.0.0.20", Tld, vec![com_zone()], Mode::Normal),
+        spec("127.0.1.20", Tld, vec![com_zone()], Mode::Normal),
         spec("127.0.0.21", Tld, vec![net_zone()], Mode::Normal),
+        spec("127.0.1.21", Tld, vec![net_zone()], Mode::Normal),
         spec("127.0.0.22", Tld, vec![org_zone()], Mode::Normal),
+        spec("127.0.1.22", Tld, vec![org_zone()], Mode::Normal),
         spec(
             "127.0.0.23",
             Auth,
@@ -325,7 +502,9 @@ fn specs() -> Vec<Spec> {
             vec![host("v6only.com.", "ns6.v6only.com.", "::1", "192.0.2.66")],
             Mode::Normal,
         ),
-    ]
+    ];
+    specs.extend(scenario_specs());
+    specs
 }
 
 impl Lab {
@@ -351,7 +530,7 @@ impl Lab {
         let hints = std::env::temp_dir().join(format!("dnscope-lab-{}-{port}.hints", std::process::id()));
         std::fs::write(
             &hints,
-            ". 3600000 NS a.root.lab.\na.root.lab. 3600000 A 127.0.0.10\n",
+            ". 3600000 NS a.root.lab.\n. 3600000 NS b.root.lab.\na.root.lab. 3600000 A 127.0.0.10\nb.root.lab. 3600000 A 127.0.1.10\n",
         )
         .unwrap();
         Lab { servers, port, hints }

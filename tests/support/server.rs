@@ -42,6 +42,10 @@ pub(crate) enum Mode {
     Rcode(u16),
     /// FORMERR without OPT to any query that has EDNS; answer plain queries normally.
     EdnsFormerr,
+    /// Answer normally, but never with an OPT record (a server that ignores EDNS).
+    IgnoreEdns,
+    /// Answer over UDP; close every TCP connection unanswered.
+    UdpOnly,
     /// Our ID followed by bytes that are not a DNS message.
     Garbage,
     /// Only a forged reply.
@@ -437,7 +441,14 @@ fn respond(state: &State, query_bytes: &[u8], over_tcp: bool) -> (Vec<Outgoing>,
             r.queries = query.queries.clone();
             plain(finish(state, &query, r, over_tcp))
         }
-        Mode::Normal | Mode::Delay(_) | Mode::TcpTrickle | Mode::TcpCutShort => plain(reply(&query)),
+        Mode::Normal | Mode::Delay(_) | Mode::TcpTrickle | Mode::TcpCutShort | Mode::UdpOnly => {
+            plain(reply(&query))
+        }
+        Mode::IgnoreEdns => {
+            let mut plain_query = query.clone();
+            plain_query.edns = None;
+            plain(reply(&plain_query))
+        }
         Mode::TruncateUdp if !over_tcp => {
             let mut r = Message::response(id, OpCode::Query);
             r.queries = query.queries.clone();
@@ -650,6 +661,9 @@ fn serve_connection(mut stream: TcpStream, state: &State) {
         }
         let mut query = vec![0u8; usize::from(u16::from_be_bytes(length))];
         if stream.read_exact(&mut query).is_err() {
+            return;
+        }
+        if *state.mode.lock().unwrap() == Mode::UdpOnly {
             return;
         }
         let (outgoing, delay, mode) = respond(state, &query, true);
