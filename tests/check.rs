@@ -192,13 +192,30 @@ fn trace_checks_and_toml() {
         &format!(
             "[defaults]\nport = {port}\nmode = \"trace\"\nroot_hints = \"{hints}\"\ntimeout = \"300ms\"\n\n\
              [[checks]]\nname = \"www on CloudFront\"\nquery = \"www.palette.com\"\nexpect = [\"CNAME=*.cloudfront.net\", \"ns=ns.cloudfront.net\"]\n\n\
-             [[checks]]\nname = \"S3 site\"\nquery = \"static.palette.com\"\nexpect = [\"A=192.0.2.90\", \"ttl<=300\", \"ttl>=5\"]\n",
+             [[checks]]\nname = \"S3 site\"\nquery = \"static.palette.com\"\nexpect = [\"A=192.0.2.90\", \"ttl<=300\", \"ttl>=5\"]\n\n\
+             [[checks]]\nname = \"healthy servers\"\nquery = \"www.healthy.com\"\nnsall = true\nexpect = [\"findings=0\"]\n\n\
+             [[checks]]\nname = \"faulty has no lame server\"\nquery = \"www.faulty.com\"\nnsall = true\nexpect = [\"finding!=lame_delegation\", \"A=192.0.2.57\"]\n",
             port = lab.port
         ),
     );
-    let run = run(&file, &[]);
-    assert_eq!(run.code, 0, "{}{}", run.stdout, run.stderr);
-    assert!(run.stdout.contains("+trace"), "{}", run.stdout);
+    let run = run(&file, &["--json"]);
+    let doc = &json_lines(&run.stdout)[0];
+    let passed: Vec<bool> = doc["checks"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c["passed"].as_bool().unwrap())
+        .collect();
+    // The faulty zone has a lame server: that check fails, the others pass.
+    assert_eq!(passed, [true, true, true, false], "{doc}");
+    assert_eq!(run.code, 6, "{}{}", run.stdout, run.stderr);
+    assert!(
+        doc["checks"][3]["command"]
+            .as_str()
+            .unwrap()
+            .contains("+trace +nsall"),
+        "{doc}"
+    );
 }
 
 #[test]
@@ -258,6 +275,7 @@ fn the_schema_accepts_what_dnscope_reads_and_rejects_what_it_does_not() {
         mode: Some(dnscope::check::file::CheckMode::Trace),
         tcp: Some(true),
         dnssec: Some(true),
+        nsall: Some(true),
         timeout: Some("1s".into()),
         tries: Some(2),
         root_hints: Some("hints".into()),

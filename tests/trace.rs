@@ -902,3 +902,51 @@ fn tcpcheck_without_nsall_is_a_usage_error() {
         run.stderr
     );
 }
+
+#[test]
+fn findings_in_expectations_and_short_output() {
+    let healthy = trace(&[
+        "www.healthy.com",
+        "+nsall",
+        "--expect",
+        "findings=0",
+        "--expect",
+        "errors=0",
+    ]);
+    assert_eq!(healthy.code, 0, "{}", healthy.stdout);
+    // drift.com.: warnings only.
+    let drift = trace(&["www.drift.com", "+nsall", "--expect", "errors=0"]);
+    assert_eq!(drift.code, 0, "{}", drift.stdout);
+    let drift = trace(&["www.drift.com", "+nsall", "--json", "--expect", "findings=0"]);
+    assert_eq!(drift.code, 6);
+    let doc = &json_lines(&drift.stdout)[0];
+    assert_eq!(doc["expectations"][0]["seen"], "2 (serial_differs, ns_diversity)");
+    let faulty = trace(&["www.faulty.com", "+nsall", "--expect", "finding!=lame*"]);
+    assert_eq!(
+        faulty.code, 6,
+        "a failed expectation wins over exit 8: {}",
+        faulty.stdout
+    );
+    let faulty = trace(&["www.faulty.com", "+nsall", "--expect", "finding=lame_delegation"]);
+    assert_eq!(
+        faulty.code, 0,
+        "expectations decide when given: {}",
+        faulty.stdout
+    );
+    // Findings need +nsall: without it there is nothing to judge, so saying "no lame
+    // server" would pass for nothing.
+    let plain = trace(&["www.faulty.com", "--expect", "finding!=lame*"]);
+    assert_eq!(plain.code, 1);
+    assert_eq!(
+        plain.stderr,
+        "dnscope: --expect 'finding!=lame*' judges the findings of +trace +nsall; add both\n"
+    );
+
+    let short = trace(&["www.drift.com", "+nsall", "+short"]);
+    assert_eq!(
+        short.stdout,
+        "192.0.2.71\n\
+         warning serial_differs drift.com.: the servers of drift.com. hold different versions of the zone (SOA serials 7, 8): a secondary has not caught up, and answers depend on which server a resolver asks\n\
+         warning ns_diversity drift.com.: every IPv4 address of its servers is in 127.0.0.0/24: one outage can take the whole zone down (RFC 2182 asks for servers on different networks)\n"
+    );
+}

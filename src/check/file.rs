@@ -37,6 +37,9 @@ pub struct CheckSpec {
     pub tcp: Option<bool>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub dnssec: Option<bool>,
+    /// With trace mode: `+nsall`, so findings can be expected.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub nsall: Option<bool>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub timeout: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -104,6 +107,7 @@ impl CheckSpec {
             mode: self.mode.or(d.mode),
             tcp: self.tcp.or(d.tcp),
             dnssec: self.dnssec.or(d.dnssec),
+            nsall: self.nsall.or(d.nsall),
             timeout: self.timeout.clone().or_else(|| d.timeout.clone()),
             tries: self.tries.or(d.tries),
             root_hints: self.root_hints.clone().or_else(|| d.root_hints.clone()),
@@ -149,6 +153,7 @@ impl CheckSpec {
         }
         for (on, word) in [
             (self.mode == Some(CheckMode::Trace), "+trace"),
+            (self.nsall == Some(true), "+nsall"),
             (self.tcp == Some(true), "+tcp"),
             (self.dnssec == Some(true), "+dnssec"),
         ] {

@@ -172,7 +172,8 @@ The README maps each code to the nearest DNSViz and Zonemaster identifier.
 .PP
 .nf
 expectation = subject op value
-subject     = TYPE | rcode | ttl | answers | ns      (any case)
+subject     = TYPE | rcode | ttl | answers | ns
+            | findings | errors | finding        (any case)
 op          = "=" | "!=" | "<" | "<=" | ">" | ">="
 .fi
 .TP
@@ -190,10 +191,16 @@ The number of records of the asked type in the answer (\fBanswers>=2\fR).
 .TP
 \fBns=PATTERN\fR, \fBns!=PATTERN\fR
 The NS set of the zone that answered: the last referral of a trace, or NS records in the answer or authority section of a direct query (\fBns=ns\-*.awsdns\-*\fR).
+.TP
+\fBfindings\fR \fIop\fR \fIN\fR, \fBerrors\fR \fIop\fR \fIN\fR
+With \fB+trace +nsall\fR only: the number of error and warning findings (info not counted), or of errors alone (\fBerrors=0\fR).
+.TP
+\fBfinding=PATTERN\fR, \fBfinding!=PATTERN\fR
+With \fB+trace +nsall\fR only: some (or no) finding has a code matching the pattern (\fBfinding!=lame_delegation\fR).
 .PP
-Records, rcode and ns take only = and !=. A malformed expectation is a usage error naming the column of the bad character. Each verdict is printed with what was seen (\fB;; EXPECT ... passed/FAILED (seen: ...)\fR; in JSON, the \fBexpectations\fR list); with +short only failures are printed, on stderr.
+Records, rcode, ns and finding take only = and !=. The findings subjects without \fB+trace +nsall\fR are a usage error. A malformed expectation is a usage error naming the column of the bad character. Each verdict is printed with what was seen (\fB;; EXPECT ... passed/FAILED (seen: ...)\fR; in JSON, the \fBexpectations\fR list); with +short only failures are printed, on stderr.
 .SH "CHECK FILES"
-\fBdnscope check\fR \fIFILE\fR [\fB\-\-json\fR] [\fB\-\-junit\fR \fIXML\fR] runs every check of a check file, JSON or (by its \fB.toml\fR ending) TOML, described by \fBschema/check.schema.json\fR. A check names a \fBquery\fR and may set \fBname\fR, \fBtype\fR, \fBclass\fR, \fBserver\fR, \fBport\fR, \fBmode\fR (direct or trace), \fBtcp\fR, \fBdnssec\fR, \fBtimeout\fR, \fBtries\fR, \fBroot_hints\fR and \fBexpect\fR (a list of expectations); \fBdefaults\fR holds settings every check inherits. Each check runs as the command line it stands for. A check passes when it exits 0: all its expectations hold, or, without expectations, the name is answered. The run exits 0 when every check passes, otherwise with the worst status of the failed checks; an unreadable or invalid file is a usage error (1). \fB\-\-json\fR prints one report object; \fB\-\-junit\fR also writes JUnit XML (failed expectations as failures, checks without a reply as errors).
+\fBdnscope check\fR \fIFILE\fR [\fB\-\-json\fR] [\fB\-\-junit\fR \fIXML\fR] runs every check of a check file, JSON or (by its \fB.toml\fR ending) TOML, described by \fBschema/check.schema.json\fR. A check names a \fBquery\fR and may set \fBname\fR, \fBtype\fR, \fBclass\fR, \fBserver\fR, \fBport\fR, \fBmode\fR (direct or trace), \fBnsall\fR (with trace: ask every server and judge them, for the findings subjects), \fBtcp\fR, \fBdnssec\fR, \fBtimeout\fR, \fBtries\fR, \fBroot_hints\fR and \fBexpect\fR (a list of expectations); \fBdefaults\fR holds settings every check inherits. Each check runs as the command line it stands for. A check passes when it exits 0: all its expectations hold, or, without expectations, the name is answered. The run exits 0 when every check passes, otherwise with the worst status of the failed checks; an unreadable or invalid file is a usage error (1). \fB\-\-json\fR prints one report object; \fB\-\-junit\fR also writes JUnit XML (failed expectations as failures, checks without a reply as errors).
 .SH EXAMPLES
 .TP
 \fBdnscope example.com MX @1.1.1.1\fR

@@ -237,6 +237,16 @@ impl<'a> Planner<'a> {
             .map(|e| crate::expect::parse(e))
             .collect::<Result<Vec<_>, _>>()
             .map_err(usage)?;
+        let diagnosed = matches!(&mode, Mode::Trace(t) if t.all_servers);
+        if let Some(e) = expectations
+            .iter()
+            .find(|e| e.check.needs_findings() && !diagnosed)
+        {
+            return Err(usage(format!(
+                "--expect '{}' judges the findings of +trace +nsall; add both",
+                e.text
+            )));
+        }
         Ok(Plan {
             mode,
             expectations,

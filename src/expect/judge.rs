@@ -8,7 +8,7 @@ use crate::dns::answer::effective_ttl;
 use crate::dns::rrtype::type_text;
 use crate::expect::{Check, Expectation, Op};
 use crate::model::report::{RecordInfo, Report};
-use crate::model::trace::{HopKind, TraceReport};
+use crate::model::trace::{HopKind, Severity, TraceReport};
 use crate::model::verdict::Verdict;
 
 /// What an expectation is judged against: the same view of a query and of a trace.
@@ -22,6 +22,8 @@ pub(crate) struct Observed {
     pub ns: Vec<String>,
     /// The type asked for.
     pub qtype: String,
+    /// The diagnosis of `+trace +nsall`: each finding's code and severity.
+    pub findings: Vec<(&'static str, Severity)>,
 }
 
 impl Observed {
@@ -44,6 +46,7 @@ impl Observed {
             records: response.answering().cloned().collect(),
             ns,
             qtype: report.query.rtype.to_string(),
+            findings: Vec::new(),
         }
     }
 
@@ -71,6 +74,7 @@ impl Observed {
             records,
             ns,
             qtype: report.query.rtype.to_string(),
+            findings: report.findings.iter().map(|f| (f.code, f.severity)).collect(),
         }
     }
 }
@@ -118,6 +122,38 @@ impl Expectation {
                     )
                 };
                 (holds, what)
+            }
+            Check::Findings(wanted) | Check::Errors(wanted) => {
+                let least = if matches!(self.check, Check::Errors(_)) {
+                    Severity::Error
+                } else {
+                    Severity::Warning
+                };
+                let counted: Vec<&str> = seen
+                    .findings
+                    .iter()
+                    .filter(|(_, s)| *s >= least)
+                    .map(|(code, _)| *code)
+                    .collect();
+                let what = if counted.is_empty() {
+                    "none".to_owned()
+                } else {
+                    format!("{} ({})", counted.len(), counted.join(", "))
+                };
+                (self.op.holds(counted.len() as u64, *wanted), what)
+            }
+            Check::Finding(pattern) => {
+                let hit = seen
+                    .findings
+                    .iter()
+                    .any(|(code, _)| name_like_match(pattern, code));
+                let codes: Vec<&str> = seen.findings.iter().map(|(code, _)| *code).collect();
+                let what = if codes.is_empty() {
+                    "no finding".to_owned()
+                } else {
+                    codes.join(", ")
+                };
+                (self.any(hit), what)
             }
             Check::Answers(wanted) => {
                 let n = seen.records.iter().filter(|r| r.rtype == seen.qtype).count() as u64;

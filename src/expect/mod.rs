@@ -6,7 +6,8 @@
 //!
 //! ```text
 //! expectation = subject op value
-//! subject     = TYPE | "rcode" | "ttl" | "answers" | "ns"     (any case)
+//! subject     = TYPE | "rcode" | "ttl" | "answers" | "ns"
+//!             | "findings" | "errors" | "finding"              (any case)
 //! op          = "=" | "!=" | "<" | "<=" | ">" | ">="
 //! ```
 //!
@@ -21,7 +22,13 @@
 //! - `ns=PATTERN` / `ns!=PATTERN`: the NS set of the zone that answered (the last
 //!   referral of a trace; NS records in the answer or authority of a direct query).
 //!
-//! Only `=` and `!=` apply to records, rcode and ns. Pure: no I/O.
+//! - `findings OP N`: the number of findings of `+trace +nsall` that are errors or
+//!   warnings (info findings are not counted); `errors OP N`: of errors alone.
+//! - `finding=PATTERN` / `finding!=PATTERN`: some / no finding (of any severity) has a
+//!   code matching the pattern (`finding!=lame_delegation`, `finding!=glue*`).
+//!
+//! Only `=` and `!=` apply to records, rcode, ns and finding. The findings subjects need
+//! `+trace +nsall` (the planner says so). Pure: no I/O.
 
 pub(crate) mod judge;
 #[cfg(test)]
@@ -74,6 +81,18 @@ pub(crate) enum Check {
     Ttl(u64),
     Answers(u64),
     Ns(String),
+    /// Errors and warnings of the diagnosis.
+    Findings(u64),
+    Errors(u64),
+    /// A finding code pattern.
+    Finding(String),
+}
+
+impl Check {
+    /// Judged on `+trace +nsall`'s findings.
+    pub(crate) fn needs_findings(&self) -> bool {
+        matches!(self, Check::Findings(_) | Check::Errors(_) | Check::Finding(_))
+    }
 }
 
 /// A parsed `--expect`.
@@ -95,7 +114,10 @@ pub(crate) fn parse(text: &str) -> Result<Expectation, String> {
         .find(|c: char| !(c.is_ascii_alphanumeric() || c == '_' || c == '-'))
         .unwrap_or(text.len());
     if subject_len == 0 {
-        return Err(bad(0, "expected a record type, rcode, ttl, answers or ns"));
+        return Err(bad(
+            0,
+            "expected a record type, rcode, ttl, answers, ns, findings, errors or finding",
+        ));
     }
     let subject = &text[..subject_len];
     let rest = &text[subject_len..];
@@ -114,7 +136,7 @@ pub(crate) fn parse(text: &str) -> Result<Expectation, String> {
         return Err(bad(at, "expected a value"));
     }
     let lower = subject.to_ascii_lowercase();
-    let numeric = matches!(lower.as_str(), "ttl" | "answers");
+    let numeric = matches!(lower.as_str(), "ttl" | "answers" | "findings" | "errors");
     if !numeric && !matches!(op, Op::Eq | Op::Ne) {
         return Err(bad(subject_len, &format!("'{subject}' takes only = or !=")));
     }
@@ -129,6 +151,13 @@ pub(crate) fn parse(text: &str) -> Result<Expectation, String> {
             rcode(value).ok_or_else(|| bad(at, "expected an rcode such as NOERROR or NXDOMAIN"))?,
         ),
         "ns" => Check::Ns(value.to_owned()),
+        "findings" => {
+            Check::Findings(count(value).map_err(|offset| bad(at + offset, "expected a whole number"))?)
+        }
+        "errors" => {
+            Check::Errors(count(value).map_err(|offset| bad(at + offset, "expected a whole number"))?)
+        }
+        "finding" => Check::Finding(value.to_owned()),
         _ => {
             let rtype = parse_type(subject).ok_or_else(|| bad(0, &format!("unknown subject '{subject}'")))?;
             match rtype {

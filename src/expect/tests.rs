@@ -4,6 +4,7 @@ use crate::dns::presentation::RdataFields;
 use crate::expect::judge::Observed;
 use crate::expect::parse;
 use crate::model::report::RecordInfo;
+use crate::model::trace::Severity;
 use crate::model::verdict::Verdict;
 
 fn record(rtype: &str, data: &str, ttl: u32) -> RecordInfo {
@@ -32,6 +33,11 @@ fn seen() -> Observed {
         ],
         ns: vec!["ns-1.awsdns-01.org.".into(), "ns-2.awsdns-02.net.".into()],
         qtype: "A".into(),
+        findings: vec![
+            ("serial_differs", Severity::Warning),
+            ("lame_delegation", Severity::Error),
+            ("low_ttl_chain", Severity::Info),
+        ],
     }
 }
 
@@ -64,6 +70,16 @@ fn each_kind_passes_and_fails() {
         ("ns=*.cloudflare.com", false),
         ("AAAA=2001:db8::/32", false),
         ("TXT=v=spf1*", false),
+        // Info findings are not counted; finding= sees every severity.
+        ("findings=2", true),
+        ("findings=0", false),
+        ("errors<=1", true),
+        ("errors=0", false),
+        ("finding!=lame_delegation", false),
+        ("finding!=lame*", false),
+        ("finding=serial_*", true),
+        ("finding=low_ttl_chain", true),
+        ("finding!=glue*", true),
     ] {
         assert_eq!(verdict(text).passed, passed, "{text}: {:?}", verdict(text));
     }
@@ -75,6 +91,12 @@ fn verdicts_say_what_was_seen() {
     assert_eq!(verdict("AAAA=2001:db8::1").seen, "no AAAA record");
     assert_eq!(verdict("ttl<60").seen, "TTL 300, 60, 60");
     assert_eq!(verdict("answers=3").seen, "2 A record(s)");
+    assert_eq!(verdict("findings=0").seen, "2 (serial_differs, lame_delegation)");
+    assert_eq!(verdict("errors=0").seen, "1 (lame_delegation)");
+    assert_eq!(
+        verdict("finding!=lame*").seen,
+        "serial_differs, lame_delegation, low_ttl_chain"
+    );
     let none = parse("rcode=NOERROR").unwrap().judge(&Observed::default());
     assert_eq!((none.passed, none.seen.as_str()), (false, "no reply"));
     let empty = parse("ttl<=300").unwrap().judge(&Observed::default());
@@ -87,7 +109,7 @@ fn errors_point_at_the_bad_character() {
         ("", "column 1"),
         (
             "=1.2.3.4",
-            "expected a record type, rcode, ttl, answers or ns at column 1",
+            "expected a record type, rcode, ttl, answers, ns, findings, errors or finding at column 1",
         ),
         ("ttl~300", "expected =, !=, <, <=, > or >= at column 4"),
         ("ttl<=3x0", "at column 7"),
@@ -99,6 +121,8 @@ fn errors_point_at_the_bad_character() {
         ("A=2001:db8::1", "family does not match"),
         ("BOGUS=x", "unknown subject 'BOGUS' at column 1"),
         ("rcode=SOMETIMES", "expected an rcode"),
+        ("finding<lame", "'finding' takes only = or != at column 8"),
+        ("errors=none", "expected a whole number at column 8"),
     ] {
         let error = parse(text).unwrap_err();
         assert!(error.contains(needle), "{text}: {error}");

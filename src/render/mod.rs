@@ -108,6 +108,14 @@ pub(crate) fn trace(
             for record in &report.answer {
                 writeln!(out, "{}", record.data)?;
             }
+            // +nsall: one line per finding after the answer, severity first.
+            for f in &report.findings {
+                let severity = serde_json::to_value(f.severity)
+                    .ok()
+                    .and_then(|v| v.as_str().map(str::to_owned))
+                    .unwrap_or_default();
+                writeln!(out, "{severity} {} {}: {}", f.code, f.zone, f.message)?;
+            }
             write_failed_verdicts(&report.expectations, err)?;
         }
         Format::Text => trace_text::report(report, options, out)?,
