@@ -950,3 +950,62 @@ fn findings_in_expectations_and_short_output() {
          warning ns_diversity drift.com.: every IPv4 address of its servers is in 127.0.0.0/24: one outage can take the whole zone down (RFC 2182 asks for servers on different networks)\n"
     );
 }
+
+#[test]
+fn nssearch_prints_each_servers_soa_as_dig_does() {
+    let run = trace(&["drift.com", "+nssearch"]);
+    let lines: Vec<&str> = run.stdout.lines().collect();
+    assert_eq!(lines.len(), 4, "{}", run.stdout);
+    for (line, (serial, addr)) in lines.iter().zip([(7, "127.0.0.71"), (8, "127.0.0.72")]) {
+        let head = format!(
+            "SOA ns1.drift.com. hostmaster.drift.com. {serial} 7200 3600 1209600 300 from server {addr} in "
+        );
+        assert!(line.starts_with(&head) && line.ends_with(" ms."), "{line}");
+    }
+    assert!(
+        lines[2].starts_with(";; WARNING serial_differs drift.com.: "),
+        "{}",
+        lines[2]
+    );
+    assert!(
+        lines[3].starts_with(";; WARNING ns_diversity drift.com.: "),
+        "{}",
+        lines[3]
+    );
+    assert_eq!(run.code, 0, "warnings only");
+
+    // Whatever type is typed, the SOA is asked; a lame and a silent server say why.
+    let run = trace(&["faulty.com", "MX", "+nssearch", "+short"]);
+    let lines: Vec<&str> = run.stdout.lines().collect();
+    assert_eq!(
+        lines[..2],
+        [
+            ";; no SOA of faulty.com. from server 127.0.0.55 (ns1.faulty.com.): REFUSED",
+            ";; no SOA of faulty.com. from server 127.0.0.54 (ns2.faulty.com.): timed out",
+        ],
+        "{}",
+        run.stdout
+    );
+    assert!(
+        lines[2].starts_with("SOA ns3.faulty.com. hostmaster.faulty.com. 2024010100 "),
+        "{}",
+        run.stdout
+    );
+    assert!(
+        lines[3].starts_with("SOA ns3.faulty.com. hostmaster.faulty.com. 2024010101 "),
+        "{}",
+        run.stdout
+    );
+    assert!(
+        lines[4].starts_with(";; ERROR lame_delegation faulty.com.: "),
+        "{}",
+        run.stdout
+    );
+    assert_eq!(run.code, 8);
+
+    // JSON is the trace's own document.
+    let (_, doc) = trace_json(&["healthy.com", "+nssearch"]);
+    assert_eq!(doc["query"]["type"], "SOA");
+    assert_eq!(doc["hops"][2]["servers"].as_array().unwrap().len(), 2);
+    assert_eq!(doc["findings"], serde_json::json!([]));
+}

@@ -33,6 +33,7 @@ pub(crate) struct Options {
     pub(crate) trace: bool,
     pub(crate) all_servers: bool,
     pub(crate) tcp_check: bool,
+    pub(crate) nssearch: bool,
     pub(crate) idnout: Option<bool>,
     pub(crate) timeout: Option<Duration>,
     pub(crate) trace_time: Option<Duration>,
@@ -79,6 +80,7 @@ impl Options {
             timeout: None,
             all_servers: false,
             tcp_check: false,
+            nssearch: false,
             trace_time: None,
             tries: None,
         }
@@ -127,6 +129,7 @@ impl Options {
                 "trace" => self.trace = on,
                 "nsall" => self.all_servers = on,
                 "tcpcheck" => self.tcp_check = on,
+                "nssearch" => self.nssearch = on,
                 other => unreachable!("+{other} is in the option table but not applied"),
             },
             // RFC 6891 §6.2.5: a requestor's size below 512 is treated as 512.
@@ -165,6 +168,8 @@ impl Options {
                 "+short (--short) and +json (--json) cannot be combined: pick one output format".to_owned(),
             )),
             (true, false) => Ok(Format::Json),
+            // dig +nssearch prints its own lines, +short or not.
+            (false, _) if self.nssearch => Ok(Format::NsSearch),
             (false, true) => Ok(Format::Short),
             (false, false) => Ok(Format::Text),
         }

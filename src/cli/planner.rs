@@ -99,7 +99,8 @@ impl<'a> Planner<'a> {
         let default_class = self.cli.qclass.as_deref().map(parse_class_flag).transpose()?;
         options.merge_flags(&self.cli);
         let format = options.format()?;
-        let trace = options.trace || self.cli.trace;
+        // +nssearch is a trace of ZONE SOA that asks every server of every cut.
+        let trace = options.trace || self.cli.trace || options.nssearch;
         if self.cli.root_hints.is_some() && !trace {
             return Err(usage("--root-hints only applies to +trace".to_owned()));
         }
@@ -129,6 +130,12 @@ impl<'a> Planner<'a> {
             lookups.push(Lookup {
                 candidates: vec![question],
             });
+        }
+        if options.nssearch {
+            // As dig: +nssearch asks for the SOA, whatever type was typed.
+            for candidate in lookups.iter_mut().flat_map(|l| l.candidates.iter_mut()) {
+                candidate.rtype = RecordType::SOA;
+            }
         }
         for lookup in &lookups {
             refuse_transfers(&lookup.candidates[0])?;
@@ -176,7 +183,7 @@ impl<'a> Planner<'a> {
                 },
                 port: self.cli.port.unwrap_or(DEFAULT_PORT),
                 time: self.trace_time(options.trace_time)?,
-                all_servers: self.cli.all_servers || options.all_servers,
+                all_servers: self.cli.all_servers || options.all_servers || options.nssearch,
                 tcp_check: self.cli.tcp_check || options.tcp_check,
                 strict: self.cli.strict,
             }))

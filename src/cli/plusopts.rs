@@ -53,6 +53,10 @@ pub const OPTIONS: &[Spec] = &[
         "with +trace: ask every address of every name server of each zone cut at once, and show each reply",
     ),
     flag(
+        "nssearch",
+        "the SOA of the zone from every one of its name servers, one line each, as dig prints it (a +trace +nsall for ZONE SOA, with its findings)",
+    ),
+    flag(
         "tcpcheck",
         "with +trace +nsall: ask each server the zone's SOA over TCP too, and report a server that does not answer over TCP",
     ),

@@ -4,6 +4,7 @@
 //! May use: dns, transport, model. Colour is decided by the planner and arrives here.
 
 mod json;
+mod nssearch;
 mod palette;
 mod short;
 mod text;
@@ -27,6 +28,8 @@ pub(crate) enum Format {
     Short,
     /// JSON lines.
     Json,
+    /// `+nssearch`: each server's SOA of the zone, one line each, as dig prints them.
+    NsSearch,
 }
 
 /// What the text output shows.
@@ -71,7 +74,8 @@ pub(crate) fn report(
 ) -> io::Result<()> {
     match options.format {
         Format::Json => json::report(report, out),
-        Format::Short => short::report(report, out, err),
+        // +nssearch always traces; a direct report cannot meet it.
+        Format::Short | Format::NsSearch => short::report(report, out, err),
         Format::Text => text::report(report, options, out, err),
     }
 }
@@ -119,6 +123,10 @@ pub(crate) fn trace(
             write_failed_verdicts(&report.expectations, err)?;
         }
         Format::Text => trace_text::report(report, options, out)?,
+        Format::NsSearch => {
+            nssearch::trace(report, out)?;
+            write_failed_verdicts(&report.expectations, err)?;
+        }
     }
     if options.format != Format::Json
         && !matches!(

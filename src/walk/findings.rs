@@ -699,7 +699,9 @@ fn is_unreachable(s: &ServerResult) -> bool {
 fn answers_differ(hop: &Hop) -> Option<Finding> {
     let answers: Vec<&ServerResult> = hop.servers.iter().filter(|s| s.outcome == "answer").collect();
     let first = answers.first()?;
-    if answers.iter().all(|s| s.records == first.records) {
+    // The zone's own SOA differing is serial_differs, said with the serials.
+    let own_soa = hop.qtype == "SOA" && hop.qname.eq_ignore_ascii_case(&hop.zone);
+    if own_soa || answers.iter().all(|s| s.records == first.records) {
         return None;
     }
     let routing = matches!(hop.qtype.as_str(), "A" | "AAAA");

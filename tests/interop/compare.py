@@ -243,6 +243,27 @@ def main():
     others = [(f["code"], f["zone"]) for f in healthy["findings"] if f["code"] != "ns_diversity"]
     check(code == 0 and others == [], "+nsall www.palette.com. A: no finding for a healthy chain but the suite's one /24",
           f"exit {code}: {others}")
+
+    # +nssearch against dig +nssearch (which finds the zone's servers through unbound):
+    # every server that gave the SOA, with the serial it holds. unbound takes the child's
+    # NS set (ns3-ns5) and dnscope the parent's (ns1-ns4), so the lame and the silent
+    # server are dnscope's alone; the servers that answer are the same two.
+    def soa_lines(text):
+        found = set()
+        for line in text.splitlines():
+            words = line.split()
+            if words[:1] == ["SOA"] and "from" in words:
+                found.add((words[words.index("server") + 1], int(words[3])))
+        return found
+
+    done = run([DNSCOPE, "--resolv-conf", RESOLV, "+nssearch", "--root-hints", HINTS, "--timeout", "500ms", "faulty.com."])
+    theirs = soa_lines(run(["dig", "+nssearch", "+time=1", "+tries=1", "faulty.com."]).stdout)
+    mine = soa_lines(done.stdout)
+    check(mine == theirs and len({serial for _, serial in mine}) == 2 and "serial_differs" in done.stdout,
+          "+nssearch faulty.com.: the same servers and serials as dig +nssearch, the stale secondary told",
+          f"dnscope {sorted(mine)}; dig {sorted(theirs)}\n{done.stdout}")
+    check(done.returncode == 8, "+nssearch faulty.com.: exit 8 for the lame and the silent server",
+          f"exit {done.returncode}")
     check.finish()
 
 
