@@ -3,8 +3,11 @@
 //!
 //! ```sh
 //! cargo run --example lab -- [--delay ROOT_MS,TLD_MS,AUTH_MS]
+//! cargo run --example lab -- --spread ROOT_MS,TLD_MS,AUTH_MS
 //! ```
-//! It prints `port=N hints=FILE` on one line, then serves until it is killed.
+//! It prints `port=N hints=FILE` on one line, then serves until it is killed. With
+//! `--spread` it serves instead the small hierarchy of four servers per zone (root,
+//! `com.`, `four.com.`) whose slowest server per level has the given delay.
 
 #![allow(dead_code)] // the test modules carry helpers only the tests use
 
@@ -18,13 +21,22 @@ use std::time::Duration;
 
 fn main() {
     let args: Vec<String> = std::env::args().skip(1).collect();
+    let three = |value: &str| -> [Duration; 3] {
+        let ms: Vec<u64> = value.split(',').filter_map(|v| v.parse().ok()).collect();
+        match ms.as_slice() {
+            [root, tld, auth] => [*root, *tld, *auth].map(Duration::from_millis),
+            _ => usage(),
+        }
+    };
     let delays = match args.as_slice() {
         [] => None,
-        [flag, value] if flag == "--delay" => {
-            let ms: Vec<u64> = value.split(',').filter_map(|v| v.parse().ok()).collect();
-            match ms.as_slice() {
-                [root, tld, auth] => Some([*root, *tld, *auth].map(Duration::from_millis)),
-                _ => usage(),
+        [flag, value] if flag == "--delay" => Some(three(value)),
+        [flag, value] if flag == "--spread" => {
+            let spread = lab::Spread::start(three(value));
+            println!("port={} hints={}", spread.port, spread.hints.display());
+            let _ = std::io::stdout().flush();
+            loop {
+                std::thread::park();
             }
         }
         _ => usage(),
@@ -41,6 +53,6 @@ fn main() {
 }
 
 fn usage() -> ! {
-    eprintln!("usage: lab [--delay ROOT_MS,TLD_MS,AUTH_MS]");
+    eprintln!("usage: lab [--delay ROOT_MS,TLD_MS,AUTH_MS | --spread ROOT_MS,TLD_MS,AUTH_MS]");
     std::process::exit(1);
 }

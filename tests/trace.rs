@@ -1009,3 +1009,39 @@ fn nssearch_prints_each_servers_soa_as_dig_does() {
     assert_eq!(doc["hops"][2]["servers"].as_array().unwrap().len(), 2);
     assert_eq!(doc["findings"], serde_json::json!([]));
 }
+
+#[test]
+fn nsall_asks_every_server_of_a_level_and_its_probes_at_once() {
+    // Four servers per zone, the slowest 40 ms per level.
+    let spread = support::lab::Spread::start([std::time::Duration::from_millis(40); 3]);
+    let mut args = spread.args();
+    args.extend(["+trace", "+nsall", "--json", "www.four.com"].map(str::to_owned));
+    let run = support::dnscope(&args.iter().map(String::as_str).collect::<Vec<_>>());
+    assert_eq!(run.code, 0, "{}{}", run.stdout, run.stderr);
+    let doc = json_lines(&run.stdout).remove(0);
+    assert_eq!(
+        doc["findings"],
+        serde_json::json!([]),
+        "four servers in four /24s: {doc}"
+    );
+    for (level, hop) in doc["hops"].as_array().unwrap().iter().enumerate() {
+        let rows = hop["servers"].as_array().unwrap();
+        assert_eq!(rows.len(), 4, "every server of level {level}");
+        for (i, row) in rows.iter().enumerate() {
+            // Each reply waited for its own server's delay: 10, 20, 30, 40 ms.
+            let floor = 10_000 * (i as u64 + 1);
+            assert!(row["rtt_us"].as_u64().unwrap() >= floor, "{row}");
+            assert!(row["serial"].is_u64(), "the SOA probe answered: {row}");
+        }
+    }
+    // The walk's question, SOA, NS and the glue names' A and AAAA were held by each
+    // delaying server at the same moment, not asked one after another.
+    for server in &spread.servers[8..] {
+        assert!(
+            server.peak_in_flight() >= 3,
+            "{}: {}",
+            server.addr,
+            server.peak_in_flight()
+        );
+    }
+}

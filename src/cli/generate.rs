@@ -155,7 +155,7 @@ At most 4 name server names without glue are resolved for one zone cut, and none
 .PP
 A limit that ends the walk is named in its outcome (\fBlimit_exceeded\fR, exit 5, as a resolver would answer SERVFAIL), except the time budget (exit 9).
 .SH DIAGNOSIS
-With \fB+trace +nsall\fR every address of every name server of each cut is asked the walk's question and, once per server and zone, the zone's SOA and NS set and the A/AAAA of the zone's name servers inside it (with \fB+tcpcheck\fR also the SOA over TCP), all at once: at most 32 questions of a cut are waited for together. From what the servers said, each cut is judged; a finding has a stable code, a severity, the zone, the servers concerned, a message and the detail. An error sets exit 8; \fB\-\-strict\fR makes warnings count too; info never does.
+With \fB+trace +nsall\fR every address of every name server of each cut is asked the walk's question and, once per server and zone, the zone's SOA and NS set and the A/AAAA of the zone's name servers inside it (with \fB+tcpcheck\fR also the SOA over TCP), all at once: at most 64 questions of a cut are waited for together. From what the servers said, each cut is judged; a finding has a stable code, a severity, the zone, the servers concerned, a message and the detail. An error sets exit 8; \fB\-\-strict\fR makes warnings count too; info never does.
 .TP
 \fBerrors\fR
 lame_delegation, unreachable_server, glue_mismatch, missing_glue, cname_at_apex, ns_unresolvable, tcp_unavailable.

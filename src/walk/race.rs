@@ -39,7 +39,7 @@ pub(crate) enum Mode {
 /// `+nsall`'s questions to the servers of one cut waited for at once (the walk's
 /// question and the probes of every server): the threads of a cut are bounded by it,
 /// however many servers the cut has (13 root servers, two families each).
-pub(crate) const PROBES_IN_FLIGHT: usize = 32;
+pub(crate) const PROBES_IN_FLIGHT: usize = 64;
 
 /// Runs `attempt` for the candidates as `mode` says (see the module's comment), while
 /// `may_start` allows; `attempt` must give up soon once its flag is set.

@@ -570,3 +570,77 @@ impl Lab {
         ]
     }
 }
+
+/// A second, small hierarchy for `+nsall`'s speed: the root, `com.` and `four.com.`
+/// each have four servers, each server in a /24 of its own and slower than the last
+/// (a quarter of the level's delay, a half, three quarters, all of it).
+pub(crate) struct Spread {
+    pub servers: Vec<TestServer>,
+    pub port: u16,
+    pub hints: PathBuf,
+}
+
+impl Spread {
+    /// Starts it, with `delays` (root, TLD, authoritative) the slowest server's of each level.
+    pub(crate) fn start(delays: [Duration; 3]) -> Spread {
+        let addr = |level: usize, i: usize| format!("127.{}.{}.1", 10 + level, i + 1);
+        let mut root = String::new();
+        let mut com = String::new();
+        let mut four = String::new();
+        for i in 0..4 {
+            let letter = char::from(b'a' + u8::try_from(i).unwrap());
+            root.push_str(&format!(
+                ". 518400 IN NS {letter}.root.spread.\n{letter}.root.spread. 518400 IN A {}\n\
+                 com. 172800 IN NS {letter}.nic.com.\n{letter}.nic.com. 172800 IN A {}\n",
+                addr(0, i),
+                addr(1, i)
+            ));
+            com.push_str(&format!(
+                "com. 172800 IN NS {letter}.nic.com.\n{letter}.nic.com. 172800 IN A {}\n\
+                 four.com. 172800 IN NS ns{i}.four.com.\nns{i}.four.com. 172800 IN A {}\n",
+                addr(1, i),
+                addr(2, i)
+            ));
+            four.push_str(&format!(
+                "four.com. 172800 IN NS ns{i}.four.com.\nns{i}.four.com. 172800 IN A {}\n",
+                addr(2, i)
+            ));
+        }
+        four.push_str("www.four.com. 300 IN A 192.0.2.4\n");
+        let zones = [zone(".", &root), zone("com.", &com), zone("four.com.", &four)];
+        let mut at = Vec::new();
+        for (level, zone) in zones.iter().enumerate() {
+            for i in 0..4 {
+                at.push((addr(level, i).parse().unwrap(), vec![zone.clone()]));
+            }
+        }
+        let servers = TestServer::start_many(at);
+        for (n, server) in servers.iter().enumerate() {
+            let (level, i) = (n / 4, n % 4);
+            server.set_mode(Mode::Delay(delays[level] * u32::try_from(i + 1).unwrap() / 4));
+        }
+        let port = servers[0].addr.port();
+        let hints = std::env::temp_dir().join(format!("dnscope-spread-{}-{port}.hints", std::process::id()));
+        let text: String = (0..4)
+            .map(|i| {
+                let letter = char::from(b'a' + u8::try_from(i).unwrap());
+                format!(
+                    ". 3600000 NS {letter}.root.spread.\n{letter}.root.spread. 3600000 A {}\n",
+                    addr(0, i)
+                )
+            })
+            .collect();
+        std::fs::write(&hints, text).unwrap();
+        Spread { servers, port, hints }
+    }
+
+    /// `--root-hints FILE -p PORT`.
+    pub(crate) fn args(&self) -> Vec<String> {
+        vec![
+            "--root-hints".into(),
+            self.hints.display().to_string(),
+            "-p".into(),
+            self.port.to_string(),
+        ]
+    }
+}
