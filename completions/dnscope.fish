@@ -1,6 +1,6 @@
 # Print an optspec for argparse to handle cmd's options that are independent of any subcommand.
 function __fish_dnscope_global_optspecs
-    string join \n t/type= c/class= x/reverse= p/port= 4 6 json short trace root-hints= expect= f/file= j/jobs= ordered qps= max-per-server= tcp timeout= all-servers tcp-check strict trace-timeout= tries= color= resolv-conf= generate= h/help V/version
+    string join \n t/type= c/class= x/reverse= p/port= 4 6 json short trace root-hints= expect= f/file= j/jobs= ordered qps= max-per-server= tcp timeout= all-servers tcp-check lifecycle hosts= nsswitch= resolvers= strict trace-timeout= tries= color= resolv-conf= generate= h/help V/version
 end
 
 function __fish_dnscope_needs_command
@@ -35,6 +35,9 @@ complete -c dnscope -n "__fish_dnscope_needs_command" -s j -l jobs -d 'Batch: qu
 complete -c dnscope -n "__fish_dnscope_needs_command" -l qps -d 'Batch: send at most N queries per second' -r
 complete -c dnscope -n "__fish_dnscope_needs_command" -l max-per-server -d 'Batch: at most N queries in flight to any one server' -r
 complete -c dnscope -n "__fish_dnscope_needs_command" -l timeout -d 'Wait this long for each reply, e.g. 1500ms or 2s (default 5s, or resolv.conf\'s; at most 5m)' -r
+complete -c dnscope -n "__fish_dnscope_needs_command" -l hosts -d 'With --lifecycle: the hosts file to read (default /etc/hosts)' -r -F
+complete -c dnscope -n "__fish_dnscope_needs_command" -l nsswitch -d 'With --lifecycle: the nsswitch.conf to read (default /etc/nsswitch.conf)' -r -F
+complete -c dnscope -n "__fish_dnscope_needs_command" -l resolvers -d 'With --lifecycle: ask these resolvers instead of resolv.conf\'s; `public` is Cloudflare 1.1.1.1, Google 8.8.8.8, Quad9 9.9.9.9 and OpenDNS 208.67.222.222' -r -f -a "public\t''"
 complete -c dnscope -n "__fish_dnscope_needs_command" -l trace-timeout -d 'With +trace: stop the whole trace after this long, e.g. 30s (default 10s; at most 1h)' -r
 complete -c dnscope -n "__fish_dnscope_needs_command" -l tries -d 'Attempts per server (default 3, or resolv.conf\'s attempts; at most 100)' -r
 complete -c dnscope -n "__fish_dnscope_needs_command" -l color -d 'When to use colour' -r -f -a "auto\t'Colour when stdout is a terminal, unless NO_COLOR is set or CLICOLOR_FORCE asks for it'
@@ -56,6 +59,7 @@ complete -c dnscope -n "__fish_dnscope_needs_command" -l ordered -d 'Batch: prin
 complete -c dnscope -n "__fish_dnscope_needs_command" -l tcp -d 'Query over TCP (same as +tcp)'
 complete -c dnscope -n "__fish_dnscope_needs_command" -l all-servers -d 'With +trace: ask every address of every name server of each zone cut at once (+nsall)'
 complete -c dnscope -n "__fish_dnscope_needs_command" -l tcp-check -d 'With +trace +nsall: ask each server the zone\'s SOA over TCP too (+tcpcheck)'
+complete -c dnscope -n "__fish_dnscope_needs_command" -l lifecycle -d 'The name\'s whole path, from the hosts file to the endpoint (+lifecycle)'
 complete -c dnscope -n "__fish_dnscope_needs_command" -l strict -d 'With +trace +nsall: warnings count as errors (exit 8 on any finding)'
 complete -c dnscope -n "__fish_dnscope_needs_command" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c dnscope -n "__fish_dnscope_needs_command" -s V -l version -d 'Print version'

@@ -12,6 +12,7 @@ pub mod check;
 pub mod cli;
 pub(crate) mod dns;
 pub(crate) mod expect;
+pub(crate) mod lifecycle;
 pub(crate) mod lookup;
 pub mod model;
 pub(crate) mod render;

@@ -939,7 +939,7 @@ fn findings_in_expectations_and_short_output() {
     assert_eq!(plain.code, 1);
     assert_eq!(
         plain.stderr,
-        "dnscope: --expect 'finding!=lame*' judges the findings of +trace +nsall; add both\n"
+        "dnscope: --expect 'finding!=lame*' judges the findings of +trace +nsall (or +lifecycle); add them\n"
     );
 
     let short = trace(&["www.drift.com", "+nsall", "+short"]);

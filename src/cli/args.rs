@@ -147,6 +147,23 @@ pub(crate) struct Cli {
     #[arg(long = "tcp-check")]
     pub tcp_check: bool,
 
+    /// The name's whole path, from the hosts file to the endpoint (+lifecycle).
+    #[arg(long)]
+    pub lifecycle: bool,
+
+    /// With --lifecycle: the hosts file to read (default /etc/hosts).
+    #[arg(long, value_name = "FILE")]
+    pub hosts: Option<PathBuf>,
+
+    /// With --lifecycle: the nsswitch.conf to read (default /etc/nsswitch.conf).
+    #[arg(long, value_name = "FILE")]
+    pub nsswitch: Option<PathBuf>,
+
+    /// With --lifecycle: ask these resolvers instead of resolv.conf's; `public` is
+    /// Cloudflare 1.1.1.1, Google 8.8.8.8, Quad9 9.9.9.9 and OpenDNS 208.67.222.222.
+    #[arg(long, value_name = "LIST", value_parser = ["public"])]
+    pub resolvers: Option<String>,
+
     /// With +trace +nsall: warnings count as errors (exit 8 on any finding).
     #[arg(long)]
     pub strict: bool,

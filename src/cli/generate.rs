@@ -119,7 +119,7 @@ The server answered with another error rcode (SERVFAIL, REFUSED, FORMERR, NOTIMP
 An \fB\-\-expect\fR assertion failed. When expectations are given and a reply came, the status is 0 if every one passed and 6 otherwise, whatever the rcode (so \fB\-\-expect rcode=NXDOMAIN\fR exits 0 on NXDOMAIN).
 .TP
 \fB8\fR
-With \fB+trace +nsall\fR: the diagnosis found an error (a finding of severity error, such as a lame or unreachable name server), even though the name may resolve. Warnings do not change the status, unless \fB\-\-strict\fR is given.
+With \fB+trace +nsall\fR or \fB+lifecycle\fR: the diagnosis found an error (a finding of severity error, such as a lame or unreachable name server, a failing resolver or an unreachable endpoint), even though the name may resolve. Warnings do not change the status, unless \fB\-\-strict\fR is given.
 .TP
 \fB9\fR
 No usable reply from any server: timeouts, refused connections, malformed replies, and replies that do not answer the question (an answer section with records only for names off the question's CNAME/DNAME chain, or a reply still truncated over TCP, or kept with \fB+ignore\fR, without the answer). Such a reply is shown as it came, with the reason on stderr.
@@ -167,6 +167,8 @@ ns_differs (parent and child NS sets, with both TTLs), serial_differs, answers_d
 ns_ttl_short, low_ttl_chain.
 .PP
 The README maps each code to the nearest DNSViz and Zonemaster identifier.
+.SH LIFECYCLE
+\fB+lifecycle\fR (\fB\-\-lifecycle\fR) follows the name as a browser's lookup does: the hosts order of nsswitch.conf and the hosts file (\fB\-\-nsswitch\fR, \fB\-\-hosts\fR; an entry read before DNS overrides it: \fBhosts_override\fR when it differs); each resolver asked on its own (every \fB@server\fR, \fB\-\-resolvers public\fR for 1.1.1.1, 8.8.8.8, 9.9.9.9 and 208.67.222.222, or resolv.conf's), with its answer, the TTL it has left and the age of its copy (\fBstale_cache\fR when it is not the authority's, with its expiry; \fBresolver_failed\fR when it fails); the authority by a trace; with \fB+connect\fR[=\fIPORT\fR] a TCP connect to each address (443 by default; \fBendpoint_unreachable\fR when none accepts); and a verdict: ok, hosts_override, stale_cache, nxdomain, nodata, resolver_failed, endpoint_unreachable, slow or no_answer.
 .SH EXPECTATIONS
 \fB\-\-expect\fR \fIEXPR\fR (repeatable) asserts on the final result of a query or trace.
 .PP

@@ -34,6 +34,9 @@ pub(crate) struct Options {
     pub(crate) all_servers: bool,
     pub(crate) tcp_check: bool,
     pub(crate) nssearch: bool,
+    pub(crate) lifecycle: bool,
+    /// `+connect[=PORT]`.
+    pub(crate) connect: Option<u16>,
     pub(crate) idnout: Option<bool>,
     pub(crate) timeout: Option<Duration>,
     pub(crate) trace_time: Option<Duration>,
@@ -81,6 +84,8 @@ impl Options {
             all_servers: false,
             tcp_check: false,
             nssearch: false,
+            lifecycle: false,
+            connect: None,
             trace_time: None,
             tries: None,
         }
@@ -130,6 +135,7 @@ impl Options {
                 "nsall" => self.all_servers = on,
                 "tcpcheck" => self.tcp_check = on,
                 "nssearch" => self.nssearch = on,
+                "lifecycle" => self.lifecycle = on,
                 other => unreachable!("+{other} is in the option table but not applied"),
             },
             // RFC 6891 §6.2.5: a requestor's size below 512 is treated as 512.
@@ -146,6 +152,7 @@ impl Options {
             Setting::Timeout(secs) => self.timeout = Some(Duration::from_secs(secs)),
             Setting::TraceTime(secs) => self.trace_time = Some(Duration::from_secs(secs)),
             Setting::Tries(n) => self.tries = Some(n),
+            Setting::Connect(port) => self.connect = port,
         }
     }
 

@@ -45,8 +45,23 @@ pub(crate) struct TracePlan {
     pub all_servers: bool,
     /// `+tcpcheck`, `--tcp-check`: with `+nsall`, probe TCP too.
     pub tcp_check: bool,
+    /// `+lifecycle`: the resolvers to ask, the files read, the connect port.
+    pub lifecycle: Option<LifecyclePlan>,
     /// `--strict`: a warning finding sets exit 8 too.
     pub strict: bool,
+}
+
+/// What `+lifecycle` asks besides the trace.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct LifecyclePlan {
+    /// Each one asked on its own (`@server` words, `--resolvers public`, resolv.conf).
+    pub resolvers: Vec<SocketAddr>,
+    /// The hosts file as named, and its text or why it could not be read.
+    pub hosts: (String, Result<String, String>),
+    /// nsswitch.conf likewise.
+    pub nsswitch: (String, Result<String, String>),
+    /// `+connect[=PORT]`.
+    pub connect: Option<u16>,
 }
 
 /// The servers to ask.

@@ -11,7 +11,7 @@ use hickory_proto::rr::{DNSClass, Name, RecordType};
 use crate::cli::args::{Cli, ColorChoice};
 use crate::cli::env::Env;
 use crate::cli::options::Options;
-use crate::cli::plan::{Lookup, Mode, Plan, Servers, TracePlan};
+use crate::cli::plan::{LifecyclePlan, Lookup, Mode, Plan, Servers, TracePlan};
 use crate::cli::plusopts;
 use crate::cli::resolvconf::{self, ResolvConf};
 use crate::dns::names::{self, NameStyle};
@@ -25,6 +25,9 @@ use crate::walk::{self, Family};
 
 /// dig's defaults.
 const DEFAULT_TIMEOUT: Duration = Duration::from_secs(5);
+/// `--resolvers public`: Cloudflare, Google, Quad9 and OpenDNS, the large public
+/// resolvers the "has my change propagated?" guides name.
+const PUBLIC_RESOLVERS: [[u8; 4]; 4] = [[1, 1, 1, 1], [8, 8, 8, 8], [9, 9, 9, 9], [208, 67, 222, 222]];
 const DEFAULT_TRIES: u32 = 3;
 /// A trace asks many servers; a dead one should cost little (the next one is tried).
 pub(crate) const TRACE_TIMEOUT: Duration = Duration::from_millis(800);
@@ -99,12 +102,30 @@ impl<'a> Planner<'a> {
         let default_class = self.cli.qclass.as_deref().map(parse_class_flag).transpose()?;
         options.merge_flags(&self.cli);
         let format = options.format()?;
-        // +nssearch is a trace of ZONE SOA that asks every server of every cut.
-        let trace = options.trace || self.cli.trace || options.nssearch;
+        // +nssearch is a trace of ZONE SOA that asks every server of every cut; the
+        // lifecycle's authority is a trace too.
+        let lifecycle = options.lifecycle || self.cli.lifecycle;
+        let trace = options.trace || self.cli.trace || options.nssearch || lifecycle;
+        if !lifecycle {
+            let given = [
+                (options.connect.is_some(), "+connect"),
+                (self.cli.hosts.is_some(), "--hosts"),
+                (self.cli.nsswitch.is_some(), "--nsswitch"),
+                (self.cli.resolvers.is_some(), "--resolvers"),
+            ];
+            if let Some((_, flag)) = given.iter().find(|(on, _)| *on) {
+                return Err(usage(format!("{flag} applies only to +lifecycle")));
+            }
+        }
+        if self.cli.resolvers.is_some() && !server_words.is_empty() {
+            return Err(usage("give @servers or --resolvers public, not both".to_owned()));
+        }
         if self.cli.root_hints.is_some() && !trace {
             return Err(usage("--root-hints only applies to +trace".to_owned()));
         }
-        let needs_conf = (server_words.is_empty() && !trace) || options.search;
+        // The lifecycle asks the system's resolvers unless told which.
+        let needs_conf = (server_words.is_empty() && (!trace || lifecycle) && self.cli.resolvers.is_none())
+            || options.search;
         let conf = if needs_conf {
             self.resolv_conf()?
         } else {
@@ -141,7 +162,12 @@ impl<'a> Planner<'a> {
             refuse_transfers(&lookup.candidates[0])?;
         }
 
-        let servers = if trace && server_words.is_empty() {
+        let lifecycle_plan = if lifecycle {
+            Some(self.lifecycle(&server_words, &conf, options.connect)?)
+        } else {
+            None
+        };
+        let servers = if trace && (server_words.is_empty() || lifecycle) {
             Servers {
                 label: "root hints".to_owned(),
                 addresses: Vec::new(),
@@ -175,7 +201,7 @@ impl<'a> Planner<'a> {
         let mode = if trace {
             Mode::Trace(Box::new(TracePlan {
                 hints: self.hints()?,
-                prime_from: (!server_words.is_empty()).then(|| servers.addresses.clone()),
+                prime_from: (!server_words.is_empty() && !lifecycle).then(|| servers.addresses.clone()),
                 family: match (self.cli.ipv4, self.cli.ipv6) {
                     (true, _) => Family::V4,
                     (_, true) => Family::V6,
@@ -185,6 +211,7 @@ impl<'a> Planner<'a> {
                 time: self.trace_time(options.trace_time)?,
                 all_servers: self.cli.all_servers || options.all_servers || options.nssearch,
                 tcp_check: self.cli.tcp_check || options.tcp_check,
+                lifecycle: lifecycle_plan,
                 strict: self.cli.strict,
             }))
         } else {
@@ -244,13 +271,13 @@ impl<'a> Planner<'a> {
             .map(|e| crate::expect::parse(e))
             .collect::<Result<Vec<_>, _>>()
             .map_err(usage)?;
-        let diagnosed = matches!(&mode, Mode::Trace(t) if t.all_servers);
+        let diagnosed = matches!(&mode, Mode::Trace(t) if t.all_servers || t.lifecycle.is_some());
         if let Some(e) = expectations
             .iter()
             .find(|e| e.check.needs_findings() && !diagnosed)
         {
             return Err(usage(format!(
-                "--expect '{}' judges the findings of +trace +nsall; add both",
+                "--expect '{}' judges the findings of +trace +nsall (or +lifecycle); add them",
                 e.text
             )));
         }
@@ -341,6 +368,33 @@ impl<'a> Planner<'a> {
                 .map(|t| resolvconf::parse(&t))
                 .unwrap_or_default()),
         }
+    }
+
+    fn lifecycle(
+        &self,
+        words: &[String],
+        conf: &ResolvConf,
+        connect: Option<u16>,
+    ) -> Result<LifecyclePlan, Error> {
+        let resolvers = if self.cli.resolvers.is_some() {
+            PUBLIC_RESOLVERS
+                .iter()
+                .map(|ip| SocketAddr::new(IpAddr::from(*ip), DEFAULT_PORT))
+                .collect()
+        } else {
+            self.servers(words, conf)?.addresses
+        };
+        let read = |given: &Option<PathBuf>, default: &str| {
+            let path = given.clone().unwrap_or_else(|| PathBuf::from(default));
+            let text = self.env.read_file(&path).map_err(|e| e.to_string());
+            (path.display().to_string(), text)
+        };
+        Ok(LifecyclePlan {
+            resolvers,
+            hosts: read(&self.cli.hosts, "/etc/hosts"),
+            nsswitch: read(&self.cli.nsswitch, "/etc/nsswitch.conf"),
+            connect,
+        })
     }
 
     fn servers(&self, words: &[String], conf: &ResolvConf) -> Result<Servers, Error> {

@@ -53,6 +53,16 @@ pub const OPTIONS: &[Spec] = &[
         "with +trace: ask every address of every name server of each zone cut at once, and show each reply",
     ),
     flag(
+        "lifecycle",
+        "the name's whole path as a browser's lookup takes it: nsswitch and the hosts file, each resolver (its answer and the age of its cached copy), the authority by a trace, +connect, and a verdict",
+    ),
+    Spec {
+        name: "connect",
+        negatable: true,
+        value: Value::Optional("PORT"),
+        help: "with +lifecycle: a TCP connect to each address of the answer, on PORT (default 443)",
+    },
+    flag(
         "nssearch",
         "the SOA of the zone from every one of its name servers, one line each, as dig prints it (a +trace +nsall for ZONE SOA, with its findings)",
     ),
@@ -166,6 +176,8 @@ pub(crate) enum Setting {
     TraceTime(u64),
     /// `+tries=N` (`+retry=N` gives N+1).
     Tries(u32),
+    /// `+connect[=PORT]` (`Some`), `+noconnect` (`None`).
+    Connect(Option<u16>),
 }
 
 /// Parses one `+word` (with its leading `+`).
@@ -248,6 +260,10 @@ fn setting(spec: &'static Spec, value: Option<&str>, on: bool) -> Result<Setting
         "tracetime" => Setting::TraceTime(number::<u64>(value, "whole seconds")?),
         "tries" => Setting::Tries(number::<u32>(value, "a count")?.max(1)),
         "retry" => Setting::Tries(number::<u32>(value, "a count")?.saturating_add(1)),
+        "connect" if !on => Setting::Connect(None),
+        "connect" => Setting::Connect(Some(
+            value.map_or(Ok(443), |v| number(Some(v), "a port from 1 to 65535"))?,
+        )),
         "vc" => Setting::Flag("tcp", on),
         "cdflag" => Setting::Flag("cd", on),
         name => Setting::Flag(name, on),

@@ -1,7 +1,7 @@
 //! Runs one lookup of a plan: a direct query (through the search list) or a `+trace`
 //! walk, then judges its `--expect` assertions. Called by a run, a check and a batch.
 //!
-//! May use: dns, transport, model, walk, render, expect, cli (render only in the reply-path
+//! May use: dns, transport, model, walk, render, expect, cli, lifecycle (render only in the reply-path
 //! mutation test, which runs a reply all the way to its output).
 
 use std::time::SystemTime;
@@ -25,11 +25,17 @@ pub(crate) fn look_up(plan: &Plan, lookup: &Lookup, transport: &dyn Transport) -
         Mode::Direct => judged_query(plan, execute(plan, lookup, transport)),
         Mode::Trace(trace_plan) => {
             let mut report = walk_for(plan, trace_plan, lookup, transport);
+            if let Some(steps) = &trace_plan.lifecycle {
+                lifecycle::observe(plan, steps, &lookup.candidates[0], &mut report, transport);
+            }
             report.expectations =
                 expect::judge::judge_all(&plan.expectations, &expect::judge::Observed::of_trace(&report));
             // The walk's own code: its status, worsened by error findings (exit 8), and
             // with --strict by any warning too (info never counts).
             let mut exit = Exit::of_code(report.exit_code);
+            if report.findings.iter().any(|f| f.severity == Severity::Error) {
+                exit = exit.worst(Exit::DIAGNOSIS);
+            }
             if trace_plan.strict && report.findings.iter().any(|f| f.severity >= Severity::Warning) {
                 exit = exit.worst(Exit::DIAGNOSIS);
             }
@@ -145,5 +151,6 @@ fn execute(plan: &Plan, lookup: &Lookup, transport: &dyn Transport) -> Report {
     last.expect("a lookup has at least one candidate")
 }
 
+mod lifecycle;
 #[cfg(test)]
 mod mutation_tests;

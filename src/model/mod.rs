@@ -6,6 +6,7 @@
 //! rendered, judged or planned.
 
 pub mod exit;
+pub(crate) mod lifecycle;
 pub(crate) mod outcome;
 pub(crate) mod report;
 pub(crate) mod trace;

@@ -30,6 +30,9 @@ pub(crate) struct TraceReport {
     pub expectations: Vec<crate::model::verdict::Verdict>,
     /// What is wrong with the servers on the path (`+nsall`; empty without it).
     pub findings: Vec<Finding>,
+    /// `+lifecycle`: the name's whole path, from the hosts file to the endpoint.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub lifecycle: Option<crate::model::lifecycle::Lifecycle>,
 }
 
 /// One thing wrong (or worth knowing) about the servers of a zone.
@@ -79,6 +82,7 @@ impl TraceReport {
             summary: Summary::default(),
             expectations: Vec::new(),
             findings: Vec::new(),
+            lifecycle: None,
         }
     }
 }

@@ -4,6 +4,7 @@
 //! May use: dns, transport, model. Colour is decided by the planner and arrives here.
 
 mod json;
+mod lifecycle_text;
 mod nssearch;
 mod palette;
 mod short;
@@ -119,6 +120,13 @@ pub(crate) fn trace(
                     .and_then(|v| v.as_str().map(str::to_owned))
                     .unwrap_or_default();
                 writeln!(out, "{severity} {} {}: {}", f.code, f.zone, f.message)?;
+            }
+            if let Some(lifecycle) = &report.lifecycle {
+                writeln!(
+                    out,
+                    "verdict {}: {}",
+                    lifecycle.verdict.kind, lifecycle.verdict.message
+                )?;
             }
             write_failed_verdicts(&report.expectations, err)?;
         }

@@ -93,7 +93,9 @@ fn summary(r: &TraceReport, d: &Display, p: &Palette, out: &mut dyn Write) -> io
             f.zone,
             f.message
         )?;
-        writeln!(out, ";;   {}", f.detail)?;
+        if !f.detail.is_empty() {
+            writeln!(out, ";;   {}", f.detail)?;
+        }
     }
     let failed = failed_servers(&r.hops);
     if !failed.is_empty() {
@@ -114,7 +116,11 @@ fn summary(r: &TraceReport, d: &Display, p: &Palette, out: &mut dyn Write) -> io
         s.queries,
         s.failures,
         humantime::format_duration(Duration::from_micros(s.total_us))
-    )
+    )?;
+    if let Some(lifecycle) = &r.lifecycle {
+        super::lifecycle_text::report(lifecycle, &p, out)?;
+    }
+    Ok(())
 }
 
 fn hops(out: &mut dyn Write, hops: &[Hop], indent: usize, d: &Display, p: &Palette) -> io::Result<()> {

@@ -253,9 +253,12 @@ fn scenario_specs() -> Vec<Spec> {
             "127.0.2.1",
             "127.0.3.1",
             172800,
-            "www 300 IN A 192.0.2.101\n",
+            "www 300 IN A 192.0.2.101\nlocal 300 IN A 127.0.0.1\n",
         )
     };
+    // Stand-ins for caching resolvers (for +lifecycle): one holds an older answer with
+    // 120 s left of it, one the current answer with 250 s left, one a cached NXDOMAIN.
+    let cached = |rest: &str| pair("healthy.com.", "127.0.2.1", "127.0.3.1", 172800, rest);
     // ns1's glue lacks one of its two addresses; ns2's glue is an old address.
     let glue = || {
         pair(
@@ -332,6 +335,18 @@ fn scenario_specs() -> Vec<Spec> {
     vec![
         spec("127.0.2.1", vec![healthy()], Mode::Normal),
         spec("127.0.3.1", vec![healthy()], Mode::Normal),
+        spec(
+            "127.0.9.1",
+            vec![cached("www 120 IN A 192.0.2.99\n")],
+            Mode::Normal,
+        ),
+        spec(
+            "127.0.9.2",
+            vec![cached("www 250 IN A 192.0.2.101\n")],
+            Mode::Normal,
+        ),
+        spec("127.0.9.3", vec![cached("")], Mode::Normal),
+        spec("127.0.9.4", vec![], Mode::Rcode(2)),
         spec("127.0.0.73", vec![glue()], Mode::Normal),
         spec("127.0.4.74", vec![glue()], Mode::Normal),
         spec("127.0.0.77", vec![noglue()], Mode::Normal),
