@@ -49,12 +49,13 @@ pub struct Request<'a> {
     pub expect: &'a Awaited,
     /// How long to wait for the reply.
     pub timeout: Duration,
-    /// Set by whoever raced this query against others once one of them won: a UDP
-    /// exchange then gives up within [`CANCEL_CHECK`] with [`Failure::Abandoned`].
+    /// Set by whoever raced this query against others once one of them won: the
+    /// exchange then gives up within [`CANCEL_CHECK`] with [`Failure::Abandoned`] (over
+    /// TCP, once it is connected).
     pub cancel: Option<&'a AtomicBool>,
 }
 
-/// How often a cancellable UDP exchange looks at its flag while it waits.
+/// How often a cancellable exchange looks at its flag while it waits.
 pub const CANCEL_CHECK: Duration = Duration::from_millis(10);
 
 /// An accepted reply.

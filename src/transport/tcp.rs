@@ -1,14 +1,18 @@
 //! TCP exchange (RFC 1035 §4.2.2, RFC 7766 §8): each message is preceded by its length
 //! as two bytes in network order. Reads are bounded by one deadline for the whole
-//! exchange, so a server that trickles bytes cannot hold dnscope past its timeout.
+//! exchange, so a server that trickles bytes cannot hold dnscope past its timeout; a
+//! raced exchange also stops reading within [`CANCEL_CHECK`] once told to. (The
+//! connect itself is not cut short: std and socket2 have no resumable connect, and a
+//! refused or unreachable one fails at once.)
 
 use std::io::{Read, Write};
 use std::net::{SocketAddr, TcpStream};
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Instant;
 
 use socket2::{Domain, Protocol as SockProtocol, SockAddr, Socket, Type};
 
-use super::{Failure, Reply, Request, TransportError, failure_of};
+use super::{CANCEL_CHECK, Failure, Reply, Request, TransportError, failure_of};
 use crate::dns::wire::Arrival;
 
 pub(super) fn exchange(request: &Request<'_>) -> Result<Reply, TransportError> {
@@ -37,14 +41,14 @@ pub(super) fn exchange(request: &Request<'_>) -> Result<Reply, TransportError> {
 
     loop {
         let mut length = [0u8; 2];
-        read_full(&mut stream, &mut length, deadline).map_err(|f| {
+        read_full(&mut stream, &mut length, deadline, request.cancel).map_err(|f| {
             fail(
                 closed_before(f, "the length of a reply"),
                 std::mem::take(&mut ignored),
             )
         })?;
         let mut body = vec![0u8; usize::from(u16::from_be_bytes(length))];
-        read_full(&mut stream, &mut body, deadline).map_err(|f| {
+        read_full(&mut stream, &mut body, deadline, request.cancel).map_err(|f| {
             fail(
                 closed_before(f, &format!("the {}-byte reply", body.len())),
                 std::mem::take(&mut ignored),
@@ -96,23 +100,86 @@ fn closed_before(stop: ReadStop, what: &str) -> Failure {
     }
 }
 
-/// Fills `buffer`, however the bytes are split across segments, before `deadline`.
-fn read_full(stream: &mut TcpStream, buffer: &mut [u8], deadline: Instant) -> Result<(), ReadStop> {
+/// Fills `buffer`, however the bytes are split across segments, before `deadline`,
+/// unless `cancel` is set first.
+fn read_full(
+    stream: &mut TcpStream,
+    buffer: &mut [u8],
+    deadline: Instant,
+    cancel: Option<&AtomicBool>,
+) -> Result<(), ReadStop> {
     let mut got = 0;
     while got < buffer.len() {
         let now = Instant::now();
         if now >= deadline {
             return Err(ReadStop::Failure(Failure::Timeout));
         }
+        let wait = match cancel {
+            Some(flag) if flag.load(Ordering::Relaxed) => return Err(ReadStop::Failure(Failure::Abandoned)),
+            Some(_) => (deadline - now).min(CANCEL_CHECK),
+            None => deadline - now,
+        };
         stream
-            .set_read_timeout(Some(deadline - now))
+            .set_read_timeout(Some(wait))
             .map_err(|e| ReadStop::Failure(Failure::Io(e.to_string())))?;
         match stream.read(&mut buffer[got..]) {
             Ok(0) => return Err(ReadStop::Closed { got }),
             Ok(n) => got += n,
             Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
-            Err(e) => return Err(ReadStop::Failure(failure_of(&e))),
+            Err(e) => match failure_of(&e) {
+                // A slice of the wait ended: look at the flag and the deadline again.
+                Failure::Timeout => {}
+                other => return Err(ReadStop::Failure(other)),
+            },
         }
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use std::net::TcpListener;
+    use std::time::Duration;
+
+    use super::*;
+    use crate::dns::wire::{self, QueryFlags, Question};
+
+    #[test]
+    fn a_raced_tcp_exchange_stops_reading_once_told_to() {
+        let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+        let server = listener.local_addr().unwrap();
+        // Accepts and holds the connection without a word.
+        let holder = std::thread::spawn(move || listener.accept().map(|(stream, _)| stream));
+        let question = Question {
+            name: hickory_proto::rr::Name::from_ascii("example.test.").unwrap(),
+            rtype: hickory_proto::rr::RecordType::A,
+            class: hickory_proto::rr::DNSClass::IN,
+        };
+        let bytes = wire::build_query(&question, &QueryFlags::recursive(None), 7).unwrap();
+        let expect = wire::Awaited {
+            server,
+            id: 7,
+            question,
+        };
+        let cancel = AtomicBool::new(false);
+        let started = Instant::now();
+        let result = std::thread::scope(|scope| {
+            scope.spawn(|| {
+                std::thread::sleep(Duration::from_millis(50));
+                cancel.store(true, Ordering::Relaxed);
+            });
+            exchange(&Request {
+                protocol: super::super::Protocol::Tcp,
+                wire: &bytes,
+                expect: &expect,
+                timeout: Duration::from_secs(5),
+                cancel: Some(&cancel),
+            })
+        });
+        let took = started.elapsed();
+        assert_eq!(result.unwrap_err().failure, Failure::Abandoned);
+        // Told after 50 ms: well before the 5 s timeout.
+        assert!(took < Duration::from_secs(2), "{took:?}");
+        drop(holder.join());
+    }
 }
