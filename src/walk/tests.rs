@@ -22,6 +22,9 @@ enum Canned {
     Timeout,
     /// A silent server: the attempt waits its whole timeout.
     Silent,
+    /// This reply, but only once every question marked so has arrived (it waits for
+    /// the others at most its timeout): questions asked one after another never meet.
+    Together(Message),
 }
 
 #[derive(Default)]
@@ -30,6 +33,8 @@ struct FakeNet {
     asked: Mutex<Vec<(IpAddr, String, RecordType, bool)>>,
     /// How long each attempt at a silent server waited, in order.
     waited: Mutex<Vec<Duration>>,
+    /// The `Together` questions arrived so far, and a bell for each arrival.
+    gathered: (Mutex<usize>, std::sync::Condvar),
 }
 
 fn name(text: &str) -> Name {
@@ -61,6 +66,14 @@ impl FakeNet {
             .iter()
             .filter(|(s, ..)| *s == ip(server))
             .count()
+    }
+
+    fn together(mut self, server: &str, qname: &str, qtype: RecordType, reply: Message) -> Self {
+        self.replies.insert(
+            (ip(server), name(qname).to_ascii(), qtype),
+            Canned::Together(reply),
+        );
+        self
     }
 
     fn dead(mut self, server: &str, qname: &str, qtype: RecordType) -> Self {
@@ -120,6 +133,36 @@ impl Transport for FakeNet {
                 }
                 Err(TransportError {
                     failure: Failure::Timeout,
+                    ignored: vec![],
+                })
+            }
+            Some(Canned::Together(reply)) => {
+                let expected = self
+                    .replies
+                    .values()
+                    .filter(|c| matches!(c, Canned::Together(_)))
+                    .count();
+                let (count, bell) = &self.gathered;
+                let mut arrived = count.lock().unwrap();
+                *arrived += 1;
+                bell.notify_all();
+                let (arrived, waited) = bell
+                    .wait_timeout_while(arrived, request.timeout, |n| *n < expected)
+                    .unwrap();
+                drop(arrived);
+                if waited.timed_out() {
+                    return Err(TransportError {
+                        failure: Failure::Timeout,
+                        ignored: vec![],
+                    });
+                }
+                let mut reply = reply.clone();
+                reply.metadata.id = query.metadata.id;
+                reply.queries = query.queries.clone();
+                Ok(Reply {
+                    size: 100,
+                    message: reply,
+                    rtt: Duration::from_millis(5),
                     ignored: vec![],
                 })
             }
@@ -1148,4 +1191,80 @@ fn a_trace_stops_when_its_time_is_spent_and_says_where() {
         timeouts.iter().sum::<Duration>() <= Duration::from_millis(120),
         "{timeouts:?}"
     );
+}
+
+#[test]
+fn nsall_resolves_the_glueless_name_servers_of_a_cut_at_once() {
+    // Each name server's address is given only while the other's is being asked for:
+    // walks made one after another would both time out.
+    let net = FakeNet::default()
+        .on(
+            ROOT,
+            "www.victim.test",
+            RecordType::A,
+            referral("test.", &[("ns.tld.test.", Some(TLD))]),
+        )
+        .on(
+            TLD,
+            "www.victim.test",
+            RecordType::A,
+            referral(
+                "victim.test.",
+                &[("ns1.other.test.", None), ("ns2.other.test.", None)],
+            ),
+        )
+        .together(
+            TLD,
+            "ns1.other.test",
+            RecordType::A,
+            answer(vec![a("ns1.other.test.", "127.0.0.5", 300)]),
+        )
+        .together(
+            TLD,
+            "ns2.other.test",
+            RecordType::A,
+            answer(vec![a("ns2.other.test.", "127.0.0.6", 300)]),
+        )
+        .on(
+            "127.0.0.5",
+            "www.victim.test",
+            RecordType::A,
+            answer(vec![a("www.victim.test.", "192.0.2.5", 300)]),
+        )
+        .on(
+            "127.0.0.6",
+            "www.victim.test",
+            RecordType::A,
+            answer(vec![a("www.victim.test.", "192.0.2.5", 300)]),
+        );
+    let mut all = settings(Family::Any);
+    all.all_servers = true;
+    let question = Question {
+        name: name("www.victim.test"),
+        rtype: RecordType::A,
+        class: DNSClass::IN,
+    };
+    let report = trace(
+        &net,
+        &all,
+        Limits::default(),
+        &hints(),
+        &Start::Hints,
+        &question,
+        SystemTime::UNIX_EPOCH,
+    );
+    assert_eq!(report.outcome.kind, OutcomeKind::Answer, "{:?}", report.outcome);
+    let cut = &report.hops[2];
+    let found: Vec<(&str, usize)> = cut
+        .subwalks
+        .iter()
+        .map(|s| (s.name.as_str(), s.answer.len()))
+        .collect();
+    assert_eq!(
+        found,
+        [("ns1.other.test.", 1), ("ns2.other.test.", 1)],
+        "in the referral's order"
+    );
+    let asked: Vec<&str> = cut.servers.iter().map(|s| s.server.address.as_str()).collect();
+    assert_eq!(asked, ["127.0.0.5", "127.0.0.6"]);
 }

@@ -70,7 +70,7 @@ pub(crate) struct Walker<'a> {
     pub(crate) probed: Vec<(Name, IpAddr)>,
 }
 
-impl Walker<'_> {
+impl<'a> Walker<'a> {
     fn show(&self, name: &Name) -> String {
         names::format(name, self.settings.names)
     }
@@ -242,7 +242,14 @@ impl Walker<'_> {
         if self.settings.all_servers {
             // +nsall: every address of every name server, glueless ones resolved first
             // (within the same caps), all asked at once.
-            let mut candidates = Vec::new();
+            let mut candidates: Vec<(&NameServer, IpAddr)> = Vec::new();
+            // An address is asked once, under the first name that has it.
+            fn add<'s>(candidates: &mut Vec<(&'s NameServer, IpAddr)>, server: &'s NameServer, addr: IpAddr) {
+                if !candidates.iter().any(|&(_, known)| known == addr) {
+                    candidates.push((server, addr));
+                }
+            }
+            let mut unglued_servers = Vec::new();
             for &server in &order {
                 if self.budget.spent() || self.budget.expired() {
                     break;
@@ -257,22 +264,16 @@ impl Walker<'_> {
                     .copied()
                     .filter(|a| family.allows(a))
                     .collect();
-                // An address is asked once, under the first name that has it.
-                let mut add = |addr: IpAddr| {
-                    if !candidates
-                        .iter()
-                        .any(|&(_, known): &(&NameServer, IpAddr)| known == addr)
-                    {
-                        candidates.push((server, addr));
-                    }
-                };
-                if !known.is_empty() {
-                    known.into_iter().for_each(&mut add);
-                    continue;
+                if known.is_empty() {
+                    unglued_servers.push(server);
                 }
-                if let Some(addr) = self.capped_glueless(server, depth, hop, &mut unglued, &mut special) {
-                    add(addr);
+                for addr in known {
+                    add(&mut candidates, server, addr);
                 }
+            }
+            for (server, addr) in self.all_glueless(&unglued_servers, depth, hop, &mut unglued, &mut special)
+            {
+                add(&mut candidates, server, addr);
             }
             if let Some(step) = self.race_servers(&candidates, cut, name, qtype, depth, hop, &mut rcodes) {
                 if unglued.skipped > 0 {
@@ -616,47 +617,139 @@ impl Walker<'_> {
         }
     }
     fn glueless(&mut self, server: &NameServer, depth: usize, hop: &mut Hop) -> Result<IpAddr, Outcome> {
+        let found = self.walk_for_glueless(server, depth);
+        self.take_glueless(found, hop)
+    }
+
+    /// A walker for a glueless name of this cut, run on a thread of its own: it starts
+    /// from what this one knows, and [`Walker::merge`] brings back what it learned.
+    fn child(&self) -> Walker<'a> {
+        Walker {
+            budget: self.budget,
+            settings: self.settings,
+            limits: self.limits,
+            cache: self.cache.clone(),
+            resolving: self.resolving.clone(),
+            failures: 0,
+            glueless_failed: 0,
+            descents: self.descents,
+            slowest_rtt: self.slowest_rtt,
+            probed: self.probed.clone(),
+        }
+    }
+
+    fn merge(&mut self, child: Walker<'_>) {
+        self.failures += child.failures;
+        self.glueless_failed += child.glueless_failed;
+        self.slowest_rtt = self.slowest_rtt.max(child.slowest_rtt);
+        for delegation in child.cache {
+            if !self.cache.iter().any(|d| d.zone == delegation.zone) {
+                self.cache.push(delegation);
+            }
+        }
+    }
+
+    /// The glueless name servers of one cut under `+nsall`, within the caps: several at
+    /// once (each on a walker of its own), and their addresses, in the order given.
+    fn all_glueless<'s>(
+        &mut self,
+        servers: &[&'s NameServer],
+        depth: usize,
+        hop: &mut Hop,
+        count: &mut GluelessCount,
+        special: &mut Option<Outcome>,
+    ) -> Vec<(&'s NameServer, IpAddr)> {
+        if self.glueless_failed >= self.limits.glueless_failures {
+            count.skipped += servers.len();
+            return Vec::new();
+        }
+        let room = self
+            .limits
+            .glueless_per_cut
+            .saturating_sub(count.tried)
+            .min(servers.len());
+        let (now, later) = servers.split_at(room);
+        count.tried += now.len();
+        count.skipped += later.len();
+        let found: Vec<Glueless> = if let [only] = now {
+            vec![self.walk_for_glueless(only, depth)]
+        } else {
+            let children: Vec<Walker<'a>> = now.iter().map(|_| self.child()).collect();
+            let done: Vec<(Glueless, Walker<'a>)> = std::thread::scope(|scope| {
+                let running: Vec<_> = children
+                    .into_iter()
+                    .zip(now)
+                    .map(|(mut child, server)| {
+                        scope.spawn(move || {
+                            let found = child.walk_for_glueless(server, depth);
+                            (found, child)
+                        })
+                    })
+                    .collect();
+                running
+                    .into_iter()
+                    .map(|h| h.join().expect("a glueless walk does not panic"))
+                    .collect()
+            });
+            done.into_iter()
+                .map(|(found, child)| {
+                    self.merge(child);
+                    found
+                })
+                .collect()
+        };
+        let mut addresses = Vec::new();
+        for (server, found) in now.iter().zip(found) {
+            match self.take_glueless(found, hop) {
+                Ok(addr) => addresses.push((*server, addr)),
+                Err(failed) => {
+                    self.glueless_failed += 1;
+                    if failed.kind != OutcomeKind::NoReachableServer {
+                        special.get_or_insert(failed);
+                    }
+                }
+            }
+        }
+        addresses
+    }
+
+    /// Resolves a glueless name server's name by a walk of its own; touches no hop, so
+    /// that several can run at once.
+    fn walk_for_glueless(&mut self, server: &NameServer, depth: usize) -> Glueless {
         let Some(name) = server.name.clone() else {
-            return Err(outcome(
-                OutcomeKind::NoReachableServer,
-                "a server without a name or address",
-            ));
+            return Glueless {
+                name: None,
+                subwalk: None,
+                addrs: Vec::new(),
+                failed: Some(outcome(
+                    OutcomeKind::NoReachableServer,
+                    "a server without a name or address",
+                )),
+            };
         };
         let shown = self.show(&name);
-        let fail = |hop: &mut Hop, failed: Outcome| {
-            hop.attempts.push(HopAttempt {
-                server: ServerRef {
-                    name: Some(shown.clone()),
-                    address: String::new(),
-                    port: self.settings.port,
-                },
-                outcome: failed.message.clone(),
-                rtt_us: None,
-            });
-            Err(failed)
+        let failed = |failed: Outcome| Glueless {
+            name: Some(name.clone()),
+            subwalk: None,
+            addrs: Vec::new(),
+            failed: Some(failed),
         };
         if self.resolving.contains(&name) {
             let mut cycle: Vec<String> = self.resolving.iter().map(|n| self.show(n)).collect();
             cycle.push(shown.clone());
-            return fail(
-                hop,
-                outcome(
-                    OutcomeKind::DelegationCycle,
-                    format!("delegation cycle: resolving {} needs itself", cycle.join(" → ")),
-                ),
-            );
+            return failed(outcome(
+                OutcomeKind::DelegationCycle,
+                format!("delegation cycle: resolving {} needs itself", cycle.join(" → ")),
+            ));
         }
         if depth >= self.limits.subwalk_depth {
-            return fail(
-                hop,
-                outcome(
-                    OutcomeKind::LimitExceeded,
-                    format!(
-                        "glueless name servers nested more than {} deep at {shown}",
-                        self.limits.subwalk_depth
-                    ),
+            return failed(outcome(
+                OutcomeKind::LimitExceeded,
+                format!(
+                    "glueless name servers nested more than {} deep at {shown}",
+                    self.limits.subwalk_depth
                 ),
-            );
+            ));
         }
         let rtype = if self.settings.family == Family::V6 {
             RecordType::AAAA
@@ -676,37 +769,73 @@ impl Walker<'_> {
             })
             .collect();
         let result = walk.outcome.clone();
-        hop.subwalks.push(Subwalk {
-            name: shown.clone(),
-            rtype: type_text(rtype).into_owned(),
-            hops: walk.hops,
-            cname_chain: walk.chain,
-            answer: walk.answer,
-            outcome: walk.outcome,
+        let failed = addrs.is_empty().then(|| {
+            let kind = match result.kind {
+                OutcomeKind::DelegationCycle | OutcomeKind::LimitExceeded | OutcomeKind::TraceTimeout => {
+                    result.kind
+                }
+                _ => OutcomeKind::NoReachableServer,
+            };
+            outcome(kind, format!("no address for {shown}: {}", result.message))
         });
-        for delegation in &mut self.cache {
-            for known in &mut delegation.servers {
-                if known.name.as_ref() == Some(&name) && known.addrs.is_empty() {
-                    known.addrs.clone_from(&addrs);
+        Glueless {
+            name: Some(name),
+            subwalk: Some(Subwalk {
+                name: shown,
+                rtype: type_text(rtype).into_owned(),
+                hops: walk.hops,
+                cname_chain: walk.chain,
+                answer: walk.answer,
+                outcome: walk.outcome,
+            }),
+            addrs,
+            failed,
+        }
+    }
+
+    /// Records a glueless walk in `hop` (its sub-walk, or the failed attempt) and its
+    /// addresses in the cache.
+    fn take_glueless(&mut self, found: Glueless, hop: &mut Hop) -> Result<IpAddr, Outcome> {
+        if let Some(subwalk) = found.subwalk {
+            hop.subwalks.push(subwalk);
+        }
+        if let Some(name) = &found.name {
+            for delegation in &mut self.cache {
+                for known in &mut delegation.servers {
+                    if known.name.as_ref() == Some(name) && known.addrs.is_empty() {
+                        known.addrs.clone_from(&found.addrs);
+                    }
                 }
             }
         }
-        match addrs.first() {
-            Some(addr) => Ok(*addr),
-            None => {
-                let kind = match result.kind {
-                    OutcomeKind::DelegationCycle | OutcomeKind::LimitExceeded | OutcomeKind::TraceTimeout => {
-                        result.kind
-                    }
-                    _ => OutcomeKind::NoReachableServer,
-                };
-                fail(
-                    hop,
-                    outcome(kind, format!("no address for {shown}: {}", result.message)),
-                )
+        match (found.failed, found.addrs.first()) {
+            (None, Some(addr)) => Ok(*addr),
+            (failed, _) => {
+                let failed = failed.unwrap_or_else(|| outcome(OutcomeKind::NoReachableServer, "no address"));
+                if let Some(name) = &found.name {
+                    hop.attempts.push(HopAttempt {
+                        server: ServerRef {
+                            name: Some(self.show(name)),
+                            address: String::new(),
+                            port: self.settings.port,
+                        },
+                        outcome: failed.message.clone(),
+                        rtt_us: None,
+                    });
+                }
+                Err(failed)
             }
         }
     }
+}
+
+/// What a walk for a glueless name server found.
+struct Glueless {
+    name: Option<Name>,
+    subwalk: Option<Subwalk>,
+    addrs: Vec<IpAddr>,
+    /// Why it gave no address.
+    failed: Option<Outcome>,
 }
 
 /// A server whose name lies inside the zone it serves and whose glue holds only
