@@ -321,3 +321,19 @@ fn lifecycle_options_need_lifecycle() {
         "dnscope: give @servers or --resolvers public, not both\n"
     );
 }
+
+#[test]
+fn lifecycle_with_nsall_carries_both_kinds_of_finding() {
+    let (code, doc) = json(NO_ENTRY, FILES_FIRST, &["www.faulty.com", "+nsall", "@127.0.9.2"]);
+    assert_eq!(code, 8, "the lame server is an error: {doc}");
+    let codes: Vec<&str> = doc["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["code"].as_str().unwrap())
+        .collect();
+    assert!(codes.contains(&"lame_delegation"), "{codes:?}");
+    // 127.0.9.2 does not serve faulty.com.: it refuses, a failing resolver.
+    assert!(codes.contains(&"resolver_failed"), "{codes:?}");
+    assert_eq!(doc["lifecycle"]["verdict"]["kind"], "resolver_failed");
+}

@@ -1045,3 +1045,48 @@ fn nsall_asks_every_server_of_a_level_and_its_probes_at_once() {
         );
     }
 }
+
+#[test]
+fn nsall_text_shows_parent_and_child_and_a_diagnosis_line() {
+    let text = trace(&["www.faulty.com", "+nsall"]);
+    assert!(
+        text.stdout.contains(
+            "· NS at the parent com. (TTL 172800): ns1.faulty.com., ns2.faulty.com., ns3.faulty.com., ns4.faulty.com.; in the zone (TTL 3600): ns3.faulty.com., ns4.faulty.com., ns5.faulty.com. (differs)"
+        ),
+        "{}",
+        text.stdout
+    );
+    assert!(
+        text.stdout
+            .contains(";; DIAGNOSIS: 4 error(s), 3 warning(s), 0 note(s)"),
+        "{}",
+        text.stdout
+    );
+    let healthy = trace(&["www.healthy.com", "+nsall"]);
+    assert!(
+        healthy.stdout.contains(
+            "· NS at the parent com. (TTL 172800): ns1.healthy.com., ns2.healthy.com.; in the zone (TTL 172800): the same names"
+        ),
+        "{}",
+        healthy.stdout
+    );
+    assert!(
+        healthy.stdout.contains(";; DIAGNOSIS: no problem found"),
+        "{}",
+        healthy.stdout
+    );
+    // Findings of a zone stay together, whatever order they were found in.
+    let drift = trace(&["long.drift.com", "+nsall"]);
+    let codes: Vec<&str> = drift
+        .stdout
+        .lines()
+        .filter_map(|l| {
+            l.strip_prefix(";; WARNING ")
+                .or_else(|| l.strip_prefix(";; INFO "))
+        })
+        .map(|l| l.split(' ').next().unwrap())
+        .collect();
+    assert_eq!(codes, ["serial_differs", "ns_diversity", "ns_ttl_short"]);
+    // Without +nsall, no diagnosis is claimed.
+    assert!(!trace(&["www.healthy.com"]).stdout.contains("DIAGNOSIS"));
+}

@@ -79,7 +79,17 @@ fn summary(r: &TraceReport, d: &Display, p: &Palette, out: &mut dyn Write) -> io
         verdict.style(kind.to_uppercase()),
         r.outcome.message
     )?;
+    // Grouped by zone, in the order the zones first appear on the path.
+    let mut zones: Vec<&str> = Vec::new();
     for f in &r.findings {
+        if !zones.contains(&f.zone.as_str()) {
+            zones.push(&f.zone);
+        }
+    }
+    let grouped = zones
+        .iter()
+        .flat_map(|zone| r.findings.iter().filter(move |f| f.zone == *zone));
+    for f in grouped {
         let (word, style) = match f.severity {
             Severity::Error => ("ERROR", p.bad),
             Severity::Warning => ("WARNING", p.warn),
@@ -96,6 +106,23 @@ fn summary(r: &TraceReport, d: &Display, p: &Palette, out: &mut dyn Write) -> io
         if !f.detail.is_empty() {
             writeln!(out, ";;   {}", f.detail)?;
         }
+    }
+    if r.hops.iter().any(|h| !h.servers.is_empty()) {
+        let count = |severity| r.findings.iter().filter(|f| f.severity == severity).count();
+        let (errors, warnings, notes) = (
+            count(Severity::Error),
+            count(Severity::Warning),
+            count(Severity::Info),
+        );
+        let line = if r.findings.is_empty() {
+            p.good.style("no problem found".to_owned())
+        } else {
+            let style = if errors > 0 { p.bad } else { p.warn };
+            style.style(format!(
+                "{errors} error(s), {warnings} warning(s), {notes} note(s)"
+            ))
+        };
+        writeln!(out, ";; DIAGNOSIS: {line}")?;
     }
     let failed = failed_servers(&r.hops);
     if !failed.is_empty() {
@@ -178,6 +205,9 @@ fn hops(out: &mut dyn Write, hops: &[Hop], indent: usize, d: &Display, p: &Palet
             }
             let style = if row.usable { p.comment } else { p.warn };
             writeln!(out, "{inner}{}", style.style(line))?;
+        }
+        if let Some(line) = parent_and_child(&hops[..i], hop) {
+            writeln!(out, "{inner}{}", p.comment.style(line))?;
         }
         // Under +nsall the table above has every server asked; the failures not in it
         // (a name server without usable glue, one whose name did not resolve) follow.
@@ -308,4 +338,29 @@ fn ttl(seconds: u32, d: &Display) -> String {
     } else {
         format!("{seconds}s")
     }
+}
+
+/// Under `+nsall`, the NS set as the parent delegates it and as the zone's own servers
+/// give it, each with its TTL, side by side.
+fn parent_and_child(before: &[Hop], hop: &Hop) -> Option<String> {
+    let child = hop.servers.iter().find(|s| !s.ns.is_empty())?;
+    let (parent, referral) = before
+        .iter()
+        .rev()
+        .find_map(|h| h.referral.as_ref().filter(|r| r.zone == hop.zone).map(|r| (h, r)))?;
+    let mut delegated: Vec<&str> = referral.ns.iter().map(|r| r.data.as_str()).collect();
+    delegated.sort_unstable();
+    let own: Vec<&str> = child.ns.iter().map(String::as_str).collect();
+    let same = if delegated == own {
+        "the same names".to_owned()
+    } else {
+        format!("{} (differs)", own.join(", "))
+    };
+    Some(format!(
+        "· NS at the parent {} (TTL {}): {}; in the zone (TTL {}): {same}",
+        parent.zone,
+        referral.ttl,
+        delegated.join(", "),
+        child.ns_ttl.map_or_else(|| "-".to_owned(), |t| t.to_string())
+    ))
 }
