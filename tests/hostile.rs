@@ -319,15 +319,16 @@ fn a_trace_stops_at_its_time_budget_and_says_which_step() {
     assert_eq!(doc["outcome"]["kind"], "trace_timeout");
     assert_eq!(doc["status"], serde_json::Value::Null);
     let message = doc["outcome"]["message"].as_str().unwrap();
-    // Which glueless name was being resolved when the second ran out depends on this
-    // machine's speed (the 500-name referral comes over TCP first); the step is named.
-    assert!(message.starts_with("no address for ns"), "{message}");
-    assert!(
-        message.contains(
-            ": the trace's time budget of 1s ran out while asking the servers of other.test. for ns"
-        ),
-        "{message}"
-    );
+    // Where the second ran out depends on this machine's speed (the 500-name referral
+    // comes over TCP first): inside the walk for a glueless name, or between two of
+    // them, at the cut that needed them. Either way the step is named.
+    let inside = message.starts_with("no address for ns")
+        && message.contains(
+            ": the trace's time budget of 1s ran out while asking the servers of other.test. for ns",
+        );
+    let between = message
+        == "the trace's time budget of 1s ran out while asking the servers of victim.test. for www.victim.test. A";
+    assert!(inside || between, "{message}");
 
     let flag = trace(&args, &["www.victim.test", "--trace-timeout", "300ms", "+short"]);
     assert_eq!(flag.code, 9, "{}", flag.stderr);
