@@ -1,0 +1,346 @@
+//! The validator's core against zones signed by BIND's dnssec-signzone (an independent
+//! signer; `tests/fixtures/dnssec/make.sh`), one per algorithm, with mixed-case names
+//! in RDATA and a wildcard. The records go through dnscope's own decoder first, as the
+//! trace will give them.
+
+use std::collections::BTreeMap;
+
+use hickory_proto::dnssec::rdata::{DNSKEY, DS, RRSIG};
+use hickory_proto::dnssec::{Algorithm, DigestType, PublicKey, PublicKeyBuf, TrustAnchors};
+use hickory_proto::op::{Message, OpCode};
+use hickory_proto::rr::{Name, RData, Record, RecordType};
+
+use super::anchors;
+use super::keys;
+use super::verify::{self, Clock, Problem};
+
+const ZONES: [(&str, &str, &str); 4] = [
+    (
+        "alg8.test.",
+        include_str!("../../tests/fixtures/dnssec/alg8.test.generic"),
+        include_str!("../../tests/fixtures/dnssec/alg8.test.ds"),
+    ),
+    (
+        "alg13.test.",
+        include_str!("../../tests/fixtures/dnssec/alg13.test.generic"),
+        include_str!("../../tests/fixtures/dnssec/alg13.test.ds"),
+    ),
+    (
+        "alg14.test.",
+        include_str!("../../tests/fixtures/dnssec/alg14.test.generic"),
+        include_str!("../../tests/fixtures/dnssec/alg14.test.ds"),
+    ),
+    (
+        "alg15.test.",
+        include_str!("../../tests/fixtures/dnssec/alg15.test.generic"),
+        include_str!("../../tests/fixtures/dnssec/alg15.test.ds"),
+    ),
+];
+
+/// 2030-01-01, inside the fixtures' validity window (2026 to 2036).
+const IN_WINDOW: u32 = 1_893_456_000;
+
+fn clock(now: u32) -> Clock {
+    Clock {
+        now,
+        skew: Clock::SKEW,
+    }
+}
+
+/// The zone's records (`OWNER TTL IN TYPEnn \# LEN HEX` lines) as dnscope's decoder
+/// gives them from a message: A, NS, SOA, CNAME typed, the rest kept as bytes.
+fn decoded(text: &str) -> Vec<Record> {
+    let mut message = Message::response(1, OpCode::Query);
+    for line in text.lines().filter(|l| !l.trim().is_empty()) {
+        let fields: Vec<&str> = line.split_whitespace().collect();
+        let [owner, ttl, _class, rtype, _generic, _len, hex @ ..] = fields.as_slice() else {
+            panic!("{line}");
+        };
+        let code: u16 = rtype.trim_start_matches("TYPE").parse().unwrap();
+        let hex: String = hex.concat();
+        let bytes: Vec<u8> = (0..hex.len())
+            .step_by(2)
+            .map(|i| u8::from_str_radix(&hex[i..i + 2], 16).unwrap())
+            .collect();
+        message.answers.push(Record::from_rdata(
+            Name::from_ascii(owner).unwrap(),
+            ttl.parse().unwrap(),
+            crate::dns::decode::raw(RecordType::from(code), bytes),
+        ));
+    }
+    let bytes = message.to_vec().unwrap();
+    crate::dns::decode::message(&bytes).unwrap().answers
+}
+
+fn ds_of(text: &str) -> Vec<DS> {
+    decoded(text).iter().filter_map(keys::ds).collect()
+}
+
+struct Zone {
+    name: Name,
+    records: Vec<Record>,
+    ds: Vec<DS>,
+}
+
+fn zones() -> Vec<Zone> {
+    ZONES
+        .iter()
+        .map(|(origin, signed, ds)| Zone {
+            name: Name::from_ascii(origin).unwrap(),
+            records: decoded(signed),
+            ds: ds_of(ds),
+        })
+        .collect()
+}
+
+impl Zone {
+    /// Every RRset but the RRSIGs, by owner and type.
+    fn rrsets(&self) -> BTreeMap<(Name, RecordType), Vec<Record>> {
+        let mut sets: BTreeMap<(Name, RecordType), Vec<Record>> = BTreeMap::new();
+        for r in self
+            .records
+            .iter()
+            .filter(|r| r.record_type() != RecordType::RRSIG)
+        {
+            sets.entry((r.name.clone(), r.record_type()))
+                .or_default()
+                .push(r.clone());
+        }
+        sets
+    }
+
+    fn sigs(&self, owner: &Name) -> Vec<RRSIG> {
+        self.records
+            .iter()
+            .filter(|r| &r.name == owner)
+            .filter_map(keys::rrsig)
+            .collect()
+    }
+
+    fn dnskey_records(&self) -> Vec<Record> {
+        self.records
+            .iter()
+            .filter(|r| r.record_type() == RecordType::DNSKEY)
+            .cloned()
+            .collect()
+    }
+
+    fn dnskey_sigs(&self) -> Vec<RRSIG> {
+        self.sigs(&self.name)
+            .into_iter()
+            .filter(|s| s.input().type_covered == RecordType::DNSKEY)
+            .collect()
+    }
+
+    fn keys(&self, now: u32) -> Result<verify::SecureKeys, Problem> {
+        verify::key_set(
+            &self.name,
+            &self.ds,
+            &self.dnskey_records(),
+            &self.dnskey_sigs(),
+            clock(now),
+        )
+    }
+}
+
+#[test]
+fn every_rrset_of_every_algorithm_validates_from_its_ds() {
+    for zone in zones() {
+        assert!(
+            matches!(zone.records[0].data, RData::SOA(_)),
+            "decoded as the trace decodes"
+        );
+        let secure = zone
+            .keys(IN_WINDOW)
+            .unwrap_or_else(|p| panic!("{}: {p}", zone.name));
+        assert_eq!(secure.digest_type, 2);
+        let sets = zone.rrsets();
+        // SOA, NS, MX (mixed case in RDATA), DNSKEY, A (two, out of order), TXT at a
+        // wildcard, CNAME, and the NSEC chain.
+        assert_eq!(sets.len(), 13, "{}", zone.name);
+        for ((owner, rtype), set) in &sets {
+            // Servers send an RRset in any order; the signed data is in canonical order.
+            let mut reversed = set.clone();
+            reversed.reverse();
+            let tag = verify::rrset(
+                &reversed,
+                &zone.sigs(owner),
+                &secure.keys,
+                &zone.name,
+                clock(IN_WINDOW),
+            );
+            assert!(
+                tag.is_ok(),
+                "{} {owner} {rtype} reversed: {}",
+                zone.name,
+                tag.unwrap_err()
+            );
+            let tag = verify::rrset(set, &zone.sigs(owner), &secure.keys, &zone.name, clock(IN_WINDOW));
+            assert!(tag.is_ok(), "{} {owner} {rtype}: {}", zone.name, tag.unwrap_err());
+        }
+    }
+}
+
+#[test]
+fn a_wildcard_expansion_validates_under_its_own_name_and_case_does_not_matter() {
+    for zone in zones() {
+        let secure = zone.keys(IN_WINDOW).unwrap();
+        let wildcard = Name::from_ascii("*.wild")
+            .unwrap()
+            .append_domain(&zone.name)
+            .unwrap();
+        let sigs = zone.sigs(&wildcard);
+        let mut expanded: Vec<Record> = zone.rrsets()[&(wildcard, RecordType::TXT)].clone();
+        let asked = Name::from_ascii("Some.Deep.WILD")
+            .unwrap()
+            .append_domain(&zone.name)
+            .unwrap();
+        for r in &mut expanded {
+            r.name = asked.clone();
+        }
+        assert!(
+            verify::rrset(&expanded, &sigs, &secure.keys, &zone.name, clock(IN_WINDOW)).is_ok(),
+            "{}",
+            zone.name
+        );
+        // The owner and the names in RDATA in upper case sign the same canonical data.
+        let mx_owner = zone.name.clone();
+        let mut shouting = zone.rrsets()[&(mx_owner.clone(), RecordType::MX)].clone();
+        for r in &mut shouting {
+            r.name = Name::from_ascii(r.name.to_ascii().to_uppercase()).unwrap();
+        }
+        assert!(
+            verify::rrset(
+                &shouting,
+                &zone.sigs(&mx_owner),
+                &secure.keys,
+                &zone.name,
+                clock(IN_WINDOW)
+            )
+            .is_ok()
+        );
+    }
+}
+
+#[test]
+fn each_way_of_being_bogus_says_why() {
+    let zone = &zones()[1];
+    let secure = zone.keys(IN_WINDOW).unwrap();
+    let www = Name::from_ascii("www")
+        .unwrap()
+        .append_domain(&zone.name)
+        .unwrap();
+    let set = zone.rrsets()[&(www.clone(), RecordType::A)].clone();
+    let sigs = zone.sigs(&www);
+    let at = |now| verify::rrset(&set, &sigs, &secure.keys, &zone.name, clock(now));
+    // 2037 and 2025: past the expiration, before the inception.
+    assert!(
+        matches!(at(2_114_380_800), Err(Problem::Expired { .. })),
+        "{:?}",
+        at(2_114_380_800)
+    );
+    assert!(matches!(at(1_735_689_600), Err(Problem::NotYetValid { .. })));
+    assert_eq!(
+        at(2_114_380_800).unwrap_err().to_string(),
+        "signature expired at 2036-01-01T00:00:00Z"
+    );
+    // Within the skew of the edges it still holds.
+    assert!(
+        at(1_767_225_600 - 200).is_ok(),
+        "inception 2026-01-01, 200 s early"
+    );
+    // A tampered answer.
+    let mut tampered = set.clone();
+    tampered[0].data = RData::A("192.0.2.66".parse().unwrap());
+    let bad = verify::rrset(&tampered, &sigs, &secure.keys, &zone.name, clock(IN_WINDOW));
+    assert!(matches!(bad, Err(Problem::BadSignature { .. })), "{bad:?}");
+    // No RRSIG at all.
+    assert_eq!(
+        verify::rrset(&set, &[], &secure.keys, &zone.name, clock(IN_WINDOW)),
+        Err(Problem::Missing)
+    );
+    // Checked as a record of another zone: the signer is not that zone.
+    let other = Name::from_ascii("test.").unwrap();
+    assert!(matches!(
+        verify::rrset(&set, &sigs, &secure.keys, &other, clock(IN_WINDOW)),
+        Err(Problem::SignerNotZone { .. })
+    ));
+    // Keys the DS does not name: a DS for another key matches nothing.
+    let mut wrong_ds = zone.ds.clone();
+    wrong_ds[0] = DS::new(
+        wrong_ds[0].key_tag(),
+        wrong_ds[0].algorithm(),
+        DigestType::SHA256,
+        vec![0; 32],
+    );
+    let problem = verify::key_set(
+        &zone.name,
+        &wrong_ds,
+        &zone.dnskey_records(),
+        &zone.dnskey_sigs(),
+        clock(IN_WINDOW),
+    );
+    assert!(matches!(problem, Err(Problem::NoKeyForDs { .. })), "{problem:?}");
+    // The DNSKEY RRset signed only by the ZSK, which the DS does not name.
+    let zsk_only: Vec<RRSIG> = zone
+        .dnskey_sigs()
+        .into_iter()
+        .filter(|s| s.input().key_tag != zone.ds[0].key_tag())
+        .collect();
+    let problem = verify::key_set(
+        &zone.name,
+        &zone.ds,
+        &zone.dnskey_records(),
+        &zsk_only,
+        clock(IN_WINDOW),
+    );
+    assert!(
+        matches!(&problem, Err(Problem::KeySetNotSigned { key_tags, .. }) if key_tags == &[zone.ds[0].key_tag()]),
+        "{problem:?}"
+    );
+    assert!(
+        problem
+            .unwrap_err()
+            .to_string()
+            .starts_with("DNSKEY RRset not signed by a key the DS names")
+    );
+    // A DS of an algorithm this validator does not verify: insecure, not bogus.
+    let sha1 = vec![DS::new(1, Algorithm::from_u8(7), DigestType::SHA256, vec![0; 32])];
+    let unsupported = verify::key_set(
+        &zone.name,
+        &sha1,
+        &zone.dnskey_records(),
+        &zone.dnskey_sigs(),
+        clock(IN_WINDOW),
+    );
+    assert_eq!(unsupported.clone().unwrap_err(), Problem::Unsupported(7));
+    assert!(!unsupported.unwrap_err().is_bogus());
+}
+
+#[test]
+fn the_embedded_root_anchors_are_the_root_ksks() {
+    // hickory-proto ships the root KSKs' public keys: the embedded DS digests must be
+    // theirs, so a typo in a digest cannot pass unnoticed.
+    let shipped = TrustAnchors::default();
+    let mut from_keys = Vec::new();
+    for i in 0..shipped.len() {
+        let key = shipped.get(i).unwrap();
+        let dnskey = DNSKEY::with_flags(
+            257,
+            PublicKeyBuf::new(key.public_bytes().to_vec(), Algorithm::RSASHA256),
+        );
+        let digest = dnskey.to_digest(&Name::root(), DigestType::SHA256).unwrap();
+        from_keys.push((dnskey.calculate_key_tag().unwrap(), digest.as_ref().to_vec()));
+    }
+    from_keys.sort();
+    let mut embedded: Vec<(u16, Vec<u8>)> = anchors::root()
+        .iter()
+        .map(|ds| (ds.key_tag(), ds.digest().to_vec()))
+        .collect();
+    embedded.sort();
+    assert_eq!(embedded, from_keys);
+    assert_eq!(
+        embedded.iter().map(|(t, _)| *t).collect::<Vec<_>>(),
+        [20326, 38696]
+    );
+}
