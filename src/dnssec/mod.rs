@@ -12,6 +12,7 @@
 
 pub(crate) mod anchors;
 pub(crate) mod canonical;
+pub(crate) mod denial;
 pub(crate) mod keys;
 pub(crate) mod verify;
 

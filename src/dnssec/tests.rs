@@ -14,7 +14,7 @@ use super::anchors;
 use super::keys;
 use super::verify::{self, Clock, Problem};
 
-const ZONES: [(&str, &str, &str); 4] = [
+const ZONES: [(&str, &str, &str); 6] = [
     (
         "alg8.test.",
         include_str!("../../tests/fixtures/dnssec/alg8.test.generic"),
@@ -34,6 +34,16 @@ const ZONES: [(&str, &str, &str); 4] = [
         "alg15.test.",
         include_str!("../../tests/fixtures/dnssec/alg15.test.generic"),
         include_str!("../../tests/fixtures/dnssec/alg15.test.ds"),
+    ),
+    (
+        "nsec3.test.",
+        include_str!("../../tests/fixtures/dnssec/nsec3.test.generic"),
+        include_str!("../../tests/fixtures/dnssec/nsec3.test.ds"),
+    ),
+    (
+        "optout.test.",
+        include_str!("../../tests/fixtures/dnssec/optout.test.generic"),
+        include_str!("../../tests/fixtures/dnssec/optout.test.ds"),
     ),
 ];
 
@@ -155,10 +165,28 @@ fn every_rrset_of_every_algorithm_validates_from_its_ds() {
             .unwrap_or_else(|p| panic!("{}: {p}", zone.name));
         assert_eq!(secure.digest_type, 2);
         let sets = zone.rrsets();
-        // SOA, NS, MX (mixed case in RDATA), DNSKEY, A (two, out of order), TXT at a
-        // wildcard, CNAME, and the NSEC chain.
-        assert_eq!(sets.len(), 13, "{}", zone.name);
-        for ((owner, rtype), set) in &sets {
+        // The delegations' NS sets and glue are the child's, unsigned in the parent.
+        let mut unsigned: Vec<String> = sets
+            .keys()
+            .filter(|(owner, rtype)| !zone.sigs(owner).iter().any(|s| s.input().type_covered == *rtype))
+            .map(|(owner, rtype)| format!("{owner} {rtype}"))
+            .collect();
+        let z = zone.name.to_ascii();
+        unsigned.sort();
+        assert_eq!(
+            unsigned,
+            [
+                format!("ns.secure.{z} A"),
+                format!("ns.sub.{z} A"),
+                format!("secure.{z} NS"),
+                format!("sub.{z} NS")
+            ],
+            "{z}"
+        );
+        for ((owner, rtype), set) in sets
+            .iter()
+            .filter(|(k, _)| !unsigned.contains(&format!("{} {}", k.0, k.1)))
+        {
             // Servers send an RRset in any order; the signed data is in canonical order.
             let mut reversed = set.clone();
             reversed.reverse();
@@ -342,5 +370,78 @@ fn the_embedded_root_anchors_are_the_root_ksks() {
     assert_eq!(
         embedded.iter().map(|(t, _)| *t).collect::<Vec<_>>(),
         [20326, 38696]
+    );
+}
+
+fn named(zone: &Zone, relative: &str) -> Name {
+    Name::from_ascii(relative)
+        .unwrap()
+        .append_domain(&zone.name)
+        .unwrap()
+}
+
+#[test]
+fn denials_by_nsec_and_nsec3_prove_what_they_prove_and_nothing_more() {
+    use super::denial::{Chain, Proven};
+    for zone in zones() {
+        let chain = Chain::of(&zone.name, &zone.records);
+        let z = zone.name.to_ascii();
+        let optout = z == "optout.test.";
+        // A name that does not exist, and one that does.
+        assert_eq!(chain.nxdomain(&named(&zone, "nope")), Ok(Proven::NxDomain), "{z}");
+        assert_eq!(
+            chain.nxdomain(&named(&zone, "zzz.deep")),
+            Ok(Proven::NxDomain),
+            "{z}"
+        );
+        assert!(chain.nxdomain(&named(&zone, "www")).is_err(), "{z}: www exists");
+        // Under *.wild a wildcard answers: not an NXDOMAIN, but the exact name is absent.
+        assert!(chain.nxdomain(&named(&zone, "x.wild")).is_err(), "{z}");
+        assert_eq!(
+            chain.no_exact_match(&named(&zone, "x.wild")),
+            Ok(Proven::NoExactMatch),
+            "{z}"
+        );
+        assert!(chain.no_exact_match(&named(&zone, "www")).is_err(), "{z}");
+        // NODATA: www has A, not TXT; alias is a CNAME, so nothing is denied there.
+        assert_eq!(
+            chain.nodata(&named(&zone, "www"), RecordType::TXT),
+            Ok(Proven::NoData),
+            "{z}"
+        );
+        assert!(chain.nodata(&named(&zone, "www"), RecordType::A).is_err(), "{z}");
+        assert!(
+            chain.nodata(&named(&zone, "alias"), RecordType::A).is_err(),
+            "{z}"
+        );
+        // The unsigned delegation has no DS (opt-out leaves it out of the chain); the
+        // signed one has one.
+        let expected = if optout { Proven::OptOut } else { Proven::NoDs };
+        assert_eq!(chain.no_ds(&named(&zone, "sub")), Ok(expected), "{z}");
+        assert!(chain.no_ds(&named(&zone, "secure")).is_err(), "{z}");
+        assert!(
+            chain.no_ds(&named(&zone, "www")).is_err(),
+            "{z}: not a delegation"
+        );
+        // A name in no chain: only an opt-out span lets it be an unsigned delegation.
+        let nowhere = chain.no_ds(&named(&zone, "nosuch"));
+        if optout {
+            assert_eq!(nowhere, Ok(Proven::OptOut));
+        } else {
+            assert!(nowhere.is_err(), "{z}");
+        }
+        // Nothing proves anything below a delegation (RFC 6840 §4.1).
+        if z.starts_with("alg") {
+            assert!(chain.nxdomain(&named(&zone, "a.sub")).is_err(), "{z}");
+        }
+    }
+    // Without the records, nothing is proved, and the reason says what is missing.
+    let empty = Chain::of(&Name::from_ascii("alg13.test.").unwrap(), &[]);
+    let missing = empty
+        .nxdomain(&Name::from_ascii("nope.alg13.test.").unwrap())
+        .unwrap_err();
+    assert_eq!(
+        missing.to_string(),
+        "no NSEC proves that nope.alg13.test. does not exist"
     );
 }

@@ -57,6 +57,8 @@ pub(crate) enum Problem {
     NoKeyForDs {
         ds_tags: Vec<u16>,
     },
+    /// An NSEC or NSEC3 proof is missing or does not cover the name.
+    NoProof(String),
     /// The DNSKEY RRset is not signed by a key a DS names.
     KeySetNotSigned {
         key_tags: Vec<u16>,
@@ -92,6 +94,7 @@ impl fmt::Display for Problem {
             Problem::BadSignature { key_tag } => write!(f, "signature by key {key_tag} does not verify"),
             Problem::Malformed => f.write_str("a record of the RRset cannot be put in canonical form"),
             Problem::NoKeyForDs { ds_tags } => write!(f, "no DNSKEY matches the DS ({})", tags(ds_tags)),
+            Problem::NoProof(why) => f.write_str(why),
             Problem::KeySetNotSigned { key_tags, why } => write!(
                 f,
                 "DNSKEY RRset not signed by a key the DS names ({}): {why}",
