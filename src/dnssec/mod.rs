@@ -13,6 +13,7 @@
 pub(crate) mod anchors;
 pub(crate) mod canonical;
 pub(crate) mod denial;
+pub(crate) mod judge;
 pub(crate) mod keys;
 pub(crate) mod verify;
 

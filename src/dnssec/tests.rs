@@ -445,3 +445,272 @@ fn denials_by_nsec_and_nsec3_prove_what_they_prove_and_nothing_more() {
         "no NSEC proves that nope.alg13.test. does not exist"
     );
 }
+
+/// The records of `zone` at `owner` of the given types.
+fn at(zone: &Zone, owner: &Name, types: &[RecordType]) -> Vec<Record> {
+    zone.records
+        .iter()
+        .filter(|r| &r.name == owner && types.contains(&r.record_type()))
+        .cloned()
+        .collect()
+}
+
+/// Every NSEC and NSEC3 of the zone with its RRSIGs: more than a server sends, which
+/// must not prove more than it should.
+fn denials(zone: &Zone) -> Vec<Record> {
+    let owners: Vec<Name> = zone
+        .records
+        .iter()
+        .filter(|r| matches!(r.record_type(), RecordType::NSEC | RecordType::NSEC3))
+        .map(|r| r.name.clone())
+        .collect();
+    zone.records
+        .iter()
+        .filter(|r| {
+            owners.contains(&r.name)
+                && match r.record_type() {
+                    RecordType::NSEC | RecordType::NSEC3 => true,
+                    RecordType::RRSIG => keys::rrsig(r).is_some_and(|s| {
+                        matches!(s.input().type_covered, RecordType::NSEC | RecordType::NSEC3)
+                    }),
+                    _ => false,
+                }
+        })
+        .cloned()
+        .collect()
+}
+
+#[test]
+fn each_cut_gets_its_verdict_and_its_reason() {
+    use super::judge::{Parent, Security, cut};
+    let zones = zones();
+    for zone in &zones[1..] {
+        let z = zone.name.to_ascii();
+        let dnskeys = at(zone, &zone.name, &[RecordType::DNSKEY, RecordType::RRSIG]);
+        let top = cut(
+            &zone.name,
+            &Parent::Anchors(&zone.ds),
+            Some(&dnskeys),
+            clock(IN_WINDOW),
+        );
+        assert_eq!(
+            top.verdict.security,
+            Security::Secure,
+            "{z}: {}",
+            top.verdict.reason
+        );
+        assert_eq!(
+            top.verdict.reason,
+            format!(
+                "DS 2 → KSK {} alg {}, DNSKEY signed",
+                zone.ds[0].key_tag(),
+                u8::from(zone.ds[0].algorithm())
+            )
+        );
+        let keys = top.keys.unwrap();
+        let parent = |authority| Parent::Secure {
+            zone: &zone.name,
+            keys: &keys,
+            authority,
+        };
+        // sub: unsigned, proved by NSEC, NSEC3 or an opt-out span.
+        let sub = named(zone, "sub");
+        let proof = denials(zone);
+        let insecure = cut(&sub, &parent(&proof), None, clock(IN_WINDOW)).verdict;
+        let expected = match z.as_str() {
+            "nsec3.test." => "no DS (NSEC3 proof)",
+            "optout.test." => "no DS (NSEC3 opt-out proof)",
+            _ => "no DS (NSEC proof)",
+        };
+        assert_eq!(
+            (insecure.security, insecure.reason.as_str()),
+            (Security::Insecure, expected),
+            "{z}"
+        );
+        let unproved = cut(&sub, &parent(&[]), None, clock(IN_WINDOW)).verdict;
+        assert_eq!(
+            unproved.security,
+            Security::Bogus,
+            "{z}: a missing DS needs its proof"
+        );
+        assert!(
+            unproved
+                .reason
+                .starts_with("no DS, and no valid proof of its absence: "),
+            "{}",
+            unproved.reason
+        );
+        // secure: its DS validates; the child's keys decide.
+        let secure = named(zone, "secure");
+        let ds = at(zone, &secure, &[RecordType::DS, RecordType::RRSIG]);
+        let pending = cut(&secure, &parent(&ds), None, clock(IN_WINDOW)).verdict;
+        assert_eq!(pending.security, Security::Indeterminate, "{z}");
+        // The fixture's DS digest (all zeros) matches no key at all.
+        let mut strangers = at(
+            &zones[0],
+            &zones[0].name,
+            &[RecordType::DNSKEY, RecordType::RRSIG],
+        );
+        for r in &mut strangers {
+            r.name = secure.clone();
+        }
+        let mismatch = cut(&secure, &parent(&ds), Some(&strangers), clock(IN_WINDOW)).verdict;
+        assert_eq!(
+            (mismatch.security, mismatch.reason.as_str()),
+            (Security::Bogus, "no DNSKEY matches the DS (key tag 12345)"),
+            "{z}"
+        );
+        // A DS that is not the one signed.
+        let mut forged = ds.clone();
+        let at_ds = forged
+            .iter()
+            .position(|r| r.record_type() == RecordType::DS)
+            .unwrap();
+        forged[at_ds] = Record::from_rdata(
+            secure.clone(),
+            forged[at_ds].ttl,
+            RData::DNSSEC(hickory_proto::dnssec::rdata::DNSSECRData::DS(DS::new(
+                54321,
+                Algorithm::ECDSAP256SHA256,
+                DigestType::SHA256,
+                vec![1; 32],
+            ))),
+        );
+        let tampered = cut(&secure, &parent(&forged), Some(&strangers), clock(IN_WINDOW)).verdict;
+        assert_eq!(tampered.security, Security::Bogus);
+        assert!(
+            tampered.reason.starts_with(&format!(
+                "the DS RRset of secure.{z} does not validate: signature by key"
+            )),
+            "{}",
+            tampered.reason
+        );
+    }
+    let below = cut(
+        &Name::from_ascii("x.test.").unwrap(),
+        &Parent::NotSecure,
+        None,
+        clock(IN_WINDOW),
+    );
+    assert_eq!(below.verdict.security, Security::Insecure);
+}
+
+#[test]
+fn answers_and_denials_get_their_verdict() {
+    use super::judge::{Sections, Security, answer};
+    for zone in zones() {
+        let z = zone.name.to_ascii();
+        let dnskeys = at(&zone, &zone.name, &[RecordType::DNSKEY, RecordType::RRSIG]);
+        let keys = zone.keys(IN_WINDOW).unwrap().keys;
+        assert!(!dnskeys.is_empty());
+        let judge = |records: &[Record], authority: &[Record], qname: &Name, qtype, nxdomain| {
+            let reply = Sections {
+                answer: records,
+                authority,
+                nxdomain,
+            };
+            answer(&zone.name, Some(&keys), &reply, qname, qtype, clock(IN_WINDOW))
+        };
+        let www = named(&zone, "www");
+        let a = at(&zone, &www, &[RecordType::A, RecordType::RRSIG])
+            .into_iter()
+            .filter(|r| {
+                r.record_type() == RecordType::A
+                    || keys::rrsig(r).is_some_and(|s| s.input().type_covered == RecordType::A)
+            })
+            .collect::<Vec<_>>();
+        assert_eq!(
+            judge(&a, &[], &www, RecordType::A, false).security,
+            Security::Secure,
+            "{z}"
+        );
+        let mut tampered = a.clone();
+        tampered[0].data = RData::A("192.0.2.66".parse().unwrap());
+        let bogus = judge(&tampered, &[], &www, RecordType::A, false);
+        assert_eq!(bogus.security, Security::Bogus);
+        assert!(
+            bogus.reason.starts_with(&format!("www.{z} A: signature by key")),
+            "{}",
+            bogus.reason
+        );
+        // A wildcard answer needs the proof that the name asked does not exist.
+        let asked = named(&zone, "x.wild");
+        let mut expanded = at(
+            &zone,
+            &named(&zone, "*.wild"),
+            &[RecordType::TXT, RecordType::RRSIG],
+        )
+        .into_iter()
+        .filter(|r| {
+            r.record_type() == RecordType::TXT
+                || keys::rrsig(r).is_some_and(|s| s.input().type_covered == RecordType::TXT)
+        })
+        .collect::<Vec<_>>();
+        for r in &mut expanded {
+            r.name = asked.clone();
+        }
+        let proof = denials(&zone);
+        assert_eq!(
+            judge(&expanded, &proof, &asked, RecordType::TXT, false).security,
+            Security::Secure,
+            "{z}"
+        );
+        let unproved = judge(&expanded, &[], &asked, RecordType::TXT, false);
+        assert_eq!(unproved.security, Security::Bogus, "{z}");
+        assert!(
+            unproved.reason.starts_with("wildcard answer without its proof: "),
+            "{}",
+            unproved.reason
+        );
+        // Denials.
+        let nope = named(&zone, "nope");
+        let nx = judge(&[], &proof, &nope, RecordType::A, true);
+        assert_eq!(
+            (nx.security, nx.reason.as_str()),
+            (Security::Secure, "NXDOMAIN proved"),
+            "{z}"
+        );
+        assert_eq!(
+            judge(&[], &proof, &www, RecordType::A, true).security,
+            Security::Bogus,
+            "{z}: www exists"
+        );
+        assert_eq!(
+            judge(&[], &proof, &www, RecordType::TXT, false).security,
+            Security::Secure,
+            "{z}"
+        );
+        assert_eq!(
+            judge(&[], &[], &nope, RecordType::A, true).security,
+            Security::Bogus,
+            "{z}: no proof"
+        );
+        // A forged NSEC proves nothing.
+        let mut forged = proof.clone();
+        if let Some(first) = forged
+            .iter_mut()
+            .find(|r| matches!(r.record_type(), RecordType::NSEC | RecordType::NSEC3))
+        {
+            first.ttl = first.ttl.wrapping_add(0);
+            first.name = named(&zone, "forged");
+        }
+        assert_eq!(
+            judge(&[], &forged, &nope, RecordType::A, true).security,
+            Security::Bogus,
+            "{z}"
+        );
+    }
+    let insecure = answer(
+        &Name::from_ascii("x.test.").unwrap(),
+        None,
+        &Sections {
+            answer: &[],
+            authority: &[],
+            nxdomain: false,
+        },
+        &Name::from_ascii("a.x.test.").unwrap(),
+        RecordType::A,
+        clock(IN_WINDOW),
+    );
+    assert_eq!(insecure.security, Security::Insecure);
+}
