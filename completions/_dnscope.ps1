@@ -41,6 +41,8 @@ Register-ArgumentCompleter -Native -CommandName 'dnscope' -ScriptBlock {
             [CompletionResult]::new('--hosts', '--hosts', [CompletionResultType]::ParameterName, 'With --lifecycle: the hosts file to read (default /etc/hosts)')
             [CompletionResult]::new('--nsswitch', '--nsswitch', [CompletionResultType]::ParameterName, 'With --lifecycle: the nsswitch.conf to read (default /etc/nsswitch.conf)')
             [CompletionResult]::new('--resolvers', '--resolvers', [CompletionResultType]::ParameterName, 'With --lifecycle: ask these resolvers instead of resolv.conf''s; `public` is Cloudflare 1.1.1.1, Google 8.8.8.8, Quad9 9.9.9.9 and OpenDNS 208.67.222.222')
+            [CompletionResult]::new('--trust-anchor', '--trust-anchor', [CompletionResultType]::ParameterName, 'With +trace +dnssec: trust anchors in zone-file syntax (DS or DNSKEY records, for a private root or a zone of its own) instead of the embedded root anchors')
+            [CompletionResult]::new('--dnssec-time', '--dnssec-time', [CompletionResultType]::ParameterName, 'With +trace +dnssec: validate as of this moment (RFC 3339, e.g. 2030-01-01T00:00:00Z)')
             [CompletionResult]::new('--trace-timeout', '--trace-timeout', [CompletionResultType]::ParameterName, 'With +trace: stop the whole trace after this long, e.g. 30s (default 10s; at most 1h)')
             [CompletionResult]::new('--tries', '--tries', [CompletionResultType]::ParameterName, 'Attempts per server (default 3, or resolv.conf''s attempts; at most 100)')
             [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to use colour')

@@ -35,7 +35,7 @@ _dnscope() {
 
     case "${cmd}" in
         dnscope)
-            opts="-t -c -x -p -4 -6 -f -j -h -V --type --class --reverse --port --json --short --trace --root-hints --expect --file --jobs --ordered --qps --max-per-server --tcp --timeout --all-servers --tcp-check --lifecycle --hosts --nsswitch --resolvers --strict --trace-timeout --tries --color --resolv-conf --generate --help --version check help"
+            opts="-t -c -x -p -4 -6 -f -j -h -V --type --class --reverse --port --json --short --trace --root-hints --expect --file --jobs --ordered --qps --max-per-server --tcp --timeout --all-servers --tcp-check --lifecycle --hosts --nsswitch --resolvers --trust-anchor --dnssec-time --strict --trace-timeout --tries --color --resolv-conf --generate --help --version check help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -119,6 +119,14 @@ _dnscope() {
                     ;;
                 --resolvers)
                     COMPREPLY=($(compgen -W "public" -- "${cur}"))
+                    return 0
+                    ;;
+                --trust-anchor)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --dnssec-time)
+                    COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
                 --trace-timeout)

@@ -38,6 +38,8 @@ set edit:completion:arg-completer[dnscope] = {|@words|
             cand --hosts 'With --lifecycle: the hosts file to read (default /etc/hosts)'
             cand --nsswitch 'With --lifecycle: the nsswitch.conf to read (default /etc/nsswitch.conf)'
             cand --resolvers 'With --lifecycle: ask these resolvers instead of resolv.conf''s; `public` is Cloudflare 1.1.1.1, Google 8.8.8.8, Quad9 9.9.9.9 and OpenDNS 208.67.222.222'
+            cand --trust-anchor 'With +trace +dnssec: trust anchors in zone-file syntax (DS or DNSKEY records, for a private root or a zone of its own) instead of the embedded root anchors'
+            cand --dnssec-time 'With +trace +dnssec: validate as of this moment (RFC 3339, e.g. 2030-01-01T00:00:00Z)'
             cand --trace-timeout 'With +trace: stop the whole trace after this long, e.g. 30s (default 10s; at most 1h)'
             cand --tries 'Attempts per server (default 3, or resolv.conf''s attempts; at most 100)'
             cand --color 'When to use colour'

@@ -1,6 +1,6 @@
 # Print an optspec for argparse to handle cmd's options that are independent of any subcommand.
 function __fish_dnscope_global_optspecs
-    string join \n t/type= c/class= x/reverse= p/port= 4 6 json short trace root-hints= expect= f/file= j/jobs= ordered qps= max-per-server= tcp timeout= all-servers tcp-check lifecycle hosts= nsswitch= resolvers= strict trace-timeout= tries= color= resolv-conf= generate= h/help V/version
+    string join \n t/type= c/class= x/reverse= p/port= 4 6 json short trace root-hints= expect= f/file= j/jobs= ordered qps= max-per-server= tcp timeout= all-servers tcp-check lifecycle hosts= nsswitch= resolvers= trust-anchor= dnssec-time= strict trace-timeout= tries= color= resolv-conf= generate= h/help V/version
 end
 
 function __fish_dnscope_needs_command
@@ -38,6 +38,8 @@ complete -c dnscope -n "__fish_dnscope_needs_command" -l timeout -d 'Wait this l
 complete -c dnscope -n "__fish_dnscope_needs_command" -l hosts -d 'With --lifecycle: the hosts file to read (default /etc/hosts)' -r -F
 complete -c dnscope -n "__fish_dnscope_needs_command" -l nsswitch -d 'With --lifecycle: the nsswitch.conf to read (default /etc/nsswitch.conf)' -r -F
 complete -c dnscope -n "__fish_dnscope_needs_command" -l resolvers -d 'With --lifecycle: ask these resolvers instead of resolv.conf\'s; `public` is Cloudflare 1.1.1.1, Google 8.8.8.8, Quad9 9.9.9.9 and OpenDNS 208.67.222.222' -r -f -a "public\t''"
+complete -c dnscope -n "__fish_dnscope_needs_command" -l trust-anchor -d 'With +trace +dnssec: trust anchors in zone-file syntax (DS or DNSKEY records, for a private root or a zone of its own) instead of the embedded root anchors' -r -F
+complete -c dnscope -n "__fish_dnscope_needs_command" -l dnssec-time -d 'With +trace +dnssec: validate as of this moment (RFC 3339, e.g. 2030-01-01T00:00:00Z)' -r
 complete -c dnscope -n "__fish_dnscope_needs_command" -l trace-timeout -d 'With +trace: stop the whole trace after this long, e.g. 30s (default 10s; at most 1h)' -r
 complete -c dnscope -n "__fish_dnscope_needs_command" -l tries -d 'Attempts per server (default 3, or resolv.conf\'s attempts; at most 100)' -r
 complete -c dnscope -n "__fish_dnscope_needs_command" -l color -d 'When to use colour' -r -f -a "auto\t'Colour when stdout is a terminal, unless NO_COLOR is set or CLICOLOR_FORCE asks for it'

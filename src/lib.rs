@@ -11,9 +11,6 @@ pub(crate) mod batch;
 pub mod check;
 pub mod cli;
 pub(crate) mod dns;
-// Issue 12's first slice: the validator's core, unit-tested on zones signed by BIND;
-// the trace does not call it yet.
-#[allow(dead_code)]
 pub(crate) mod dnssec;
 pub(crate) mod expect;
 pub(crate) mod lifecycle;

@@ -1090,3 +1090,99 @@ fn nsall_text_shows_parent_and_child_and_a_diagnosis_line() {
     // Without +nsall, no diagnosis is claimed.
     assert!(!trace(&["www.healthy.com"]).stdout.contains("DIAGNOSIS"));
 }
+
+#[test]
+fn a_validating_trace_of_an_unsigned_private_root_says_it_needs_an_anchor() {
+    let (code, doc) = trace_json(&["www.shop.com", "+dnssec"]);
+    assert_eq!(code, 0, "an unknown security is not bogus: {doc}");
+    assert_eq!(doc["hops"][0]["dnssec"]["verdict"], "indeterminate");
+    assert_eq!(
+        doc["hops"][0]["dnssec"]["reason"],
+        "no DNSKEY RRset for ., whose trust anchor says it is signed (a private or unsigned root needs --trust-anchor)"
+    );
+    assert_eq!(
+        doc["hops"][1]["dnssec"]["reason"],
+        "below a zone whose security is unknown"
+    );
+    assert_eq!(doc["dnssec"]["verdict"], "indeterminate");
+    let text = trace(&["www.shop.com", "+dnssec"]);
+    assert!(
+        text.stdout
+            .contains(";; DNSSEC: INDETERMINATE: the security of shop.com. is unknown"),
+        "{}",
+        text.stdout
+    );
+    assert!(
+        text.stdout
+            .contains("    DNSSEC indeterminate: no DNSKEY RRset for ."),
+        "{}",
+        text.stdout
+    );
+    let short = trace(&["www.shop.com", "+dnssec", "+short"]);
+    assert_eq!(short.stdout, "192.0.2.31\nindeterminate\n");
+    // Without +dnssec a trace does not validate.
+    let (_, plain) = trace_json(&["www.shop.com"]);
+    assert!(
+        plain.get("dnssec").is_none() && plain["hops"][0].get("dnssec").is_none(),
+        "{plain}"
+    );
+    // --expect dnssec= judges the verdict.
+    let expect = trace(&["www.shop.com", "+dnssec", "--expect", "dnssec=secure"]);
+    assert_eq!(expect.code, 6);
+}
+
+#[test]
+fn validation_options_are_checked() {
+    let run = trace(&["www.shop.com", "--expect", "dnssec=secure"]);
+    assert_eq!(run.code, 1);
+    assert_eq!(
+        run.stderr,
+        "dnscope: --expect 'dnssec=secure' judges the verdict of a validating trace; add +trace +dnssec\n"
+    );
+    let run = trace(&["www.shop.com", "--dnssec-time", "2030-01-01T00:00:00Z"]);
+    assert_eq!(run.code, 1);
+    assert!(
+        run.stderr
+            .contains("--trust-anchor and --dnssec-time apply only to +trace +dnssec"),
+        "{}",
+        run.stderr
+    );
+    let dir = std::env::temp_dir().join(format!("dnscope-anchor-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let bad = dir.join("bad.anchor");
+    std::fs::write(&bad, "example. 3600 IN A 192.0.2.1\n").unwrap();
+    let run = trace(&["www.shop.com", "+dnssec", "--trust-anchor", bad.to_str().unwrap()]);
+    assert_eq!(run.code, 1);
+    assert!(
+        run.stderr
+            .contains("no DS or DNSKEY (with the SEP bit) record in it"),
+        "{}",
+        run.stderr
+    );
+    // An anchor for another zone than the root: the root has none, so it is unknown.
+    let good = dir.join("good.anchor");
+    std::fs::write(
+        &good,
+        "alg13.test. 3600 IN DS 33841 13 2 BAE6580DAFBDAE3E6E3BCF78CFD6FD23C651ADEEBD1741684BDCEB791553B8FD\n",
+    )
+    .unwrap();
+    let run = trace(&[
+        "www.shop.com",
+        "+dnssec",
+        "--json",
+        "--trust-anchor",
+        good.to_str().unwrap(),
+    ]);
+    let doc = &json_lines(&run.stdout)[0];
+    assert_eq!(
+        doc["hops"][0]["dnssec"]["reason"],
+        "no trust anchor for . (give one with --trust-anchor)"
+    );
+    // --expect ad reads a resolver's AD bit: the lab's servers never set it.
+    let mut args = lab().args();
+    args.retain(|a| a != "--root-hints" && !a.ends_with(".hints"));
+    args.extend(["@127.0.0.31", "www.shop.com", "--expect", "ad", "--json"].map(str::to_owned));
+    let run = support::dnscope(&args.iter().map(String::as_str).collect::<Vec<_>>());
+    assert_eq!(run.code, 6, "{}", run.stderr);
+    assert_eq!(json_lines(&run.stdout)[0]["expectations"][0]["seen"], "AD clear");
+}

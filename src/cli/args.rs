@@ -164,6 +164,15 @@ pub(crate) struct Cli {
     #[arg(long, value_name = "LIST", value_parser = ["public"])]
     pub resolvers: Option<String>,
 
+    /// With +trace +dnssec: trust anchors in zone-file syntax (DS or DNSKEY records, for
+    /// a private root or a zone of its own) instead of the embedded root anchors.
+    #[arg(long = "trust-anchor", value_name = "FILE")]
+    pub trust_anchor: Option<PathBuf>,
+
+    /// With +trace +dnssec: validate as of this moment (RFC 3339, e.g. 2030-01-01T00:00:00Z).
+    #[arg(long = "dnssec-time", value_name = "TIME", value_parser = humantime::parse_rfc3339)]
+    pub dnssec_time: Option<std::time::SystemTime>,
+
     /// With +trace +nsall: warnings count as errors (exit 8 on any finding).
     #[arg(long)]
     pub strict: bool,

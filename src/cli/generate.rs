@@ -118,6 +118,9 @@ The server answered with another error rcode (SERVFAIL, REFUSED, FORMERR, NOTIMP
 \fB6\fR
 An \fB\-\-expect\fR assertion failed. When expectations are given and a reply came, the status is 0 if every one passed and 6 otherwise, whatever the rcode (so \fB\-\-expect rcode=NXDOMAIN\fR exits 0 on NXDOMAIN).
 .TP
+\fB7\fR
+With \fB+trace +dnssec\fR: DNSSEC validation found the final answer bogus. Direct queries (\fB@server +dnssec\fR) do not validate: they show the AD bit of the resolver's reply.
+.TP
 \fB8\fR
 With \fB+trace +nsall\fR or \fB+lifecycle\fR: the diagnosis found an error (a finding of severity error, such as a lame or unreachable name server, a failing resolver or an unreachable endpoint), even though the name may resolve. Warnings do not change the status, unless \fB\-\-strict\fR is given.
 .TP
@@ -132,7 +135,7 @@ A batch (\fB\-f\fR) was interrupted with Ctrl-C; the results of the lines that f
 .PP
 With \fB+trace\fR the final outcome of the walk counts: an answer 0, NXDOMAIN 3, NODATA 4; SERVFAIL from every server of a zone, a CNAME loop, a delegation cycle or an exhausted limit 5 (what a resolver would answer); no reachable server for a zone, or the trace's time budget spent, 9.
 .PP
-With several queries on one command line, or lines of a batch, the worst status wins, in this order from best to worst: 0, 4, 3, 5, 6, 8, 9, 1, 10. An interrupted batch exits 130 whatever its finished lines gave.
+With several queries on one command line, or lines of a batch, the worst status wins, in this order from best to worst: 0, 4, 3, 5, 6, 7, 8, 9, 1, 10. An interrupted batch exits 130 whatever its finished lines gave.
 .PP
 \fBHow this differs from dig:\fR dig exits 0 whenever a reply arrives, NXDOMAIN included, so a script must parse its output to learn whether a name exists. dnscope makes the outcome the exit status, so that \fBdnscope \-\-short name || alert\fR works in shell scripts and CI checks. Codes 1, 9 and 10 mean what they mean in dig.
 .SH "LIMITS OF A TRACE"
@@ -167,6 +170,8 @@ ns_differs (parent and child NS sets, with both TTLs), serial_differs, answers_d
 ns_ttl_short, low_ttl_chain.
 .PP
 The README maps each code to the nearest DNSViz and Zonemaster identifier.
+.SH "DNSSEC VALIDATION"
+\fB+trace +dnssec\fR validates along the walk: each zone cut gets a verdict (secure, insecure, bogus or indeterminate) with its reason, from the trust anchors (the root's KSKs 20326 and 38696 are built in; \fB\-\-trust\-anchor\fR \fIFILE\fR gives DS or DNSKEY records for any zone, as a private root needs) or from the parent's signed DS RRset, or a signed NSEC/NSEC3 proof that there is none (insecure). The answer's RRsets, CNAMEs included, must be signed by their zone's keys, wildcard answers need the proof that the name does not exist, and NXDOMAIN and NODATA need their proofs. Algorithms 8, 10, 13, 14 and 15 verify; others count as insecure. \fB\-\-dnssec\-time\fR validates as of another moment. A bogus answer exits 7. Direct queries (\fB@server +dnssec\fR) keep dig's behaviour: they show the AD bit and do not validate.
 .SH LIFECYCLE
 \fB+lifecycle\fR (\fB\-\-lifecycle\fR) follows the name as a browser's lookup does: the hosts order of nsswitch.conf and the hosts file (\fB\-\-nsswitch\fR, \fB\-\-hosts\fR; an entry read before DNS overrides it: \fBhosts_override\fR when it differs); each resolver asked on its own (every \fB@server\fR, \fB\-\-resolvers public\fR for 1.1.1.1, 8.8.8.8, 9.9.9.9 and 208.67.222.222, or resolv.conf's), with its answer, the TTL it has left and the age of its copy (\fBstale_cache\fR when it is not the authority's, with its expiry; \fBresolver_failed\fR when it fails); the authority by a trace; with \fB+connect\fR[=\fIPORT\fR] a TCP connect to each address (443 by default; \fBendpoint_unreachable\fR when none accepts); and a verdict: ok, hosts_override, stale_cache, nxdomain, nodata, resolver_failed, endpoint_unreachable, slow or no_answer.
 .SH EXPECTATIONS
@@ -199,8 +204,14 @@ With \fB+trace +nsall\fR only: the number of error and warning findings (info no
 .TP
 \fBfinding=PATTERN\fR, \fBfinding!=PATTERN\fR
 With \fB+trace +nsall\fR only: some (or no) finding has a code matching the pattern (\fBfinding!=lame_delegation\fR).
+.TP
+\fBdnssec=VERDICT\fR, \fBdnssec!=VERDICT\fR
+With \fB+trace +dnssec\fR only: the validation verdict on the answer (secure, insecure, bogus, indeterminate).
+.TP
+\fBad\fR
+A direct query's reply has the AD bit set.
 .PP
-Records, rcode, ns and finding take only = and !=. The findings subjects without \fB+trace +nsall\fR are a usage error. A malformed expectation is a usage error naming the column of the bad character. Each verdict is printed with what was seen (\fB;; EXPECT ... passed/FAILED (seen: ...)\fR; in JSON, the \fBexpectations\fR list); with +short only failures are printed, on stderr.
+Records, rcode, ns, finding and dnssec take only = and !=. The findings subjects without \fB+trace +nsall\fR are a usage error. A malformed expectation is a usage error naming the column of the bad character. Each verdict is printed with what was seen (\fB;; EXPECT ... passed/FAILED (seen: ...)\fR; in JSON, the \fBexpectations\fR list); with +short only failures are printed, on stderr.
 .SH "CHECK FILES"
 \fBdnscope check\fR \fIFILE\fR [\fB\-\-json\fR] [\fB\-\-junit\fR \fIXML\fR] runs every check of a check file, JSON or (by its \fB.toml\fR ending) TOML, described by \fBschema/check.schema.json\fR. A check names a \fBquery\fR and may set \fBname\fR, \fBtype\fR, \fBclass\fR, \fBserver\fR, \fBport\fR, \fBmode\fR (direct or trace), \fBnsall\fR (with trace: ask every server and judge them, for the findings subjects), \fBtcp\fR, \fBdnssec\fR, \fBtimeout\fR, \fBtries\fR, \fBroot_hints\fR and \fBexpect\fR (a list of expectations); \fBdefaults\fR holds settings every check inherits. Each check runs as the command line it stands for. A check passes when it exits 0: all its expectations hold, or, without expectations, the name is answered. The run exits 0 when every check passes, otherwise with the worst status of the failed checks; an unreadable or invalid file is a usage error (1). \fB\-\-json\fR prints one report object; \fB\-\-junit\fR also writes JUnit XML (failed expectations as failures, checks without a reply as errors).
 .SH EXAMPLES

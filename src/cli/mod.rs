@@ -2,7 +2,7 @@
 //! classifier, resolv.conf and the environment, line plans for batches, and the
 //! generated completions and man page.
 //!
-//! May use: dns, transport, model, walk, render, expect (it configures each of them).
+//! May use: dns, dnssec, transport, model, walk, render, expect (it configures each of them).
 
 pub(crate) mod args;
 pub mod env;

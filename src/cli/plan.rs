@@ -45,6 +45,8 @@ pub(crate) struct TracePlan {
     pub all_servers: bool,
     /// `+tcpcheck`, `--tcp-check`: with `+nsall`, probe TCP too.
     pub tcp_check: bool,
+    /// `+dnssec` on a trace: validate, from these anchors, as of this moment.
+    pub validation: Option<crate::walk::Validation>,
     /// `+lifecycle`: the resolvers to ask, the files read, the connect port.
     pub lifecycle: Option<LifecyclePlan>,
     /// `--strict`: a warning finding sets exit 8 too.

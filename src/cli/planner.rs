@@ -117,6 +117,12 @@ impl<'a> Planner<'a> {
                 return Err(usage(format!("{flag} applies only to +lifecycle")));
             }
         }
+        if (self.cli.trust_anchor.is_some() || self.cli.dnssec_time.is_some()) && !(trace && options.dnssec) {
+            return Err(usage(
+                "--trust-anchor and --dnssec-time apply only to +trace +dnssec (a trace that validates)"
+                    .to_owned(),
+            ));
+        }
         if self.cli.resolvers.is_some() && !server_words.is_empty() {
             return Err(usage("give @servers or --resolvers public, not both".to_owned()));
         }
@@ -212,6 +218,11 @@ impl<'a> Planner<'a> {
                 all_servers: self.cli.all_servers || options.all_servers || options.nssearch,
                 tcp_check: self.cli.tcp_check || options.tcp_check,
                 lifecycle: lifecycle_plan,
+                validation: if options.dnssec {
+                    Some(self.validation()?)
+                } else {
+                    None
+                },
                 strict: self.cli.strict,
             }))
         } else {
@@ -272,6 +283,25 @@ impl<'a> Planner<'a> {
             .collect::<Result<Vec<_>, _>>()
             .map_err(usage)?;
         let diagnosed = matches!(&mode, Mode::Trace(t) if t.all_servers || t.lifecycle.is_some());
+        let validating = matches!(&mode, Mode::Trace(t) if t.validation.is_some());
+        if let Some(e) = expectations
+            .iter()
+            .find(|e| matches!(e.check, crate::expect::Check::Dnssec(_)) && !validating)
+        {
+            return Err(usage(format!(
+                "--expect '{}' judges the verdict of a validating trace; add +trace +dnssec",
+                e.text
+            )));
+        }
+        if let Some(e) = expectations
+            .iter()
+            .find(|e| e.check == crate::expect::Check::Ad && matches!(mode, Mode::Trace(_)))
+        {
+            return Err(usage(format!(
+                "--expect '{}' reads the AD bit of a resolver's reply: a direct query, not +trace",
+                e.text
+            )));
+        }
         if let Some(e) = expectations
             .iter()
             .find(|e| e.check.needs_findings() && !diagnosed)
@@ -368,6 +398,33 @@ impl<'a> Planner<'a> {
                 .map(|t| resolvconf::parse(&t))
                 .unwrap_or_default()),
         }
+    }
+
+    /// The trust anchors (`--trust-anchor`, else the root's) and the clock of a
+    /// validating trace.
+    fn validation(&self) -> Result<walk::Validation, Error> {
+        let anchors = match &self.cli.trust_anchor {
+            None => vec![(Name::root(), crate::dnssec::anchors::root())],
+            Some(path) => {
+                let text = self.env.read_file(path).map_err(|e| {
+                    Error::Usage(format!("cannot read --trust-anchor {}: {e}", path.display()))
+                })?;
+                crate::dnssec::anchors::parse(&text)
+                    .map_err(|e| Error::Usage(format!("--trust-anchor {}: {e}", path.display())))?
+            }
+        };
+        let when = self.cli.dnssec_time.unwrap_or_else(std::time::SystemTime::now);
+        let seconds = when
+            .duration_since(std::time::UNIX_EPOCH)
+            .map_or(0, |d| d.as_secs());
+        Ok(walk::Validation {
+            anchors,
+            clock: crate::dnssec::verify::Clock {
+                // RRSIG times are seconds modulo 2^32 (RFC 4034 §3.1.5).
+                now: u32::try_from(seconds % (1 << 32)).unwrap_or_default(),
+                skew: crate::dnssec::verify::Clock::SKEW,
+            },
+        })
     }
 
     fn lifecycle(

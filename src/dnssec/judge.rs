@@ -55,6 +55,8 @@ pub(crate) enum Parent<'a> {
     },
     /// The parent is insecure (or bogus): so is everything below it.
     NotSecure,
+    /// The parent's security could not be established: nor can its children's.
+    Unknown,
 }
 
 /// The child's DNSKEY RRset with its RRSIGs, `None` when it could not be fetched.
@@ -69,6 +71,12 @@ pub(crate) fn cut(child: &Name, parent: &Parent<'_>, dnskeys: Option<&[Record]>,
     };
     let ds: Vec<DS> = match parent {
         Parent::NotSecure => return insecure("below a zone that is not secure"),
+        Parent::Unknown => {
+            return Cut {
+                verdict: Verdict::new(Security::Indeterminate, "below a zone whose security is unknown"),
+                keys: None,
+            };
+        }
         Parent::Anchors(anchors) => anchors.to_vec(),
         Parent::Secure {
             zone,
@@ -95,8 +103,15 @@ pub(crate) fn cut(child: &Name, parent: &Parent<'_>, dnskeys: Option<&[Record]>,
         }
     };
     let Some(dnskeys) = dnskeys else {
+        let why = if matches!(parent, Parent::Anchors(_)) {
+            format!(
+                "no DNSKEY RRset for {child}, whose trust anchor says it is signed (a private or unsigned root needs --trust-anchor)"
+            )
+        } else {
+            "the DNSKEY RRset could not be fetched".to_owned()
+        };
         return Cut {
-            verdict: Verdict::new(Security::Indeterminate, "the DNSKEY RRset could not be fetched"),
+            verdict: Verdict::new(Security::Indeterminate, why),
             keys: None,
         };
     };

@@ -18,4 +18,6 @@ pub(crate) mod keys;
 pub(crate) mod verify;
 
 #[cfg(test)]
+pub(crate) mod fixtures;
+#[cfg(test)]
 mod tests;

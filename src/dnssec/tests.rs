@@ -7,83 +7,21 @@ use std::collections::BTreeMap;
 
 use hickory_proto::dnssec::rdata::{DNSKEY, DS, RRSIG};
 use hickory_proto::dnssec::{Algorithm, DigestType, PublicKey, PublicKeyBuf, TrustAnchors};
-use hickory_proto::op::{Message, OpCode};
 use hickory_proto::rr::{Name, RData, Record, RecordType};
 
 use super::anchors;
+use super::fixtures;
 use super::keys;
 use super::verify::{self, Clock, Problem};
 
-const ZONES: [(&str, &str, &str); 6] = [
-    (
-        "alg8.test.",
-        include_str!("../../tests/fixtures/dnssec/alg8.test.generic"),
-        include_str!("../../tests/fixtures/dnssec/alg8.test.ds"),
-    ),
-    (
-        "alg13.test.",
-        include_str!("../../tests/fixtures/dnssec/alg13.test.generic"),
-        include_str!("../../tests/fixtures/dnssec/alg13.test.ds"),
-    ),
-    (
-        "alg14.test.",
-        include_str!("../../tests/fixtures/dnssec/alg14.test.generic"),
-        include_str!("../../tests/fixtures/dnssec/alg14.test.ds"),
-    ),
-    (
-        "alg15.test.",
-        include_str!("../../tests/fixtures/dnssec/alg15.test.generic"),
-        include_str!("../../tests/fixtures/dnssec/alg15.test.ds"),
-    ),
-    (
-        "nsec3.test.",
-        include_str!("../../tests/fixtures/dnssec/nsec3.test.generic"),
-        include_str!("../../tests/fixtures/dnssec/nsec3.test.ds"),
-    ),
-    (
-        "optout.test.",
-        include_str!("../../tests/fixtures/dnssec/optout.test.generic"),
-        include_str!("../../tests/fixtures/dnssec/optout.test.ds"),
-    ),
-];
-
 /// 2030-01-01, inside the fixtures' validity window (2026 to 2036).
-const IN_WINDOW: u32 = 1_893_456_000;
+use fixtures::IN_WINDOW;
 
 fn clock(now: u32) -> Clock {
     Clock {
         now,
         skew: Clock::SKEW,
     }
-}
-
-/// The zone's records (`OWNER TTL IN TYPEnn \# LEN HEX` lines) as dnscope's decoder
-/// gives them from a message: A, NS, SOA, CNAME typed, the rest kept as bytes.
-fn decoded(text: &str) -> Vec<Record> {
-    let mut message = Message::response(1, OpCode::Query);
-    for line in text.lines().filter(|l| !l.trim().is_empty()) {
-        let fields: Vec<&str> = line.split_whitespace().collect();
-        let [owner, ttl, _class, rtype, _generic, _len, hex @ ..] = fields.as_slice() else {
-            panic!("{line}");
-        };
-        let code: u16 = rtype.trim_start_matches("TYPE").parse().unwrap();
-        let hex: String = hex.concat();
-        let bytes: Vec<u8> = (0..hex.len())
-            .step_by(2)
-            .map(|i| u8::from_str_radix(&hex[i..i + 2], 16).unwrap())
-            .collect();
-        message.answers.push(Record::from_rdata(
-            Name::from_ascii(owner).unwrap(),
-            ttl.parse().unwrap(),
-            crate::dns::decode::raw(RecordType::from(code), bytes),
-        ));
-    }
-    let bytes = message.to_vec().unwrap();
-    crate::dns::decode::message(&bytes).unwrap().answers
-}
-
-fn ds_of(text: &str) -> Vec<DS> {
-    decoded(text).iter().filter_map(keys::ds).collect()
 }
 
 struct Zone {
@@ -93,12 +31,12 @@ struct Zone {
 }
 
 fn zones() -> Vec<Zone> {
-    ZONES
+    fixtures::ZONES
         .iter()
         .map(|(origin, signed, ds)| Zone {
             name: Name::from_ascii(origin).unwrap(),
-            records: decoded(signed),
-            ds: ds_of(ds),
+            records: fixtures::decoded(signed),
+            ds: fixtures::ds_of(ds),
         })
         .collect()
 }

@@ -11,7 +11,7 @@ use super::canonical;
 
 /// The moment validation is done as of (seconds since the epoch, RFC 1982 arithmetic
 /// over 32 bits, as RRSIG times are), and the clock skew allowed on both sides.
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) struct Clock {
     pub now: u32,
     pub skew: u32,

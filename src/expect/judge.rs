@@ -24,6 +24,10 @@ pub(crate) struct Observed {
     pub qtype: String,
     /// The diagnosis of `+trace +nsall`: each finding's code and severity.
     pub findings: Vec<(&'static str, Severity)>,
+    /// A validating trace's verdict on the answer.
+    pub dnssec: Option<&'static str>,
+    /// The AD bit of a direct query's reply.
+    pub ad: Option<bool>,
 }
 
 impl Observed {
@@ -47,6 +51,8 @@ impl Observed {
             ns,
             qtype: report.query.rtype.to_string(),
             findings: Vec::new(),
+            dnssec: None,
+            ad: Some(response.header.flags.ad),
         }
     }
 
@@ -75,6 +81,8 @@ impl Observed {
             ns,
             qtype: report.query.rtype.to_string(),
             findings: report.findings.iter().map(|f| (f.code, f.severity)).collect(),
+            dnssec: report.dnssec.as_ref().map(|d| d.verdict),
+            ad: None,
         }
     }
 }
@@ -155,6 +163,14 @@ impl Expectation {
                 };
                 (self.any(hit), what)
             }
+            Check::Dnssec(wanted) => match seen.dnssec {
+                Some(verdict) => (self.any(verdict == wanted), verdict.to_owned()),
+                None => (false, "not validated".to_owned()),
+            },
+            Check::Ad => match seen.ad {
+                Some(ad) => (ad, if ad { "AD set" } else { "AD clear" }.to_owned()),
+                None => (false, "no reply".to_owned()),
+            },
             Check::Answers(wanted) => {
                 let n = seen.records.iter().filter(|r| r.rtype == seen.qtype).count() as u64;
                 (self.op.holds(n, *wanted), format!("{n} {} record(s)", seen.qtype))

@@ -7,7 +7,8 @@
 //! ```text
 //! expectation = subject op value
 //! subject     = TYPE | "rcode" | "ttl" | "answers" | "ns"
-//!             | "findings" | "errors" | "finding"              (any case)
+//!             | "findings" | "errors" | "finding" | "dnssec"   (any case)
+//! expectation = "ad"                                           (the AD bit is set)
 //! op          = "=" | "!=" | "<" | "<=" | ">" | ">="
 //! ```
 //!
@@ -27,7 +28,12 @@
 //! - `finding=PATTERN` / `finding!=PATTERN`: some / no finding (of any severity) has a
 //!   code matching the pattern (`finding!=lame_delegation`, `finding!=glue*`).
 //!
-//! Only `=` and `!=` apply to records, rcode, ns and finding. The findings subjects need
+//! - `dnssec=VERDICT` / `dnssec!=VERDICT`: the verdict of a validating trace
+//!   (`+trace +dnssec`) on the answer: `secure`, `insecure`, `bogus`, `indeterminate`.
+//! - `ad`: the reply of a direct query has the AD bit (a validating resolver vouched
+//!   for it).
+//!
+//! Only `=` and `!=` apply to records, rcode, ns, finding and dnssec. The findings subjects need
 //! `+trace +nsall` (the planner says so). Pure: no I/O.
 
 pub(crate) mod judge;
@@ -86,6 +92,10 @@ pub(crate) enum Check {
     Errors(u64),
     /// A finding code pattern.
     Finding(String),
+    /// A DNSSEC verdict word.
+    Dnssec(String),
+    /// The AD bit.
+    Ad,
 }
 
 impl Check {
@@ -110,6 +120,13 @@ pub(crate) struct Expectation {
 /// A one-line message naming the column of the first character that does not fit.
 pub(crate) fn parse(text: &str) -> Result<Expectation, String> {
     let bad = |column: usize, what: &str| format!("bad --expect '{text}': {what} at column {}", column + 1);
+    if text.eq_ignore_ascii_case("ad") {
+        return Ok(Expectation {
+            text: text.to_owned(),
+            op: Op::Eq,
+            check: Check::Ad,
+        });
+    }
     let subject_len = text
         .find(|c: char| !(c.is_ascii_alphanumeric() || c == '_' || c == '-'))
         .unwrap_or(text.len());
@@ -158,6 +175,16 @@ pub(crate) fn parse(text: &str) -> Result<Expectation, String> {
             Check::Errors(count(value).map_err(|offset| bad(at + offset, "expected a whole number"))?)
         }
         "finding" => Check::Finding(value.to_owned()),
+        "dnssec" => {
+            let verdict = value.to_ascii_lowercase();
+            if !matches!(
+                verdict.as_str(),
+                "secure" | "insecure" | "bogus" | "indeterminate"
+            ) {
+                return Err(bad(at, "expected secure, insecure, bogus or indeterminate"));
+            }
+            Check::Dnssec(verdict)
+        }
         _ => {
             let rtype = parse_type(subject).ok_or_else(|| bad(0, &format!("unknown subject '{subject}'")))?;
             match rtype {

@@ -38,6 +38,8 @@ fn seen() -> Observed {
             ("lame_delegation", Severity::Error),
             ("low_ttl_chain", Severity::Info),
         ],
+        dnssec: Some("secure"),
+        ad: Some(true),
     }
 }
 
@@ -80,6 +82,11 @@ fn each_kind_passes_and_fails() {
         ("finding=serial_*", true),
         ("finding=low_ttl_chain", true),
         ("finding!=glue*", true),
+        ("dnssec=secure", true),
+        ("DNSSEC=Secure", true),
+        ("dnssec!=bogus", true),
+        ("dnssec=insecure", false),
+        ("ad", true),
     ] {
         assert_eq!(verdict(text).passed, passed, "{text}: {:?}", verdict(text));
     }
@@ -99,6 +106,17 @@ fn verdicts_say_what_was_seen() {
     );
     let none = parse("rcode=NOERROR").unwrap().judge(&Observed::default());
     assert_eq!((none.passed, none.seen.as_str()), (false, "no reply"));
+    let unvalidated = parse("dnssec=secure").unwrap().judge(&Observed::default());
+    assert_eq!(
+        (unvalidated.passed, unvalidated.seen.as_str()),
+        (false, "not validated")
+    );
+    let clear = Observed {
+        ad: Some(false),
+        ..Observed::default()
+    };
+    let ad = parse("ad").unwrap().judge(&clear);
+    assert_eq!((ad.passed, ad.seen.as_str()), (false, "AD clear"));
     let empty = parse("ttl<=300").unwrap().judge(&Observed::default());
     assert!(!empty.passed, "no records cannot satisfy a TTL bound");
 }
@@ -123,6 +141,11 @@ fn errors_point_at_the_bad_character() {
         ("rcode=SOMETIMES", "expected an rcode"),
         ("finding<lame", "'finding' takes only = or != at column 8"),
         ("errors=none", "expected a whole number at column 8"),
+        (
+            "dnssec=valid",
+            "expected secure, insecure, bogus or indeterminate at column 8",
+        ),
+        ("dnssec<secure", "'dnssec' takes only = or != at column 7"),
     ] {
         let error = parse(text).unwrap_err();
         assert!(error.contains(needle), "{text}: {error}");

@@ -95,6 +95,7 @@ fn walk_for(plan: &Plan, trace_plan: &TracePlan, lookup: &Lookup, transport: &dy
         names: plan.display.names,
         all_servers: trace_plan.all_servers,
         tcp_check: trace_plan.tcp_check,
+        validation: trace_plan.validation.clone(),
     };
     let start = match &trace_plan.prime_from {
         Some(servers) => walk::Start::Server(servers.clone()),

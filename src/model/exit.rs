@@ -27,6 +27,8 @@ impl Exit {
     pub const RCODE: Exit = Exit(5);
     /// An `--expect` assertion failed.
     pub const EXPECTATION: Exit = Exit(6);
+    /// DNSSEC validation of a trace found the final answer bogus.
+    pub const BOGUS: Exit = Exit(7);
     /// The diagnosis (`+nsall`) found an error: a lame or unreachable name server.
     pub const DIAGNOSIS: Exit = Exit(8);
     /// No usable reply from any server: timeouts, refused connections, malformed replies.
@@ -56,10 +58,11 @@ impl Exit {
             3 => 2,
             5 => 3,
             6 => 4,
-            8 => 5,
-            9 => 6,
-            1 => 7,
-            _ => 8,
+            7 => 5,
+            8 => 6,
+            9 => 7,
+            1 => 8,
+            _ => 9,
         }
     }
 
@@ -161,6 +164,8 @@ mod tests {
         assert_eq!(Exit::EXPECTATION.worst(Exit::RCODE), Exit::EXPECTATION);
         assert_eq!(Exit::EXPECTATION.worst(Exit::NO_REPLY), Exit::NO_REPLY);
         assert_eq!(Exit::EXPECTATION.worst(Exit::DIAGNOSIS), Exit::DIAGNOSIS);
+        assert_eq!(Exit::EXPECTATION.worst(Exit::BOGUS), Exit::BOGUS);
+        assert_eq!(Exit::BOGUS.worst(Exit::DIAGNOSIS), Exit::DIAGNOSIS);
         assert_eq!(Exit::DIAGNOSIS.worst(Exit::NO_REPLY), Exit::NO_REPLY);
         assert_eq!(Exit::NXDOMAIN.worst(Exit::DIAGNOSIS), Exit::DIAGNOSIS);
         assert_eq!(Exit::INTERNAL.worst(Exit::NO_REPLY), Exit::INTERNAL);

@@ -30,6 +30,9 @@ pub(crate) struct TraceReport {
     pub expectations: Vec<crate::model::verdict::Verdict>,
     /// What is wrong with the servers on the path (`+nsall`; empty without it).
     pub findings: Vec<Finding>,
+    /// DNSSEC validation (`+dnssec` on a trace): the verdict on the final answer.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub dnssec: Option<DnssecView>,
     /// `+lifecycle`: the name's whole path, from the hosts file to the endpoint.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub lifecycle: Option<crate::model::lifecycle::Lifecycle>,
@@ -83,6 +86,7 @@ impl TraceReport {
             expectations: Vec::new(),
             findings: Vec::new(),
             lifecycle: None,
+            dnssec: None,
         }
     }
 }
@@ -157,6 +161,16 @@ pub(crate) struct Hop {
     /// referral's order, with what each gave.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub servers: Vec<ServerResult>,
+    /// DNSSEC validation: the verdict on this zone cut's keys.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub dnssec: Option<DnssecView>,
+}
+
+/// A DNSSEC verdict: `secure`, `insecure`, `bogus` or `indeterminate`, and why.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub(crate) struct DnssecView {
+    pub verdict: &'static str,
+    pub reason: String,
 }
 
 /// What one server of a cut gave, under `+nsall`.

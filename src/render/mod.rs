@@ -121,6 +121,9 @@ pub(crate) fn trace(
                     .unwrap_or_default();
                 writeln!(out, "{severity} {} {}: {}", f.code, f.zone, f.message)?;
             }
+            if let Some(dnssec) = &report.dnssec {
+                writeln!(out, "{}", dnssec.verdict)?;
+            }
             if let Some(lifecycle) = &report.lifecycle {
                 writeln!(
                     out,

@@ -124,6 +124,19 @@ fn summary(r: &TraceReport, d: &Display, p: &Palette, out: &mut dyn Write) -> io
         };
         writeln!(out, ";; DIAGNOSIS: {line}")?;
     }
+    if let Some(dnssec) = &r.dnssec {
+        let style = match dnssec.verdict {
+            "secure" => p.good,
+            "bogus" => p.bad,
+            _ => p.warn,
+        };
+        writeln!(
+            out,
+            ";; DNSSEC: {}: {}",
+            style.style(dnssec.verdict.to_uppercase()),
+            dnssec.reason
+        )?;
+    }
     let failed = failed_servers(&r.hops);
     if !failed.is_empty() {
         writeln!(out, ";; servers that failed: {}", p.warn.style(few(&failed)))?;
@@ -183,6 +196,15 @@ fn hops(out: &mut dyn Write, hops: &[Hop], indent: usize, d: &Display, p: &Palet
             p.owner.style(&hop.zone),
             p.comment.style(flags)
         )?;
+        if let Some(dnssec) = &hop.dnssec {
+            let line = format!("DNSSEC {}: {}", dnssec.verdict, dnssec.reason);
+            let style = if dnssec.verdict == "bogus" {
+                p.bad
+            } else {
+                p.comment
+            };
+            writeln!(out, "{inner}{}", style.style(line))?;
+        }
         for row in &hop.servers {
             let mut line = format!("· {}{}", server(&row.server), rtt(row.rtt_us));
             if let Some(rcode) = &row.rcode {

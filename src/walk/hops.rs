@@ -43,6 +43,7 @@ pub(crate) fn new_hop(zone: &Name, name: &Name, qtype: RecordType, cached: bool,
         attempts: Vec::new(),
         subwalks: Vec::new(),
         notes: Vec::new(),
+        dnssec: None,
     }
 }
 

@@ -2,7 +2,7 @@
 //! RD=0, to the authoritative answer, following CNAMEs to the final records and
 //! resolving glueless name server names with walks of their own.
 //!
-//! May use: dns, transport, model.
+//! May use: dns, dnssec, transport, model.
 //!
 //! The walker is written against [`Transport`] (not as a sans-IO state machine): the
 //! tool is synchronous, and a trait object lets the unit tests in `walk/tests.rs` run
@@ -45,6 +45,7 @@ mod probe;
 pub(crate) mod providers;
 mod race;
 pub(crate) mod roots;
+mod security;
 mod walker;
 
 #[cfg(test)]
@@ -92,6 +93,17 @@ pub(crate) struct Settings {
     pub all_servers: bool,
     /// `+tcpcheck`: with `+nsall`, ask each server the zone's SOA over TCP too.
     pub tcp_check: bool,
+    /// `+dnssec` on a trace: validate each cut and the answer.
+    pub validation: Option<Validation>,
+}
+
+/// What DNSSEC validation starts from.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct Validation {
+    /// Trust anchors, by the zone they are for (the root's are embedded).
+    pub anchors: Vec<(Name, Vec<hickory_proto::dnssec::rdata::DS>)>,
+    /// The moment validation is done as of.
+    pub clock: crate::dnssec::verify::Clock,
 }
 
 /// The bounds of one trace.
@@ -191,6 +203,8 @@ pub(crate) fn trace(
         descents: 0,
         slowest_rtt: Duration::ZERO,
         probed: Vec::new(),
+        last_reply: None,
+        security: crate::walk::security::Security::default(),
     };
     let walk = match start {
         Start::Hints => {
@@ -222,8 +236,12 @@ pub(crate) fn trace(
         failures: walker.failures,
     };
     report.status = walk.outcome.status();
+    report.dnssec = walker.security.answer_view();
     report.findings = findings::of_trace(&walk.hops, &walk.chain, &walk.answer);
-    let exit = crate::model::exit::Exit::from_status(report.status);
+    let mut exit = crate::model::exit::Exit::from_status(report.status);
+    if report.dnssec.as_ref().is_some_and(|d| d.verdict == "bogus") {
+        exit = exit.worst(crate::model::exit::Exit::BOGUS);
+    }
     report.exit_code = if report.findings.iter().any(|f| f.severity == Severity::Error) {
         exit.worst(crate::model::exit::Exit::DIAGNOSIS).code()
     } else {

@@ -257,6 +257,7 @@ fn settings(family: Family) -> Settings {
         names: NameStyle::default(),
         all_servers: false,
         tcp_check: false,
+        validation: None,
     }
 }
 
@@ -295,19 +296,23 @@ fn run(net: &FakeNet, qname: &str) -> TraceReport {
     )
 }
 
+/// A network whose root server answers the priming query.
+fn primed() -> FakeNet {
+    FakeNet::default().on(
+        ROOT,
+        ".",
+        RecordType::NS,
+        answer(vec![Record::from_rdata(
+            Name::root(),
+            518_400,
+            RData::NS(NS(name("a.root.test."))),
+        )]),
+    )
+}
+
 /// Root → test. → example.test., the base of most scenarios.
 fn chain() -> FakeNet {
-    FakeNet::default()
-        .on(
-            ROOT,
-            ".",
-            RecordType::NS,
-            answer(vec![Record::from_rdata(
-                Name::root(),
-                518_400,
-                RData::NS(NS(name("a.root.test."))),
-            )]),
-        )
+    primed()
         .on(
             ROOT,
             "www.example.test",
@@ -1267,4 +1272,169 @@ fn nsall_resolves_the_glueless_name_servers_of_a_cut_at_once() {
     );
     let asked: Vec<&str> = cut.servers.iter().map(|s| s.server.address.as_str()).collect();
     assert_eq!(asked, ["127.0.0.5", "127.0.0.6"]);
+}
+
+/// The records of the fixture zone at `owner` with the given types (RRSIGs only those
+/// covering one of them).
+fn signed_at(records: &[Record], owner: &str, types: &[RecordType]) -> Vec<Record> {
+    records
+        .iter()
+        .filter(|r| r.name == name(owner))
+        .filter(|r| {
+            types.contains(&r.record_type())
+                || crate::dnssec::keys::rrsig(r).is_some_and(|s| types.contains(&s.input().type_covered))
+        })
+        .cloned()
+        .collect()
+}
+
+/// Root (unsigned, no anchor) → alg13.test. (signed by BIND, anchored by its DS), and
+/// its unsigned delegation sub.alg13.test.
+fn signed_world(tamper: bool) -> (FakeNet, Settings) {
+    let (records, ds) = crate::dnssec::fixtures::zone("alg13.test.");
+    let mut www = answer(signed_at(&records, "www.alg13.test.", &[RecordType::A]));
+    if tamper {
+        www.answers[0].data = RData::A(A::new(192, 0, 2, 66));
+    }
+    let mut keys = answer(signed_at(&records, "alg13.test.", &[RecordType::DNSKEY]));
+    keys.metadata.authoritative = true;
+    let mut to_sub = referral("sub.alg13.test.", &[("ns.sub.alg13.test.", Some("127.0.0.5"))]);
+    to_sub
+        .authorities
+        .extend(signed_at(&records, "sub.alg13.test.", &[RecordType::NSEC]));
+    let net = primed()
+        .on(
+            ROOT,
+            "www.alg13.test",
+            RecordType::A,
+            referral("alg13.test.", &[("ns1.alg13.test.", Some(AUTH))]),
+        )
+        .on(
+            ROOT,
+            "www.sub.alg13.test",
+            RecordType::A,
+            referral("alg13.test.", &[("ns1.alg13.test.", Some(AUTH))]),
+        )
+        .on(AUTH, "www.alg13.test", RecordType::A, www)
+        .on(AUTH, "alg13.test", RecordType::DNSKEY, keys)
+        .on(AUTH, "www.sub.alg13.test", RecordType::A, to_sub)
+        .on(
+            "127.0.0.5",
+            "www.sub.alg13.test",
+            RecordType::A,
+            answer(vec![a("www.sub.alg13.test.", "192.0.2.55", 300)]),
+        );
+    let mut validating = settings(Family::Any);
+    validating.validation = Some(Validation {
+        anchors: vec![(name("alg13.test."), ds)],
+        clock: crate::dnssec::verify::Clock {
+            now: crate::dnssec::fixtures::IN_WINDOW,
+            skew: crate::dnssec::verify::Clock::SKEW,
+        },
+    });
+    (net, validating)
+}
+
+fn validated(net: &FakeNet, settings: &Settings, qname: &str) -> TraceReport {
+    let question = Question {
+        name: name(qname),
+        rtype: RecordType::A,
+        class: DNSClass::IN,
+    };
+    trace(
+        net,
+        settings,
+        Limits::default(),
+        &hints(),
+        &Start::Hints,
+        &question,
+        SystemTime::UNIX_EPOCH,
+    )
+}
+
+fn verdicts(report: &TraceReport) -> Vec<(String, &'static str, String)> {
+    report
+        .hops
+        .iter()
+        .map(|h| {
+            let d = h.dnssec.as_ref().unwrap();
+            (h.zone.clone(), d.verdict, d.reason.clone())
+        })
+        .collect()
+}
+
+#[test]
+fn a_trace_validates_each_cut_and_the_answer_from_its_anchor() {
+    let (net, settings) = signed_world(false);
+    let report = validated(&net, &settings, "www.alg13.test");
+    let (_, ds) = crate::dnssec::fixtures::zone("alg13.test.");
+    assert_eq!(
+        verdicts(&report),
+        [
+            (
+                ".".to_owned(),
+                "indeterminate",
+                "no trust anchor for . (give one with --trust-anchor)".to_owned()
+            ),
+            (
+                "alg13.test.".to_owned(),
+                "secure",
+                format!("DS 2 → KSK {} alg 13, DNSKEY signed", ds[0].key_tag())
+            ),
+        ]
+    );
+    let answer = report.dnssec.as_ref().unwrap();
+    assert_eq!(answer.verdict, "secure", "{answer:?}");
+    assert!(answer.reason.starts_with("signed by key "), "{answer:?}");
+    assert_eq!(report.exit_code, 0);
+    assert!(
+        net.asked().contains(&"127.0.0.3 alg13.test. DNSKEY".to_owned()),
+        "{:?}",
+        net.asked()
+    );
+
+    // A tampered answer: bogus, exit 7, and the reason.
+    let (net, settings) = signed_world(true);
+    let report = validated(&net, &settings, "www.alg13.test");
+    let answer = report.dnssec.as_ref().unwrap();
+    assert_eq!(answer.verdict, "bogus");
+    assert!(
+        answer.reason.starts_with("www.alg13.test. A: signature by key "),
+        "{answer:?}"
+    );
+    assert_eq!(report.exit_code, 7);
+
+    // Without validation nothing is judged and no DNSKEY is asked.
+    let (net, mut plain) = signed_world(false);
+    plain.validation = None;
+    let report = validated(&net, &plain, "www.alg13.test");
+    assert!(report.dnssec.is_none() && report.hops.iter().all(|h| h.dnssec.is_none()));
+    assert!(!net.asked().iter().any(|q| q.ends_with("DNSKEY")));
+}
+
+#[test]
+fn an_unsigned_delegation_proved_by_nsec_is_insecure() {
+    let (net, settings) = signed_world(false);
+    let report = validated(&net, &settings, "www.sub.alg13.test");
+    let found = verdicts(&report);
+    assert_eq!(found[1].1, "secure", "{found:?}");
+    assert_eq!(
+        found[2],
+        (
+            "sub.alg13.test.".to_owned(),
+            "insecure",
+            "no DS (NSEC proof)".to_owned()
+        )
+    );
+    let answer = report.dnssec.as_ref().unwrap();
+    assert_eq!(
+        (answer.verdict, answer.reason.as_str()),
+        ("insecure", "sub.alg13.test. is not secure")
+    );
+    assert_eq!(report.exit_code, 0);
+    // The insecure zone's keys are not asked for.
+    assert!(
+        !net.asked()
+            .contains(&"127.0.0.5 sub.alg13.test. DNSKEY".to_owned())
+    );
 }

@@ -6,6 +6,7 @@ use std::net::IpAddr;
 use std::sync::atomic::AtomicBool;
 use std::time::Duration;
 
+use hickory_proto::dnssec::rdata::DNSKEY;
 use hickory_proto::rr::{DNSClass, Name, RData, Record, RecordType};
 
 use crate::dns::answer::effective_ttl;
@@ -24,6 +25,7 @@ use crate::walk::delegation::{Delegation, NameServer, delegation_of};
 use crate::walk::hops::{self, outcome};
 use crate::walk::probe::{self, Probe};
 use crate::walk::race;
+use crate::walk::security;
 use crate::walk::{Family, Limits, Settings};
 
 /// A finished walk, before it becomes a report or a sub-walk.
@@ -68,6 +70,10 @@ pub(crate) struct Walker<'a> {
     pub(crate) slowest_rtt: Duration,
     /// Zones and server addresses `+nsall` has probed already in this trace.
     pub(crate) probed: Vec<(Name, IpAddr)>,
+    /// With validation: the reply the last hop used (its RRSIGs, DS and NSEC records).
+    pub(crate) last_reply: Option<hickory_proto::op::Message>,
+    /// With validation: what each cut and answer was judged.
+    pub(crate) security: crate::walk::security::Security,
 }
 
 impl<'a> Walker<'a> {
@@ -175,6 +181,9 @@ impl<'a> Walker<'a> {
                 }
             };
             let zone = hop.zone.clone();
+            if depth == 0 && self.settings.validation.is_some() {
+                self.validate(&cut.zone, name, qtype, &step, &mut hop);
+            }
             match step {
                 Step::Referral(Delegated {
                     zone: child,
@@ -486,6 +495,9 @@ impl<'a> Walker<'a> {
             }
         }
         let (server_ref, done, step) = won?;
+        if self.settings.validation.is_some() {
+            self.last_reply = Some(done.reply.message.clone());
+        }
         let m = &done.reply.message.metadata;
         hop.server = Some(server_ref);
         hop.protocol = Some(done.protocol);
@@ -635,6 +647,8 @@ impl<'a> Walker<'a> {
             descents: self.descents,
             slowest_rtt: self.slowest_rtt,
             probed: self.probed.clone(),
+            last_reply: None,
+            security: crate::walk::security::Security::default(),
         }
     }
 
@@ -836,6 +850,137 @@ struct Glueless {
     addrs: Vec<IpAddr>,
     /// Why it gave no address.
     failed: Option<Outcome>,
+}
+
+impl Walker<'_> {
+    /// DNSSEC: judges the cut `zone` (once per trace), records the referral a step
+    /// gives, and judges a final reply with the zone's keys.
+    fn validate(&mut self, zone: &Name, name: &Name, qtype: RecordType, step: &Step, hop: &mut Hop) {
+        use crate::dnssec::judge::{self, Parent, Sections, Security as Level, Verdict};
+        let Some(validation) = self.settings.validation.clone() else {
+            return;
+        };
+        let reply = self.last_reply.take();
+        if let Some(cut) = self.security.judged(zone) {
+            hop.dnssec = Some(security::view(&cut.verdict));
+        } else {
+            let anchors = validation
+                .anchors
+                .iter()
+                .find(|(z, _)| z == zone)
+                .map(|(_, ds)| ds.clone());
+            let referral = self
+                .security
+                .referral_to(zone)
+                .map(|(p, a)| (p.clone(), a.to_vec()));
+            let parent_keys = referral
+                .as_ref()
+                .and_then(|(p, _)| self.security.keys(p))
+                .map(<[DNSKEY]>::to_vec);
+            let parent_unknown = referral
+                .as_ref()
+                .and_then(|(p, _)| self.security.judged(p))
+                .is_some_and(|c| c.verdict.security == Level::Indeterminate);
+            let parent = match (&anchors, &referral, &parent_keys) {
+                (Some(ds), _, _) => Parent::Anchors(ds),
+                (None, Some((p, authority)), Some(keys)) => Parent::Secure {
+                    zone: p,
+                    keys,
+                    authority,
+                },
+                _ if parent_unknown => Parent::Unknown,
+                _ => Parent::NotSecure,
+            };
+            // Keys are needed only where a DS (or an anchor) says the zone is signed.
+            let signed = match &parent {
+                Parent::Anchors(_) => true,
+                Parent::Secure { authority, .. } => authority
+                    .iter()
+                    .any(|r| r.record_type() == RecordType::DS && r.name == *zone),
+                Parent::NotSecure | Parent::Unknown => false,
+            };
+            let server = hop.server.as_ref().and_then(|s| s.address.parse::<IpAddr>().ok());
+            let dnskeys = match server {
+                Some(addr) if signed => self.fetch_dnskeys(zone, addr),
+                _ => None,
+            };
+            let mut cut = judge::cut(zone, &parent, dnskeys.as_deref(), validation.clock);
+            if anchors.is_none() && referral.is_none() {
+                cut.verdict = Verdict {
+                    security: Level::Indeterminate,
+                    reason: format!(
+                        "no trust anchor for {} (give one with --trust-anchor)",
+                        self.show(zone)
+                    ),
+                };
+            } else if anchors.is_some() && cut.verdict.reason.starts_with("no DNSKEY matches the DS") {
+                cut.verdict = Verdict {
+                    security: Level::Indeterminate,
+                    reason: format!(
+                        "the keys of {} match no trust anchor (a private root needs --trust-anchor)",
+                        self.show(zone)
+                    ),
+                };
+            }
+            hop.dnssec = Some(security::view(&cut.verdict));
+            self.security.record_cut(zone, cut);
+        }
+        let Some(reply) = reply else {
+            return;
+        };
+        match step {
+            Step::Referral(delegated) => {
+                self.security
+                    .record_referral(&delegated.zone, zone, reply.authorities.clone());
+            }
+            Step::Final(last) => {
+                let sections = Sections {
+                    answer: &reply.answers,
+                    authority: &reply.authorities,
+                    nxdomain: matches!(last, Final::NxDomain { .. }),
+                };
+                let mut verdict = judge::answer(
+                    zone,
+                    self.security.keys(zone),
+                    &sections,
+                    name,
+                    qtype,
+                    validation.clock,
+                );
+                if self
+                    .security
+                    .judged(zone)
+                    .is_some_and(|c| c.verdict.security == Level::Indeterminate)
+                {
+                    verdict = Verdict {
+                        security: Level::Indeterminate,
+                        reason: format!("the security of {} is unknown", self.show(zone)),
+                    };
+                }
+                self.security.record_answer(verdict);
+            }
+        }
+    }
+
+    /// The zone's DNSKEY RRset with its RRSIGs, from the server the walk used.
+    fn fetch_dnskeys(&self, zone: &Name, addr: IpAddr) -> Option<Vec<Record>> {
+        let question = Question {
+            name: zone.clone(),
+            rtype: RecordType::DNSKEY,
+            class: DNSClass::IN,
+        };
+        let done = probe::ask(
+            self.budget,
+            self.settings,
+            addr,
+            &question,
+            false,
+            &AtomicBool::new(false),
+        )
+        .ok()?;
+        let answers = done.reply.message.answers;
+        (!answers.is_empty()).then_some(answers)
+    }
 }
 
 /// A server whose name lies inside the zone it serves and whose glue holds only
