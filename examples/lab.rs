@@ -15,6 +15,8 @@
 mod lab;
 #[path = "../tests/support/server.rs"]
 mod server;
+#[path = "../tests/support/signer.rs"]
+mod signer;
 
 use std::io::Write;
 use std::time::Duration;

@@ -877,10 +877,11 @@ impl Walker<'_> {
                 .as_ref()
                 .and_then(|(p, _)| self.security.keys(p))
                 .map(<[DNSKEY]>::to_vec);
-            let parent_unknown = referral
+            let parent_security = referral
                 .as_ref()
                 .and_then(|(p, _)| self.security.judged(p))
-                .is_some_and(|c| c.verdict.security == Level::Indeterminate);
+                .map(|c| c.verdict.security);
+            let parent_unknown = parent_security == Some(Level::Indeterminate);
             let parent = match (&anchors, &referral, &parent_keys) {
                 (Some(ds), _, _) => Parent::Anchors(ds),
                 (None, Some((p, authority)), Some(keys)) => Parent::Secure {
@@ -905,7 +906,12 @@ impl Walker<'_> {
                 _ => None,
             };
             let mut cut = judge::cut(zone, &parent, dnskeys.as_deref(), validation.clock);
-            if anchors.is_none() && referral.is_none() {
+            if anchors.is_none() && parent_security == Some(Level::Bogus) {
+                cut.verdict = Verdict {
+                    security: Level::Bogus,
+                    reason: "below a zone that is bogus".to_owned(),
+                };
+            } else if anchors.is_none() && referral.is_none() {
                 cut.verdict = Verdict {
                     security: Level::Indeterminate,
                     reason: format!(
@@ -947,15 +953,20 @@ impl Walker<'_> {
                     qtype,
                     validation.clock,
                 );
-                if self
-                    .security
-                    .judged(zone)
-                    .is_some_and(|c| c.verdict.security == Level::Indeterminate)
-                {
-                    verdict = Verdict {
-                        security: Level::Indeterminate,
-                        reason: format!("the security of {} is unknown", self.show(zone)),
-                    };
+                match self.security.judged(zone).map(|c| c.verdict.security) {
+                    Some(Level::Indeterminate) => {
+                        verdict = Verdict {
+                            security: Level::Indeterminate,
+                            reason: format!("the security of {} is unknown", self.show(zone)),
+                        };
+                    }
+                    Some(Level::Bogus) => {
+                        verdict = Verdict {
+                            security: Level::Bogus,
+                            reason: format!("the keys of {} are bogus", self.show(zone)),
+                        };
+                    }
+                    _ => {}
                 }
                 self.security.record_answer(verdict);
             }

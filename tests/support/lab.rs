@@ -577,12 +577,7 @@ impl Lab {
 
     /// `--root-hints FILE -p PORT`.
     pub(crate) fn args(&self) -> Vec<String> {
-        vec![
-            "--root-hints".into(),
-            self.hints.display().to_string(),
-            "-p".into(),
-            self.port.to_string(),
-        ]
+        hints_and_port(&self.hints, self.port)
     }
 }
 
@@ -651,11 +646,115 @@ impl Spread {
 
     /// `--root-hints FILE -p PORT`.
     pub(crate) fn args(&self) -> Vec<String> {
-        vec![
-            "--root-hints".into(),
-            self.hints.display().to_string(),
-            "-p".into(),
-            self.port.to_string(),
-        ]
+        hints_and_port(&self.hints, self.port)
     }
+}
+
+/// A small signed hierarchy for DNSSEC validation: a signed root and `com.`, and under
+/// `com.` a signed zone (whose `cdn` is a CNAME into the next), an unsigned one (NSEC
+/// proves its DS absent), one whose server tampers with answers after signing, and one
+/// whose signatures expired. One ECDSA P-256 key per zone, made afresh.
+pub(crate) struct SignedLab {
+    pub servers: Vec<TestServer>,
+    pub port: u16,
+    pub hints: PathBuf,
+    /// The root's DS, as a `--trust-anchor` file.
+    pub anchor: PathBuf,
+}
+
+impl SignedLab {
+    pub(crate) fn start() -> SignedLab {
+        use super::signer::sign;
+        let now = u32::try_from(
+            std::time::SystemTime::now()
+                .duration_since(std::time::UNIX_EPOCH)
+                .unwrap()
+                .as_secs(),
+        )
+        .unwrap();
+        let (from, until) = (now - 86_400, now + 30 * 86_400);
+        let mut signed = zone(
+            "signed.com.",
+            "signed.com. 3600 IN NS ns.signed.com.\nns 3600 IN A 127.30.2.1\nwww 300 IN A 192.0.2.1\n\
+             cdn 300 IN CNAME www.unsigned.com.\n",
+        );
+        let unsigned = zone(
+            "unsigned.com.",
+            "unsigned.com. 3600 IN NS ns.unsigned.com.\nns 3600 IN A 127.30.3.1\nwww 300 IN A 192.0.2.3\n",
+        );
+        let mut bogus = zone(
+            "bogus.com.",
+            "bogus.com. 3600 IN NS ns.bogus.com.\nns 3600 IN A 127.30.4.1\nwww 300 IN A 192.0.2.4\n",
+        );
+        let mut expired = zone(
+            "expired.com.",
+            "expired.com. 3600 IN NS ns.expired.com.\nns 3600 IN A 127.30.5.1\nwww 300 IN A 192.0.2.5\n",
+        );
+        let ds = [
+            sign(&mut signed, from, until),
+            sign(&mut bogus, from, until),
+            // Valid for a day, a year ago.
+            sign(&mut expired, now - 366 * 86_400, now - 365 * 86_400),
+        ];
+        let mut com = zone(
+            "com.",
+            "com. 3600 IN NS a.nic.com.\na.nic.com. 3600 IN A 127.30.1.1\n\
+             signed.com. 3600 IN NS ns.signed.com.\nns.signed.com. 3600 IN A 127.30.2.1\n\
+             unsigned.com. 3600 IN NS ns.unsigned.com.\nns.unsigned.com. 3600 IN A 127.30.3.1\n\
+             bogus.com. 3600 IN NS ns.bogus.com.\nns.bogus.com. 3600 IN A 127.30.4.1\n\
+             expired.com. 3600 IN NS ns.expired.com.\nns.expired.com. 3600 IN A 127.30.5.1\n",
+        );
+        com.records.extend(ds);
+        let com_ds = sign(&mut com, from, until);
+        let mut root = zone(
+            ".",
+            ". 3600 IN NS a.root.signed.\na.root.signed. 3600 IN A 127.30.0.1\n\
+             com. 3600 IN NS a.nic.com.\na.nic.com. 3600 IN A 127.30.1.1\n",
+        );
+        root.records.push(com_ds);
+        let root_ds = sign(&mut root, from, until);
+        let servers = TestServer::start_many(vec![
+            ("127.30.0.1".parse().unwrap(), vec![root]),
+            ("127.30.1.1".parse().unwrap(), vec![com]),
+            ("127.30.2.1".parse().unwrap(), vec![signed]),
+            ("127.30.3.1".parse().unwrap(), vec![unsigned]),
+            ("127.30.4.1".parse().unwrap(), vec![bogus]),
+            ("127.30.5.1".parse().unwrap(), vec![expired]),
+        ]);
+        servers[4].set_mode(Mode::TamperA);
+        let port = servers[0].addr.port();
+        let dir = std::env::temp_dir().join(format!("dnscope-signed-{}-{port}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let hints = dir.join("hints");
+        std::fs::write(
+            &hints,
+            ". 3600000 NS a.root.signed.\na.root.signed. 3600000 A 127.30.0.1\n",
+        )
+        .unwrap();
+        let anchor = dir.join("anchor");
+        std::fs::write(&anchor, format!(". 3600 IN DS {}\n", root_ds.data)).unwrap();
+        SignedLab {
+            servers,
+            port,
+            hints,
+            anchor,
+        }
+    }
+
+    /// `--root-hints FILE -p PORT --trust-anchor FILE`.
+    pub(crate) fn args(&self) -> Vec<String> {
+        let mut args = hints_and_port(&self.hints, self.port);
+        args.extend(["--trust-anchor".into(), self.anchor.display().to_string()]);
+        args
+    }
+}
+
+/// `--root-hints FILE -p PORT`: how every lab is reached.
+fn hints_and_port(hints: &std::path::Path, port: u16) -> Vec<String> {
+    vec![
+        "--root-hints".into(),
+        hints.display().to_string(),
+        "-p".into(),
+        port.to_string(),
+    ]
 }

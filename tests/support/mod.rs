@@ -5,6 +5,7 @@
 
 pub(crate) mod lab;
 mod server;
+pub(crate) mod signer;
 
 use std::path::PathBuf;
 use std::process::{Command, Output, Stdio};

@@ -8,6 +8,7 @@ use std::sync::{Arc, Mutex};
 use std::thread;
 use std::time::Duration;
 
+use hickory_proto::dnssec::rdata::DNSSECRData;
 use hickory_proto::op::{Edns, Message, MessageType, OpCode, ResponseCode};
 use hickory_proto::rr::rdata::A;
 use hickory_proto::rr::rdata::opt::EdnsOption;
@@ -42,6 +43,9 @@ pub(crate) enum Mode {
     Rcode(u16),
     /// FORMERR without OPT to any query that has EDNS; answer plain queries normally.
     EdnsFormerr,
+    /// Answer normally, with the first A record's address changed after signing (a
+    /// tampered answer).
+    TamperA,
     /// Answer normally, but never with an OPT record (a server that ignores EDNS).
     IgnoreEdns,
     /// Answer over UDP; close every TCP connection unanswered.
@@ -79,6 +83,8 @@ pub(crate) enum Mode {
 pub(crate) struct Zone {
     pub origin: Name,
     pub records: Vec<Record>,
+    /// The RRSIGs of a signed zone (see `signer.rs`), sent to queries with the DO bit.
+    pub rrsigs: Vec<Record>,
 }
 
 impl Zone {
@@ -93,7 +99,11 @@ impl Zone {
             .values()
             .flat_map(|set| set.records_without_rrsigs().cloned())
             .collect();
-        Zone { origin, records }
+        Zone {
+            origin,
+            records,
+            rrsigs: Vec::new(),
+        }
     }
 
     /// Adds a record built in code.
@@ -136,8 +146,85 @@ impl Zone {
         }
     }
 
-    /// The authoritative reply to `query`.
+    /// The authoritative reply to `query`, with its RRSIGs, DS and NSEC records when
+    /// the zone is signed and the query has the DO bit.
     pub(crate) fn answer(&self, query: &Message) -> Message {
+        let mut reply = self.plain_answer(query);
+        let dnssec_ok = query.edns.as_ref().is_some_and(|e| e.flags().dnssec_ok);
+        if dnssec_ok && !self.rrsigs.is_empty() {
+            self.add_dnssec(&mut reply);
+        }
+        reply
+    }
+
+    fn sigs_for(&self, owner: &Name, rtype: RecordType) -> Vec<Record> {
+        self.rrsigs
+            .iter()
+            .filter(|s| {
+                &s.name == owner
+                    && matches!(&s.data, RData::DNSSEC(DNSSECRData::RRSIG(sig)) if sig.input().type_covered == rtype)
+            })
+            .cloned()
+            .collect()
+    }
+
+    fn add_dnssec(&self, reply: &mut Message) {
+        let mut sets: Vec<(Name, RecordType)> = reply
+            .answers
+            .iter()
+            .filter(|r| self.origin.zone_of(&r.name))
+            .map(|r| (r.name.clone(), r.record_type()))
+            .collect();
+        sets.dedup();
+        for (owner, rtype) in sets {
+            let sigs = self.sigs_for(&owner, rtype);
+            reply.answers.extend(sigs);
+        }
+        if !reply.metadata.authoritative {
+            // A referral: the DS set and its signature, or the NSEC proving there is none.
+            let Some(cut) = reply.authorities.first().map(|r| r.name.clone()) else {
+                return;
+            };
+            let ds: Vec<Record> = self
+                .records
+                .iter()
+                .filter(|r| r.name == cut && r.record_type() == RecordType::DS)
+                .cloned()
+                .collect();
+            let rtype = if ds.is_empty() {
+                RecordType::NSEC
+            } else {
+                RecordType::DS
+            };
+            let proof: Vec<Record> = self
+                .records
+                .iter()
+                .filter(|r| r.name == cut && r.record_type() == rtype)
+                .cloned()
+                .collect();
+            reply.authorities.extend(proof);
+            reply.authorities.extend(self.sigs_for(&cut, rtype));
+        } else if reply.answers.is_empty() {
+            // A denial: the SOA's signature and every NSEC of the zone (more than a
+            // server needs to send, which must not prove more than it should).
+            reply
+                .authorities
+                .extend(self.sigs_for(&self.origin, RecordType::SOA));
+            let nsecs: Vec<Record> = self
+                .records
+                .iter()
+                .filter(|r| r.record_type() == RecordType::NSEC)
+                .cloned()
+                .collect();
+            for nsec in nsecs {
+                let sigs = self.sigs_for(&nsec.name, RecordType::NSEC);
+                reply.authorities.push(nsec);
+                reply.authorities.extend(sigs);
+            }
+        }
+    }
+
+    fn plain_answer(&self, query: &Message) -> Message {
         let mut reply = Message::response(query.metadata.id, OpCode::Query);
         reply.metadata.recursion_desired = query.metadata.recursion_desired;
         reply.queries = query.queries.clone();
@@ -443,6 +530,17 @@ fn respond(state: &State, query_bytes: &[u8], over_tcp: bool) -> (Vec<Outgoing>,
         }
         Mode::Normal | Mode::Delay(_) | Mode::TcpTrickle | Mode::TcpCutShort | Mode::UdpOnly => {
             plain(reply(&query))
+        }
+        Mode::TamperA => {
+            let mut tampered = Message::from_vec(&reply(&query)).unwrap();
+            if let Some(a) = tampered
+                .answers
+                .iter_mut()
+                .find(|r| r.record_type() == RecordType::A)
+            {
+                a.data = RData::A(A::new(192, 0, 2, 66));
+            }
+            plain(tampered.to_vec().unwrap())
         }
         Mode::IgnoreEdns => {
             let mut plain_query = query.clone();
