@@ -70,6 +70,24 @@ fn a_secure_chain_from_the_anchor_to_the_answer() {
             .ends_with("alg 13, DNSKEY signed"),
         "{doc}"
     );
+    // The records each verdict rests on: the DS and keys of a cut, the signatures and
+    // their validity window (a day ago to thirty days on, as the lab signs).
+    let cut = &doc["hops"][2]["dnssec"];
+    let tag = cut["ds"]["key_tag"].as_u64().unwrap();
+    assert_eq!(
+        (cut["ds"]["algorithm"].as_u64(), cut["ds"]["digest_type"].as_u64()),
+        (Some(13), Some(2))
+    );
+    assert_eq!(cut["keys"], serde_json::json!([tag]));
+    let signature = &cut["signatures"][0];
+    assert_eq!(signature["key_tag"].as_u64(), Some(tag));
+    let window = signature["expiration"].as_u64().unwrap() - signature["inception"].as_u64().unwrap();
+    assert_eq!(window, 31 * 86_400);
+    assert_eq!(
+        doc["dnssec"]["signatures"][0]["key_tag"].as_u64(),
+        Some(tag),
+        "the answer is signed by the same key"
+    );
     let text = validate(&["www.signed.com"]);
     assert!(
         text.stdout.contains(";; DNSSEC: SECURE: signed by key "),

@@ -7,7 +7,7 @@ use hickory_proto::rr::{Name, Record, RecordType};
 
 use super::denial::{Chain, Proven};
 use super::keys;
-use super::verify::{self, Clock, Problem};
+use super::verify::{self, Clock, Problem, Signature};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum Security {
@@ -18,18 +18,27 @@ pub(crate) enum Security {
 }
 
 /// A verdict with its reason in a line (`DS 2 → KSK 20326 alg 8, DNSKEY signed`,
-/// `no DS (NSEC3 opt-out proof)`, the exact bogus reason).
+/// `no DS (NSEC3 opt-out proof)`, the exact bogus reason), and the records it rests on.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(crate) struct Verdict {
     pub security: Security,
     pub reason: String,
+    /// The DS that matched: key tag, algorithm, digest type.
+    pub ds: Option<(u16, u8, u8)>,
+    /// The key tags of the zone's DNSKEY RRset, when it was validated.
+    pub keys: Vec<u16>,
+    /// The signatures that validated (the DNSKEY RRset's, or the answer's).
+    pub signatures: Vec<Signature>,
 }
 
 impl Verdict {
-    fn new(security: Security, reason: impl Into<String>) -> Self {
+    pub(crate) fn new(security: Security, reason: impl Into<String>) -> Self {
         Verdict {
             security,
             reason: reason.into(),
+            ds: None,
+            keys: Vec::new(),
+            signatures: Vec::new(),
         }
     }
 }
@@ -139,14 +148,22 @@ pub(crate) fn cut(child: &Name, parent: &Parent<'_>, dnskeys: Option<&[Record]>,
                 .note
                 .as_ref()
                 .map_or_else(String::new, |n| format!("; {n}"));
-            Cut {
-                verdict: Verdict::new(
-                    Security::Secure,
-                    format!(
-                        "DS {} → {kind} {} alg {}, DNSKEY signed{note}",
-                        secure.digest_type, secure.ds_tag, secure.algorithm
-                    ),
+            let mut verdict = Verdict::new(
+                Security::Secure,
+                format!(
+                    "DS {} → {kind} {} alg {}, DNSKEY signed{note}",
+                    secure.digest_type, secure.ds_tag, secure.algorithm
                 ),
+            );
+            verdict.ds = Some((secure.ds_tag, secure.algorithm, secure.digest_type));
+            verdict.keys = secure
+                .keys
+                .iter()
+                .filter_map(|k| k.calculate_key_tag().ok())
+                .collect();
+            verdict.signatures = vec![secure.signature];
+            Cut {
+                verdict,
                 keys: Some(secure.keys),
             }
         }
@@ -296,8 +313,11 @@ pub(crate) fn answer(
             }
         }
     }
-    tags.sort_unstable();
-    tags.dedup();
-    let tags: Vec<String> = tags.iter().map(u16::to_string).collect();
-    Verdict::new(Security::Secure, format!("signed by key {}", tags.join(", ")))
+    let mut keys: Vec<u16> = tags.iter().map(|s| s.key_tag).collect();
+    keys.sort_unstable();
+    keys.dedup();
+    let shown: Vec<String> = keys.iter().map(u16::to_string).collect();
+    let mut verdict = Verdict::new(Security::Secure, format!("signed by key {}", shown.join(", ")));
+    verdict.signatures = tags;
+    verdict
 }

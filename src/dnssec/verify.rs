@@ -182,6 +182,16 @@ pub(crate) fn check(
         .map_err(|_| Problem::BadSignature { key_tag: tag })
 }
 
+/// The signature that validated an RRset: by which key, and for when.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct Signature {
+    pub key_tag: u16,
+    pub algorithm: u8,
+    /// Seconds since the epoch (modulo 2^32), as in the RRSIG.
+    pub inception: u32,
+    pub expiration: u32,
+}
+
 /// The first of `sigs` that validates `rrset` with one of `keys` (the key tag that
 /// did), or the most telling problem: a signature that names a key and fails says more
 /// than one whose key is absent.
@@ -191,7 +201,7 @@ pub(crate) fn rrset(
     keys: &[DNSKEY],
     zone: &Name,
     clock: Clock,
-) -> Result<u16, Problem> {
+) -> Result<Signature, Problem> {
     let Some(first) = rrset.first() else {
         return Err(Problem::Missing);
     };
@@ -220,7 +230,14 @@ pub(crate) fn rrset(
         }
         for key in candidates {
             match check(rrset, sig, key, zone, clock) {
-                Ok(()) => return Ok(input.key_tag),
+                Ok(()) => {
+                    return Ok(Signature {
+                        key_tag: input.key_tag,
+                        algorithm: u8::from(input.algorithm),
+                        inception: input.sig_inception.get(),
+                        expiration: input.sig_expiration.get(),
+                    });
+                }
                 Err(problem) => best = Some(worse(best, problem)),
             }
         }
@@ -252,6 +269,8 @@ pub(crate) struct SecureKeys {
     pub note: Option<String>,
     /// Every key of the validated DNSKEY RRset, for the zone's other signatures.
     pub keys: Vec<DNSKEY>,
+    /// The signature over the DNSKEY RRset.
+    pub signature: Signature,
 }
 
 /// Whether `dnskeys` (the zone's DNSKEY RRset) is secure under the parent's `ds_set`:
@@ -294,7 +313,7 @@ pub(crate) fn key_set(
                 .cloned()
                 .collect();
             match rrset(dnskeys, &own, std::slice::from_ref(key), zone, clock) {
-                Ok(_) => {
+                Ok(signature) => {
                     let digest_type = u8::from(ds.digest_type());
                     return Ok(SecureKeys {
                         ds_tag: ds.key_tag(),
@@ -303,6 +322,7 @@ pub(crate) fn key_set(
                         note: (digest_type == 1)
                             .then(|| "the DS uses SHA-1 (digest type 1), accepted but weak".to_owned()),
                         keys,
+                        signature,
                     });
                 }
                 Err(problem) => signing_problem = Some(worse(signing_problem, problem)),

@@ -171,6 +171,28 @@ pub(crate) struct Hop {
 pub(crate) struct DnssecView {
     pub verdict: &'static str,
     pub reason: String,
+    /// The DS that matched a key of the zone (a cut's verdict).
+    pub ds: Option<DsUsed>,
+    /// The key tags of the validated DNSKEY RRset.
+    pub keys: Vec<u16>,
+    /// The signatures that validated, with their validity window.
+    pub signatures: Vec<SignatureUsed>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub(crate) struct DsUsed {
+    pub key_tag: u16,
+    pub algorithm: u8,
+    pub digest_type: u8,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub(crate) struct SignatureUsed {
+    pub key_tag: u16,
+    pub algorithm: u8,
+    /// Seconds since the epoch.
+    pub inception: u64,
+    pub expiration: u64,
 }
 
 /// What one server of a cut gave, under `+nsall`.

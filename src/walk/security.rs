@@ -6,7 +6,7 @@ use hickory_proto::dnssec::rdata::DNSKEY;
 use hickory_proto::rr::{Name, Record};
 
 use crate::dnssec::judge::{Cut, Security as Level, Verdict};
-use crate::model::trace::DnssecView;
+use crate::model::trace::{DnssecView, DsUsed, SignatureUsed};
 
 #[derive(Default)]
 pub(crate) struct Security {
@@ -71,5 +71,21 @@ pub(crate) fn view(verdict: &Verdict) -> DnssecView {
             Level::Indeterminate => "indeterminate",
         },
         reason: verdict.reason.clone(),
+        ds: verdict.ds.map(|(key_tag, algorithm, digest_type)| DsUsed {
+            key_tag,
+            algorithm,
+            digest_type,
+        }),
+        keys: verdict.keys.clone(),
+        signatures: verdict
+            .signatures
+            .iter()
+            .map(|s| SignatureUsed {
+                key_tag: s.key_tag,
+                algorithm: s.algorithm,
+                inception: u64::from(s.inception),
+                expiration: u64::from(s.expiration),
+            })
+            .collect(),
     }
 }

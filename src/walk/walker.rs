@@ -907,26 +907,23 @@ impl Walker<'_> {
             };
             let mut cut = judge::cut(zone, &parent, dnskeys.as_deref(), validation.clock);
             if anchors.is_none() && parent_security == Some(Level::Bogus) {
-                cut.verdict = Verdict {
-                    security: Level::Bogus,
-                    reason: "below a zone that is bogus".to_owned(),
-                };
+                cut.verdict = Verdict::new(Level::Bogus, "below a zone that is bogus".to_owned());
             } else if anchors.is_none() && referral.is_none() {
-                cut.verdict = Verdict {
-                    security: Level::Indeterminate,
-                    reason: format!(
+                cut.verdict = Verdict::new(
+                    Level::Indeterminate,
+                    format!(
                         "no trust anchor for {} (give one with --trust-anchor)",
                         self.show(zone)
                     ),
-                };
+                );
             } else if anchors.is_some() && cut.verdict.reason.starts_with("no DNSKEY matches the DS") {
-                cut.verdict = Verdict {
-                    security: Level::Indeterminate,
-                    reason: format!(
+                cut.verdict = Verdict::new(
+                    Level::Indeterminate,
+                    format!(
                         "the keys of {} match no trust anchor (a private root needs --trust-anchor)",
                         self.show(zone)
                     ),
-                };
+                );
             }
             hop.dnssec = Some(security::view(&cut.verdict));
             self.security.record_cut(zone, cut);
@@ -955,16 +952,14 @@ impl Walker<'_> {
                 );
                 match self.security.judged(zone).map(|c| c.verdict.security) {
                     Some(Level::Indeterminate) => {
-                        verdict = Verdict {
-                            security: Level::Indeterminate,
-                            reason: format!("the security of {} is unknown", self.show(zone)),
-                        };
+                        verdict = Verdict::new(
+                            Level::Indeterminate,
+                            format!("the security of {} is unknown", self.show(zone)),
+                        );
                     }
                     Some(Level::Bogus) => {
-                        verdict = Verdict {
-                            security: Level::Bogus,
-                            reason: format!("the keys of {} are bogus", self.show(zone)),
-                        };
+                        verdict =
+                            Verdict::new(Level::Bogus, format!("the keys of {} are bogus", self.show(zone)));
                     }
                     _ => {}
                 }
