@@ -173,3 +173,23 @@ fn without_its_anchor_a_private_root_says_so() {
     assert_eq!(doc["dnssec"]["verdict"], "indeterminate");
     assert_eq!(run.code, 0);
 }
+
+#[test]
+fn a_zones_keys_are_asked_while_its_question_is() {
+    // A lab of its own, its signed zone's server slow: the DNSKEY query and the walk's
+    // question are held by it at the same moment, not one after the other.
+    let slow = SignedLab::start();
+    slow.servers[2].set_mode(support::server::Mode::Delay(std::time::Duration::from_millis(
+        150,
+    )));
+    let mut args = slow.args();
+    args.extend(["+trace", "+dnssec", "--json", "www.signed.com"].map(str::to_owned));
+    let run = support::dnscope(&args.iter().map(String::as_str).collect::<Vec<_>>());
+    let doc = json_lines(&run.stdout).remove(0);
+    assert_eq!(doc["dnssec"]["verdict"], "secure", "{doc}");
+    assert!(
+        slow.servers[2].peak_in_flight() >= 2,
+        "peak {}",
+        slow.servers[2].peak_in_flight()
+    );
+}

@@ -205,6 +205,7 @@ pub(crate) fn trace(
         probed: Vec::new(),
         last_reply: None,
         security: crate::walk::security::Security::default(),
+        prefetched: None,
     };
     let walk = match start {
         Start::Hints => {

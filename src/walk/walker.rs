@@ -74,6 +74,9 @@ pub(crate) struct Walker<'a> {
     pub(crate) last_reply: Option<hickory_proto::op::Message>,
     /// With validation: what each cut and answer was judged.
     pub(crate) security: crate::walk::security::Security,
+    /// The keys asked for at the same time as a cut's question: the zone, the server,
+    /// and its DNSKEY RRset with RRSIGs (`None` when that query failed).
+    pub(crate) prefetched: Option<(Name, Option<IpAddr>, Option<Vec<Record>>)>,
 }
 
 impl<'a> Walker<'a> {
@@ -172,7 +175,26 @@ impl<'a> Walker<'a> {
         for _ in 0..self.limits.referrals {
             let mut hop = hops::new_hop(&cut.zone, name, qtype, cached, self.settings.names);
             cached = false;
-            let step = match self.ask(&cut, name, qtype, depth, &mut hop) {
+            // DNSSEC: the zone's keys are asked of its first server while the walk's
+            // question goes out, so validation costs no round trip of its own.
+            let prefetch = (depth == 0 && self.expects_signed(&cut.zone))
+                .then(|| {
+                    cut.servers
+                        .iter()
+                        .flat_map(|s| &s.addrs)
+                        .find(|a| self.settings.family.allows(a))
+                        .copied()
+                })
+                .flatten();
+            let (budget, settings, zone_name) = (self.budget, self.settings, cut.zone.clone());
+            let (asked, prefetched) = std::thread::scope(|scope| {
+                let keys =
+                    prefetch.map(|addr| scope.spawn(move || dnskeys_of(budget, settings, &zone_name, addr)));
+                let asked = self.ask(&cut, name, qtype, depth, &mut hop);
+                (asked, keys.and_then(|h| h.join().ok()).map(|k| (prefetch, k)))
+            });
+            self.prefetched = prefetched.map(|(addr, keys)| (cut.zone.clone(), addr, keys));
+            let step = match asked {
                 Ok(step) => step,
                 Err(failed) => {
                     hop.outcome = HopKind::Failed;
@@ -649,6 +671,7 @@ impl<'a> Walker<'a> {
             probed: self.probed.clone(),
             last_reply: None,
             security: crate::walk::security::Security::default(),
+            prefetched: None,
         }
     }
 
@@ -901,8 +924,13 @@ impl Walker<'_> {
                 Parent::NotSecure | Parent::Unknown => false,
             };
             let server = hop.server.as_ref().and_then(|s| s.address.parse::<IpAddr>().ok());
-            let dnskeys = match server {
-                Some(addr) if signed => self.fetch_dnskeys(zone, addr),
+            let prefetched = self
+                .prefetched
+                .take()
+                .filter(|(z, _, keys)| z == zone && keys.is_some());
+            let dnskeys = match (server, prefetched) {
+                (_, Some((_, _, keys))) if signed => keys,
+                (Some(addr), None) if signed => dnskeys_of(self.budget, self.settings, zone, addr),
                 _ => None,
             };
             let mut cut = judge::cut(zone, &parent, dnskeys.as_deref(), validation.clock);
@@ -968,25 +996,38 @@ impl Walker<'_> {
         }
     }
 
-    /// The zone's DNSKEY RRset with its RRSIGs, from the server the walk used.
-    fn fetch_dnskeys(&self, zone: &Name, addr: IpAddr) -> Option<Vec<Record>> {
-        let question = Question {
-            name: zone.clone(),
-            rtype: RecordType::DNSKEY,
-            class: DNSClass::IN,
+    /// Whether validation will need `zone`'s keys: an anchor names it, or the referral
+    /// that led to it carries a DS from a secure parent.
+    fn expects_signed(&self, zone: &Name) -> bool {
+        let Some(validation) = &self.settings.validation else {
+            return false;
         };
-        let done = probe::ask(
-            self.budget,
-            self.settings,
-            addr,
-            &question,
-            false,
-            &AtomicBool::new(false),
-        )
-        .ok()?;
-        let answers = done.reply.message.answers;
-        (!answers.is_empty()).then_some(answers)
+        if self.security.judged(zone).is_some() {
+            return false;
+        }
+        validation.anchors.iter().any(|(z, _)| z == zone)
+            || self
+                .security
+                .referral_to(zone)
+                .is_some_and(|(parent, authority)| {
+                    self.security.keys(parent).is_some()
+                        && authority
+                            .iter()
+                            .any(|r| r.record_type() == RecordType::DS && r.name == *zone)
+                })
     }
+}
+
+/// A zone's DNSKEY RRset with its RRSIGs, asked of `addr`; `None` when none came.
+fn dnskeys_of(budget: &Budget<'_>, settings: &Settings, zone: &Name, addr: IpAddr) -> Option<Vec<Record>> {
+    let question = Question {
+        name: zone.clone(),
+        rtype: RecordType::DNSKEY,
+        class: DNSClass::IN,
+    };
+    let done = probe::ask(budget, settings, addr, &question, false, &AtomicBool::new(false)).ok()?;
+    let answers = done.reply.message.answers;
+    (!answers.is_empty()).then_some(answers)
 }
 
 /// A server whose name lies inside the zone it serves and whose glue holds only

@@ -4,7 +4,7 @@
 #![allow(dead_code)]
 
 pub(crate) mod lab;
-mod server;
+pub(crate) mod server;
 pub(crate) mod signer;
 
 use std::path::PathBuf;
