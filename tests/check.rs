@@ -279,6 +279,7 @@ fn the_schema_accepts_what_dnscope_reads_and_rejects_what_it_does_not() {
         timeout: Some("1s".into()),
         tries: Some(2),
         root_hints: Some("hints".into()),
+        trust_anchor: Some("anchor".into()),
         expect: Some(vec!["A=192.0.2.1".into()]),
     };
     let mut defaults = full.clone();

@@ -193,3 +193,46 @@ fn a_zones_keys_are_asked_while_its_question_is() {
         slow.servers[2].peak_in_flight()
     );
 }
+
+#[test]
+fn a_check_file_can_require_a_secure_answer() {
+    let lab = lab();
+    let dir = std::env::temp_dir().join(format!("dnscope-dnssec-check-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let file = dir.join("signed.toml");
+    std::fs::write(
+        &file,
+        format!(
+            "[defaults]\nmode = \"trace\"\ndnssec = true\nport = {}\nroot_hints = \"{}\"\ntrust_anchor = \"{}\"\ntimeout = \"500ms\"\n\n\
+             [[checks]]\nname = \"www is signed\"\nquery = \"www.signed.com\"\nexpect = [\"dnssec=secure\"]\n\n\
+             [[checks]]\nname = \"the tampered zone\"\nquery = \"www.bogus.com\"\nexpect = [\"dnssec=secure\"]\n",
+            lab.port,
+            lab.hints.display(),
+            lab.anchor.display()
+        ),
+    )
+    .unwrap();
+    let conf = support::resolv_conf("nameserver 127.0.0.254\n");
+    let run = support::dnscope_bare(&[
+        "check",
+        file.to_str().unwrap(),
+        "--resolv-conf",
+        conf.to_str().unwrap(),
+        "--json",
+    ]);
+    let doc = &json_lines(&run.stdout)[0];
+    let passed: Vec<bool> = doc["checks"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c["passed"].as_bool().unwrap())
+        .collect();
+    assert_eq!(passed, [true, false], "{doc}");
+    assert!(
+        doc["checks"][0]["command"]
+            .as_str()
+            .unwrap()
+            .contains("--trust-anchor"),
+        "{doc}"
+    );
+}

@@ -46,6 +46,9 @@ pub struct CheckSpec {
     pub tries: Option<u32>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub root_hints: Option<String>,
+    /// With trace mode and `dnssec`: trust anchors to validate from.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub trust_anchor: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub expect: Option<Vec<String>>,
 }
@@ -111,6 +114,7 @@ impl CheckSpec {
             timeout: self.timeout.clone().or_else(|| d.timeout.clone()),
             tries: self.tries.or(d.tries),
             root_hints: self.root_hints.clone().or_else(|| d.root_hints.clone()),
+            trust_anchor: self.trust_anchor.clone().or_else(|| d.trust_anchor.clone()),
             expect: self.expect.clone(),
         }
     }
@@ -147,6 +151,12 @@ impl CheckSpec {
             self.root_hints
                 .as_ref()
                 .map(|h| base.join(h).display().to_string()),
+        );
+        flag(
+            "--trust-anchor",
+            self.trust_anchor
+                .as_ref()
+                .map(|a| base.join(a).display().to_string()),
         );
         for expectation in self.expect.iter().flatten() {
             flag("--expect", Some(expectation.clone()));
