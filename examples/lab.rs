@@ -4,6 +4,7 @@
 //! ```sh
 //! cargo run --example lab -- [--delay ROOT_MS,TLD_MS,AUTH_MS]
 //! cargo run --example lab -- --spread ROOT_MS,TLD_MS,AUTH_MS
+//! cargo run --example lab -- --signed ROOT_MS,TLD_MS,AUTH_MS
 //! ```
 //! It prints `port=N hints=FILE` on one line, then serves until it is killed. With
 //! `--spread` it serves instead the small hierarchy of four servers per zone (root,
@@ -33,6 +34,28 @@ fn main() {
     let delays = match args.as_slice() {
         [] => None,
         [flag, value] if flag == "--delay" => Some(three(value)),
+        [flag, value] if flag == "--signed" => {
+            let [root, tld, auth] = three(value);
+            let signed = lab::SignedLab::start();
+            for (i, server) in signed.servers.iter().enumerate() {
+                let delay = match i {
+                    0 => root,
+                    1 => tld,
+                    _ => auth,
+                };
+                server.set_mode(if i == 4 { server::Mode::TamperA } else { server::Mode::Delay(delay) });
+            }
+            println!(
+                "port={} hints={} anchor={}",
+                signed.port,
+                signed.hints.display(),
+                signed.anchor.display()
+            );
+            let _ = std::io::stdout().flush();
+            loop {
+                std::thread::park();
+            }
+        }
         [flag, value] if flag == "--spread" => {
             let spread = lab::Spread::start(three(value));
             println!("port={} hints={}", spread.port, spread.hints.display());
@@ -55,6 +78,6 @@ fn main() {
 }
 
 fn usage() -> ! {
-    eprintln!("usage: lab [--delay ROOT_MS,TLD_MS,AUTH_MS | --spread ROOT_MS,TLD_MS,AUTH_MS]");
+    eprintln!("usage: lab [--delay | --spread | --signed ROOT_MS,TLD_MS,AUTH_MS]");
     std::process::exit(1);
 }
