@@ -43,7 +43,11 @@ fn main() {
                     1 => tld,
                     _ => auth,
                 };
-                server.set_mode(if i == 4 { server::Mode::TamperA } else { server::Mode::Delay(delay) });
+                server.set_mode(if i == 4 {
+                    server::Mode::TamperA
+                } else {
+                    server::Mode::Delay(delay)
+                });
             }
             println!(
                 "port={} hints={} anchor={}",

@@ -8,7 +8,7 @@ use hickory_proto::rr::{Name, Record, RecordType};
 
 use super::keys;
 
-pub(crate) const ZONES: [(&str, &str, &str); 6] = [
+pub(crate) const ZONES: [(&str, &str, &str); 7] = [
     (
         "alg8.test.",
         include_str!("../../tests/fixtures/dnssec/alg8.test.generic"),
@@ -38,6 +38,11 @@ pub(crate) const ZONES: [(&str, &str, &str); 6] = [
         "optout.test.",
         include_str!("../../tests/fixtures/dnssec/optout.test.generic"),
         include_str!("../../tests/fixtures/dnssec/optout.test.ds"),
+    ),
+    (
+        "rollover.test.",
+        include_str!("../../tests/fixtures/dnssec/rollover.test.generic"),
+        include_str!("../../tests/fixtures/dnssec/rollover.test.ds"),
     ),
 ];
 

@@ -6,7 +6,7 @@
 use std::collections::BTreeMap;
 
 use hickory_proto::dnssec::rdata::{DNSKEY, DS, RRSIG};
-use hickory_proto::dnssec::{Algorithm, DigestType, PublicKey, PublicKeyBuf, TrustAnchors};
+use hickory_proto::dnssec::{Algorithm, DigestType, PublicKey, PublicKeyBuf, TrustAnchors, Verifier};
 use hickory_proto::rr::{Name, RData, Record, RecordType};
 
 use super::anchors;
@@ -651,4 +651,39 @@ fn answers_and_denials_get_their_verdict() {
         clock(IN_WINDOW),
     );
     assert_eq!(insecure.security, Security::Insecure);
+}
+
+#[test]
+fn during_a_ksk_rollover_either_ksk_is_a_way_in() {
+    let (records, ds) = fixtures::zone("rollover.test.");
+    let zone = Zone {
+        name: Name::from_ascii("rollover.test.").unwrap(),
+        records,
+        ds,
+    };
+    assert!(zone.keys(IN_WINDOW).is_ok(), "the published DS names the new KSK");
+    let ksks: Vec<DNSKEY> = zone
+        .dnskey_records()
+        .iter()
+        .filter_map(keys::dnskey)
+        .filter(DNSKEY::secure_entry_point)
+        .collect();
+    assert_eq!(ksks.len(), 2);
+    for ksk in &ksks {
+        let digest = ksk.to_digest(&zone.name, DigestType::SHA256).unwrap();
+        let ds = vec![DS::new(
+            ksk.calculate_key_tag().unwrap(),
+            ksk.algorithm(),
+            DigestType::SHA256,
+            digest.as_ref().to_vec(),
+        )];
+        let secure = verify::key_set(
+            &zone.name,
+            &ds,
+            &zone.dnskey_records(),
+            &zone.dnskey_sigs(),
+            clock(IN_WINDOW),
+        );
+        assert_eq!(secure.map(|s| s.ds_tag), Ok(ksk.calculate_key_tag().unwrap()));
+    }
 }
