@@ -39,7 +39,10 @@ fn unhex(hex: &str) -> Vec<u8> {
 /// # Errors
 /// A one-line reason when the text does not parse or holds no anchor.
 pub(crate) fn parse(text: &str) -> Result<Vec<(Name, Vec<DS>)>, String> {
-    let (_, sets) = Parser::new(text, None, Some(Name::root()))
+    // Anchors are often written without a TTL (dnssec-dsfromkey's output): a default
+    // lets such lines parse; a TTL means nothing for an anchor.
+    let text = format!("$TTL 3600\n{text}");
+    let (_, sets) = Parser::new(&text, None, Some(Name::root()))
         .parse()
         .map_err(|e| e.to_string().replace('\n', " "))?;
     let mut anchors: Vec<(Name, Vec<DS>)> = Vec::new();

@@ -16,8 +16,9 @@ root=$(cd "$here/../.." && pwd)
 if [ -z "${DNSCOPE_BENCH_INSIDE:-}" ]; then
   # The servers and tools of the suite and of its benchmark, so a fresh machine has all.
   ensure_tools nsd:nsd knotd:knot named:bind9 unbound:unbound kdig:knot-dnsutils python3:python3 ip:iproute2 \
+    dnssec-signzone:bind9-utils delv:bind9-dnsutils \
     drill:ldnsutils dig:bind9-dnsutils dnsperf:dnsperf hyperfine:hyperfine /usr/bin/time:time
-  for tool in nsd knotd named unbound kdig drill dig dnsperf hyperfine python3; do
+  for tool in nsd knotd named unbound kdig drill dig delv dnssec-signzone dnsperf hyperfine python3; do
     command -v "$tool" >/dev/null || { echo "interop: $tool is missing and could not be installed" >&2; exit 1; }
   done
   (cd "$root" && cargo build --locked -q && { [ "${1:-}" != bench ] || cargo build --release --locked -q; })
@@ -41,15 +42,16 @@ srv=127.0.1
 # BIND listens only on addresses that an interface carries.
 ip addr add $srv.20/32 dev lo
 
-nsd_instance() { # NAME ADDRESS ZONE...
+nsd_instance() { # NAME ADDRESS ZONE...  (ZONESDIR and SUFFIX override where the files are)
   local name=$1 address=$2; shift 2
+  local dir=${ZONESDIR:-$zones} suffix=${SUFFIX:-.zone}
   local conf="$work/$name.conf"
   printf 'server:\n  ip-address: %s\n  port: 53\n  zonesdir: "%s"\n  pidfile: "%s/%s.pid"\n  zonelistfile: "%s/%s.zonelist"\n  xfrdfile: "%s/%s.xfrd"\n  database: ""\n  username: ""\n  chroot: ""\n  verbosity: 0\nremote-control:\n  control-enable: no\n' \
-    "$address" "$zones" "$work" "$name" "$work" "$name" "$work" "$name" > "$conf"
+    "$address" "$dir" "$work" "$name" "$work" "$name" "$work" "$name" > "$conf"
   local zone
   for zone in "$@"; do
     local file=${zone%.}; [ "$zone" = . ] && file=root
-    printf 'zone:\n  name: "%s"\n  zonefile: "%s.zone"\n' "$zone" "$file" >> "$conf"
+    printf 'zone:\n  name: "%s"\n  zonefile: "%s%s"\n' "$zone" "$file" "$suffix" >> "$conf"
   done
   nsd -d -c "$conf" 2>>"$work/$name.log" & pids+=($!)
 }
@@ -112,6 +114,38 @@ remote-control:
 CONF
 unbound -d -c "$work/unbound.conf" 2>>"$work/unbound.log" & pids+=($!)
 
+if [ "${1:-}" != bench ]; then
+  # A private signed hierarchy (tests/interop/sign.sh), served by NSD, and an unbound
+  # that validates from its root anchor, for the DNSSEC verdicts (tests/interop/dnssec.py).
+  signed="$work/signed"
+  bash "$here/sign.sh" "$signed" 127.0.1.60 127.0.1.61 127.0.1.62
+  ZONESDIR="$signed" SUFFIX=.zone.signed nsd_instance nsd-signed-root 127.0.1.60 .
+  ZONESDIR="$signed" SUFFIX=.zone.signed nsd_instance nsd-signed-tld 127.0.1.61 test.
+  ZONESDIR="$signed" SUFFIX=.zone.signed nsd_instance nsd-signed-auth 127.0.1.62 secure.test. plain.test. stale.test.
+  cat > "$work/unbound-validating.conf" <<CONF
+server:
+  interface: 127.0.1.54
+  port: 53
+  do-daemonize: no
+  username: ""
+  chroot: ""
+  directory: "$work"
+  pidfile: "$work/unbound-validating.pid"
+  root-hints: "$signed/hints"
+  trust-anchor-file: "$signed/anchor"
+  do-not-query-localhost: no
+  module-config: "validator iterator"
+  # test. is one of unbound's built-in empty zones (RFC 6761): ask the hierarchy.
+  local-zone: "test." nodefault
+  access-control: 127.0.0.0/8 allow
+  use-syslog: no
+  verbosity: 0
+remote-control:
+  control-enable: no
+CONF
+  unbound -d -c "$work/unbound-validating.conf" 2>>"$work/unbound-validating.log" & pids+=($!)
+fi
+
 # A name server that never answers: it reads every query and drops it.
 python3 -c '
 import socket
@@ -148,6 +182,11 @@ wait_for 127.0.1.10 secure3.com. NSEC3PARAM
 wait_for 127.0.1.10 types.com. SOA
 wait_for 127.0.1.20 types.com. SOA
 wait_for 127.0.1.30 types.com. SOA
+if [ "${1:-}" != bench ]; then
+  wait_for 127.0.1.60 . SOA
+  wait_for 127.0.1.62 secure.test. SOA
+  wait_for 127.0.1.54 www.secure.test. A
+fi
 
 if [ "${1:-}" = bench ]; then
   DNSCOPE="$root/target/release/dnscope" HINTS="$here/hints" DELAYS="${2:-10,20,30}" python3 "$here/bench.py"
@@ -155,5 +194,6 @@ else
   status=0
   DNSCOPE="$root/target/debug/dnscope" HINTS="$here/hints" python3 "$here/compare.py" || status=1
   DNSCOPE="$root/target/debug/dnscope" python3 "$here/types.py" || status=1
+  DNSCOPE="$root/target/debug/dnscope" SIGNED="$signed" python3 "$here/dnssec.py" || status=1
   exit $status
 fi

@@ -1,0 +1,85 @@
+"""DNSSEC verdicts on a private signed hierarchy (sign.sh: signed root, test., secure.test.,
+an unsigned plain.test., an expired stale.test.), dnscope's validating trace against
+unbound's validator (the AD bit, or SERVFAIL for bogus) and delv's (which validates what
+it gets with CD set), all three from the same root anchor. Prints one line per check and
+'N passed, N failed'; exits 1 when a check fails."""
+
+import json
+import os
+import subprocess
+
+from checks import Checks
+
+DNSCOPE = os.environ["DNSCOPE"]
+SIGNED = os.environ["SIGNED"]
+RESOLVER = "127.0.1.54"
+
+# name, type, the verdict all three must give, dnscope's exit code
+CASES = [
+    ("www.secure.test.", "A", "secure", 0),
+    ("nope.secure.test.", "A", "secure", 3),
+    ("www.secure.test.", "TXT", "secure", 4),
+    ("www.plain.test.", "A", "insecure", 0),
+    ("www.stale.test.", "A", "bogus", 7),
+]
+
+
+def run(args):
+    return subprocess.run(args, capture_output=True, text=True, timeout=60)
+
+
+def ours(name, rtype):
+    done = run([DNSCOPE, "--resolv-conf", os.devnull, "+trace", "+dnssec", "--json", "--timeout", "1s",
+                "--root-hints", f"{SIGNED}/hints", "--trust-anchor", f"{SIGNED}/anchor", name, rtype])
+    doc = json.loads(done.stdout.splitlines()[0])
+    return doc.get("dnssec", {}).get("verdict"), done.returncode, doc
+
+
+def unbound(name, rtype):
+    """secure: the AD bit; insecure: an answer without it; bogus: SERVFAIL."""
+    out = run(["dig", f"@{RESOLVER}", "+dnssec", "+time=2", "+tries=1", name, rtype]).stdout
+    status = next((l.split("status: ")[1].split(",")[0] for l in out.splitlines() if "status: " in l), None)
+    flags = next((l.split("flags: ")[1].split(";")[0].split() for l in out.splitlines() if "flags: " in l), [])
+    if status == "SERVFAIL":
+        return "bogus"
+    if status in ("NOERROR", "NXDOMAIN"):
+        return "secure" if "ad" in flags else "insecure"
+    return f"no verdict ({status})"
+
+
+def delv(name, rtype):
+    out = run(["delv", "-a", f"{SIGNED}/anchor.delv", f"@{RESOLVER}", "+root=.", name, rtype])
+    text = out.stdout + out.stderr
+    if "fully validated" in text:
+        return "secure"
+    if "unsigned answer" in text:
+        return "insecure"
+    if "resolution failed" in text:
+        return "bogus"
+    return f"no verdict: {text.strip()[:200]}"
+
+
+def main():
+    check = Checks()
+    for name, rtype, expected, exit_code in CASES:
+        verdict, code, doc = ours(name, rtype)
+        theirs = unbound(name, rtype)
+        delvs = delv(name, rtype)
+        check(verdict == theirs == delvs == expected,
+              f"{name} {rtype}: dnscope, unbound and delv all say {expected}",
+              f"dnscope {verdict}, unbound {theirs}, delv {delvs}; dnscope's reason: {doc.get('dnssec')}")
+        check(code == exit_code == doc["exit_code"], f"{name} {rtype}: exit {exit_code}",
+              f"process {code}, JSON {doc['exit_code']}")
+    # Each cut of the secure chain is secure, and the unsigned one insecure by NSEC.
+    _, _, doc = ours("www.plain.test.", "A")
+    cuts = [(h["zone"], h["dnssec"]["verdict"], h["dnssec"]["reason"]) for h in doc["hops"]]
+    check([c[1] for c in cuts] == ["secure", "secure", "insecure"] and cuts[2][2] == "no DS (NSEC proof)",
+          "www.plain.test.: . and test. secure, plain.test. insecure by its NSEC proof", f"{cuts}")
+    _, _, doc = ours("www.stale.test.", "A")
+    reason = doc["hops"][2]["dnssec"]["reason"]
+    check("signature expired at" in reason, "www.stale.test.: the cut is bogus because its signatures expired",
+          reason)
+    check.finish()
+
+
+main()
