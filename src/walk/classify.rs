@@ -101,7 +101,19 @@ pub(crate) fn classify(
     if rcode != 0 && rcode != 3 {
         return Err(Unusable::Rcode(wire::rcode_text(rcode).into_owned()));
     }
-    let (chain, last) = follow_chain(&reply.answers, qname);
+    // Only the zone's own data is followed: a CNAME target in another zone is walked to
+    // from its own servers, even when this server sent its records along (RFC 2181
+    // §5.4.1 ranks them below an authoritative answer; resolvers ask again).
+    let in_zone: Vec<Record> = reply
+        .answers
+        .iter()
+        .filter(|r| cut.zone_of(&r.name))
+        .cloned()
+        .collect();
+    let (chain, last) = follow_chain(&in_zone, qname);
+    if !chain.is_empty() && !cut.zone_of(&last) {
+        return Ok(Step::Final(Final::Alias { chain, target: last }));
+    }
     let soa = reply
         .authorities
         .iter()
@@ -115,7 +127,7 @@ pub(crate) fn classify(
         };
     }
     let wanted = |r: &&Record| r.name == last && (qtype == RecordType::ANY || r.record_type() == qtype);
-    let records: Vec<Record> = reply.answers.iter().filter(wanted).cloned().collect();
+    let records: Vec<Record> = in_zone.iter().filter(wanted).cloned().collect();
     if !records.is_empty() {
         return Ok(Step::Final(Final::Answer { chain, records }));
     }
@@ -319,6 +331,30 @@ mod tests {
         assert_eq!(classify(&m, &cut, &q, RecordType::A), Err(Unusable::Lame));
         m.answers = vec![a("other.example.com.", 1)];
         assert_eq!(classify(&m, &cut, &q, RecordType::A), Err(Unusable::Mismatch));
+    }
+
+    #[test]
+    fn another_zones_records_in_the_reply_are_walked_to_not_taken() {
+        // A server of example.com. that also serves cdn.net. sends the target's address
+        // along: the walk must still ask cdn.net.'s own servers.
+        let q = name("www.example.com");
+        let cut = name("example.com.");
+        let mut m = reply("www.example.com");
+        m.metadata.authoritative = true;
+        m.answers = vec![cname("www.example.com.", "d1.cdn.net."), a("d1.cdn.net.", 7)];
+        let Ok(Step::Final(Final::Alias { chain, target })) = classify(&m, &cut, &q, RecordType::A) else {
+            panic!("{:?}", classify(&m, &cut, &q, RecordType::A))
+        };
+        assert_eq!((chain.len(), target), (1, name("d1.cdn.net.")));
+        // Within the zone the chain is followed to the records.
+        m.answers = vec![
+            cname("www.example.com.", "web.example.com."),
+            a("web.example.com.", 7),
+        ];
+        assert!(matches!(
+            classify(&m, &cut, &q, RecordType::A),
+            Ok(Step::Final(Final::Answer { chain, records })) if chain.len() == 1 && records.len() == 1
+        ));
     }
 
     #[test]

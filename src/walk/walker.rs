@@ -978,6 +978,20 @@ impl Walker<'_> {
                     qtype,
                     validation.clock,
                 );
+                // A server that also serves a child zone answers from it without a
+                // referral: an unsigned answer there is insecure if the child is proved
+                // to have no DS (what validators find with DS queries down the name).
+                if verdict.security == Level::Bogus
+                    && let Some(keys) = self.security.keys(zone).map(<[DNSKEY]>::to_vec)
+                    && let Some(addr) = hop.server.as_ref().and_then(|s| s.address.parse::<IpAddr>().ok())
+                    && let Some((child, proof)) =
+                        self.hidden_unsigned_cut(zone, name, &keys, addr, validation.clock)
+                {
+                    verdict = Verdict::new(
+                        Level::Insecure,
+                        format!("{} is not secure: {proof}", self.show(&child)),
+                    );
+                }
                 match self.security.judged(zone).map(|c| c.verdict.security) {
                     Some(Level::Indeterminate) => {
                         verdict = Verdict::new(
@@ -994,6 +1008,64 @@ impl Walker<'_> {
                 self.security.record_answer(verdict);
             }
         }
+    }
+
+    /// The first name between `zone` and `name` (both excluded from the top, `name`
+    /// included) that `zone`'s server proves, with `zone`'s keys, to be a delegation
+    /// without DS; and the proof's words.
+    fn hidden_unsigned_cut(
+        &self,
+        zone: &Name,
+        name: &Name,
+        keys: &[DNSKEY],
+        addr: IpAddr,
+        clock: crate::dnssec::verify::Clock,
+    ) -> Option<(Name, &'static str)> {
+        use crate::dnssec::denial::{Chain, Proven};
+        let below = usize::from(name.num_labels()).checked_sub(usize::from(zone.num_labels()))?;
+        for depth in 1..=below {
+            let candidate = name.trim_to(usize::from(zone.num_labels()) + depth);
+            let question = Question {
+                name: candidate.clone(),
+                rtype: RecordType::DS,
+                class: DNSClass::IN,
+            };
+            let done = probe::ask(
+                self.budget,
+                self.settings,
+                addr,
+                &question,
+                false,
+                &AtomicBool::new(false),
+            )
+            .ok()?;
+            let authority = &done.reply.message.authorities;
+            let mut proofs = Vec::new();
+            for record in authority
+                .iter()
+                .filter(|r| matches!(r.record_type(), RecordType::NSEC | RecordType::NSEC3))
+            {
+                let sigs: Vec<_> = authority
+                    .iter()
+                    .filter(|r| r.name == record.name)
+                    .filter_map(crate::dnssec::keys::rrsig)
+                    .collect();
+                if crate::dnssec::verify::rrset(std::slice::from_ref(record), &sigs, keys, zone, clock)
+                    .is_ok()
+                {
+                    proofs.push(record.clone());
+                }
+            }
+            match Chain::of(zone, &proofs).no_ds(&candidate) {
+                Ok(Proven::OptOut) => return Some((candidate, "no DS (NSEC3 opt-out proof)")),
+                Ok(_) if proofs.iter().any(|r| r.record_type() == RecordType::NSEC3) => {
+                    return Some((candidate, "no DS (NSEC3 proof)"));
+                }
+                Ok(_) => return Some((candidate, "no DS (NSEC proof)")),
+                Err(_) => {}
+            }
+        }
+        None
     }
 
     /// Whether validation will need `zone`'s keys: an anchor names it, or the referral
