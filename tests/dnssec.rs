@@ -236,3 +236,19 @@ fn a_check_file_can_require_a_secure_answer() {
         "{doc}"
     );
 }
+
+#[test]
+fn dnssec_time_validates_as_of_another_moment() {
+    // Sixty days on, every signature of the lab (valid for thirty) has expired.
+    let later = humantime::format_rfc3339_seconds(
+        std::time::SystemTime::now() + std::time::Duration::from_secs(60 * 86_400),
+    )
+    .to_string();
+    let (code, doc) = json(&["www.signed.com", "--dnssec-time", &later]);
+    assert_eq!(code, 7, "{doc}");
+    let root = doc["hops"][0]["dnssec"]["reason"].as_str().unwrap();
+    assert!(root.contains("signature expired at "), "{root}");
+    // And now, the same trace is secure.
+    let (code, _) = json(&["www.signed.com"]);
+    assert_eq!(code, 0);
+}

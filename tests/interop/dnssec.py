@@ -27,6 +27,7 @@ CASES = [
     ("www.ed.test.", "A", "secure", 0),  # Ed25519
     ("www.nsec3.test.", "A", "secure", 0),
     ("nope.nsec3.test.", "A", "secure", 3),  # NXDOMAIN proved by NSEC3
+    ("www.roll.test.", "A", "secure", 0),  # a KSK rollover: two KSKs, one DS
     ("www.plain.test.", "A", "insecure", 0),  # no DS, proved by NSEC
     ("cdn.secure.test.", "A", "insecure", 0),  # a CNAME from a secure zone into it
     ("www.sub.nsec3.test.", "A", "insecure", 0),  # no DS, proved by NSEC3

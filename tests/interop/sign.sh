@@ -7,6 +7,7 @@
 #   rsa.test., p384.test., ed.test.   RSA/SHA-256, ECDSA P-384, Ed25519
 #   nsec3.test.    NSEC3 with a salt, and an unsigned delegation sub.nsec3.test.
 #   optout.test.   NSEC3 opt-out, and an unsigned delegation sub.optout.test.
+#   roll.test.     a KSK rollover: two KSKs; test. has the DS of the newer
 #   plain.test.    unsigned (NSEC proves the DS absent)
 #   stale.test.    signatures that expired a year ago          (bogus)
 #   future.test.   signatures valid only from three days on     (bogus)
@@ -63,6 +64,11 @@ leaf nsec3.test. "sub.nsec3.test. 3600 IN NS ns.sub.nsec3.test.\nns.sub.nsec3.te
 parent_ds+=("$(sign nsec3.test. ECDSAP256SHA256 -3 AB12CD -H 0 "${ok[@]}")")
 leaf optout.test. "sub.optout.test. 3600 IN NS ns.sub.optout.test.\nns.sub.optout.test. 3600 IN A $auth\n"
 parent_ds+=("$(sign optout.test. ECDSAP256SHA256 -3 - -H 0 -A "${ok[@]}")")
+# A KSK rollover: the old keys stay published and signing next to the new ones, and
+# test. has the DS of the new KSK only.
+leaf roll.test. ""
+keys roll.test. ECDSAP256SHA256 > /dev/null
+parent_ds+=("$(sign roll.test. ECDSAP256SHA256 "${ok[@]}")")
 leaf stale.test. ""
 parent_ds+=("$(sign stale.test. ECDSAP256SHA256 "${expired[@]}")")
 leaf future.test. ""
@@ -77,7 +83,7 @@ for unsigned in plain.test. sub.nsec3.test. sub.optout.test.; do
 done
 
 body="test. 3600 IN NS ns.test.\nns.test. 3600 IN A $tld\n"
-for child in secure rsa p384 ed nsec3 optout plain stale future wrongds; do
+for child in secure rsa p384 ed nsec3 optout roll plain stale future wrongds; do
   body+="$child.test. 3600 IN NS ns.$child.test.\nns.$child.test. 3600 IN A $auth\n"
 done
 zone test. "$body"
