@@ -687,3 +687,75 @@ fn during_a_ksk_rollover_either_ksk_is_a_way_in() {
         assert_eq!(secure.map(|s| s.ds_tag), Ok(ksk.calculate_key_tag().unwrap()));
     }
 }
+
+#[test]
+fn ds_digest_types_two_and_four_match_and_one_with_a_note() {
+    let zone = &zones()[1];
+    let ksk = zone
+        .dnskey_records()
+        .iter()
+        .filter_map(keys::dnskey)
+        .find(DNSKEY::secure_entry_point)
+        .unwrap();
+    for (digest_type, note) in [
+        (DigestType::SHA256, None),
+        (DigestType::SHA384, None),
+        (
+            DigestType::SHA1,
+            Some("the DS uses SHA-1 (digest type 1), accepted but weak"),
+        ),
+    ] {
+        let digest = ksk.to_digest(&zone.name, digest_type).unwrap();
+        let ds = vec![DS::new(
+            ksk.calculate_key_tag().unwrap(),
+            ksk.algorithm(),
+            digest_type,
+            digest.as_ref().to_vec(),
+        )];
+        let secure = verify::key_set(
+            &zone.name,
+            &ds,
+            &zone.dnskey_records(),
+            &zone.dnskey_sigs(),
+            clock(IN_WINDOW),
+        )
+        .unwrap_or_else(|p| panic!("{digest_type:?}: {p}"));
+        assert_eq!(secure.digest_type, u8::from(digest_type));
+        assert_eq!(secure.note.as_deref(), note);
+    }
+}
+
+#[test]
+fn trust_anchor_files_hold_ds_and_dnskey_records_of_several_zones() {
+    let zone = &zones()[1];
+    let ksk = zone
+        .dnskey_records()
+        .into_iter()
+        .find(|r| keys::dnskey(r).is_some_and(|k| k.secure_entry_point()))
+        .unwrap();
+    let text = format!(
+        "; a comment\n{} 3600 IN DNSKEY {}\nexample. IN DS 12345 8 2 {}\nexample. IN DS 23456 13 2 {}\n",
+        zone.name,
+        keys::dnskey(&ksk).unwrap(),
+        "AB".repeat(32),
+        "CD".repeat(32)
+    );
+    let anchors = anchors::parse(&text).unwrap();
+    assert_eq!(anchors.len(), 2);
+    // The DNSKEY becomes its SHA-256 DS, which validates the zone's keys.
+    let (name, ds) = &anchors[0];
+    assert_eq!(name, &zone.name);
+    assert!(
+        verify::key_set(
+            &zone.name,
+            ds,
+            &zone.dnskey_records(),
+            &zone.dnskey_sigs(),
+            clock(IN_WINDOW)
+        )
+        .is_ok()
+    );
+    assert_eq!(anchors[1].1.len(), 2);
+    assert!(anchors::parse("example. IN A 192.0.2.1\n").is_err());
+    assert!(anchors::parse("not a zone file at all (\n").is_err());
+}

@@ -122,7 +122,8 @@ if [ "${1:-}" != bench ]; then
   ZONESDIR="$signed" SUFFIX=.zone.signed nsd_instance nsd-signed-root 127.0.1.60 .
   ZONESDIR="$signed" SUFFIX=.zone.signed nsd_instance nsd-signed-tld 127.0.1.61 test.
   ZONESDIR="$signed" SUFFIX=.zone.signed nsd_instance nsd-signed-auth 127.0.1.62 secure.test. rsa.test. \
-    p384.test. ed.test. nsec3.test. optout.test. roll.test. plain.test. stale.test. future.test. wrongds.test. \
+    rsa512.test. p384.test. ed.test. sha1.test. nsec3.test. optout.test. roll.test. tamper.test. nosig.test. zsk.test. noproof.test. \
+    plain.test. stale.test. future.test. wrongds.test. \
     sub.nsec3.test. sub.optout.test.
   cat > "$work/unbound-validating.conf" <<CONF
 server:

@@ -4,7 +4,8 @@
 # and under test. one zone per case:
 #   secure.test.   ECDSA P-256, NSEC; a wildcard, a DNAME onto itself, a CNAME into
 #                  ed.test. (secure) and one into plain.test. (insecure)
-#   rsa.test., p384.test., ed.test.   RSA/SHA-256, ECDSA P-384, Ed25519
+#   rsa.test., rsa512.test., p384.test., ed.test.   RSA/SHA-256 and SHA-512, ECDSA P-384, Ed25519
+#   sha1.test.     RSA/SHA-1 (algorithm 5), which dnscope does not verify
 #   nsec3.test.    NSEC3 with a salt, and an unsigned delegation sub.nsec3.test.
 #   optout.test.   NSEC3 opt-out, and an unsigned delegation sub.optout.test.
 #   roll.test.     a KSK rollover: two KSKs; test. has the DS of the newer
@@ -34,7 +35,7 @@ zone() { # ZONE BODY: writes ZONE's unsigned file, SOA and NS first
 }
 keys() { # ZONE ALGORITHM: a KSK and a ZSK, active since 1970 (any window may be signed)
   local bits=()
-  [ "$2" = RSASHA256 ] && bits=(-b 2048)
+  case $2 in RSA*) bits=(-b 2048) ;; esac
   dnssec-keygen -q -a "$2" "${bits[@]}" -P 19700101000000 -A 19700101000000 -f KSK "$1"
   dnssec-keygen -q -a "$2" "${bits[@]}" -P 19700101000000 -A 19700101000000 "$1" > /dev/null
 }
@@ -56,7 +57,7 @@ leaf() { # ZONE EXTRA-RECORDS: a zone with its NS, its server and www
 parent_ds=()
 leaf secure.test. "*.wild.secure.test. IN TXT \"wildcard\"\nalias.secure.test. IN CNAME www.ed.test.\ncdn.secure.test. IN CNAME www.plain.test.\nmoved.secure.test. IN DNAME secure.test.\n"
 parent_ds+=("$(sign secure.test. ECDSAP256SHA256 "${ok[@]}")")
-for pair in rsa:RSASHA256 p384:ECDSAP384SHA384 ed:ED25519; do
+for pair in rsa:RSASHA256 rsa512:RSASHA512 p384:ECDSAP384SHA384 ed:ED25519 sha1:RSASHA1; do
   leaf "${pair%%:*}.test." ""
   parent_ds+=("$(sign "${pair%%:*}.test." "${pair#*:}" "${ok[@]}")")
 done
@@ -69,6 +70,27 @@ parent_ds+=("$(sign optout.test. ECDSAP256SHA256 -3 - -H 0 -A "${ok[@]}")")
 leaf roll.test. ""
 keys roll.test. ECDSAP256SHA256 > /dev/null
 parent_ds+=("$(sign roll.test. ECDSAP256SHA256 "${ok[@]}")")
+# Signed zones edited after signing, each the way a broken signer or an attacker would:
+#   tamper.test.   www's address changed under its signature
+#   nosig.test.    www's A without its RRSIG
+#   zsk.test.      the DNSKEY RRset signed only by the ZSK, which the DS does not name
+#   noproof.test.  no NSEC at all: its NXDOMAIN and its wildcard answers prove nothing
+edit() { # ZONE AWK-PROGRAM: rewrites the signed file of ZONE through awk
+  awk "$2" "${1%.}.zone.signed" > "${1%.}.zone.edited" && mv "${1%.}.zone.edited" "${1%.}.zone.signed"
+}
+for broken in tamper nosig zsk; do
+  leaf "$broken.test." ""
+  ds=$(sign "$broken.test." ECDSAP256SHA256 "${ok[@]}")
+  parent_ds+=("$ds")
+done
+leaf noproof.test. "*.wild.noproof.test. IN TXT \"wildcard\"\n"
+parent_ds+=("$(sign noproof.test. ECDSAP256SHA256 "${ok[@]}")")
+edit tamper.test. '$1 == "www.tamper.test." && $4 == "A" { $5 = "192.0.2.66" } { print }'
+edit nosig.test. '!($1 == "www.nosig.test." && $4 == "RRSIG" && $5 == "A")'
+# zsk.test.'s DS, second to last: its key tag is the KSK's.
+ksk_tag=$(awk '{ print $4 }' <<< "${parent_ds[-2]}")
+edit zsk.test. '!($4 == "RRSIG" && $5 == "DNSKEY" && $11 == "'"$ksk_tag"'")'
+edit noproof.test. '!($4 == "NSEC" || ($4 == "RRSIG" && $5 == "NSEC"))'
 leaf stale.test. ""
 parent_ds+=("$(sign stale.test. ECDSAP256SHA256 "${expired[@]}")")
 leaf future.test. ""
@@ -83,7 +105,7 @@ for unsigned in plain.test. sub.nsec3.test. sub.optout.test.; do
 done
 
 body="test. 3600 IN NS ns.test.\nns.test. 3600 IN A $tld\n"
-for child in secure rsa p384 ed nsec3 optout roll plain stale future wrongds; do
+for child in secure rsa rsa512 p384 ed sha1 nsec3 optout roll tamper nosig zsk noproof plain stale future wrongds; do
   body+="$child.test. 3600 IN NS ns.$child.test.\nns.$child.test. 3600 IN A $auth\n"
 done
 zone test. "$body"
