@@ -80,6 +80,17 @@ impl Zone {
             .collect()
     }
 
+    /// The zone's key set judged under `ds` instead of its own DS file.
+    fn keys_under(&self, ds: &[DS]) -> Result<verify::SecureKeys, Problem> {
+        verify::key_set(
+            &self.name,
+            ds,
+            &self.dnskey_records(),
+            &self.dnskey_sigs(),
+            clock(IN_WINDOW),
+        )
+    }
+
     fn keys(&self, now: u32) -> Result<verify::SecureKeys, Problem> {
         verify::key_set(
             &self.name,
@@ -670,20 +681,7 @@ fn during_a_ksk_rollover_either_ksk_is_a_way_in() {
         .collect();
     assert_eq!(ksks.len(), 2);
     for ksk in &ksks {
-        let digest = ksk.to_digest(&zone.name, DigestType::SHA256).unwrap();
-        let ds = vec![DS::new(
-            ksk.calculate_key_tag().unwrap(),
-            ksk.algorithm(),
-            DigestType::SHA256,
-            digest.as_ref().to_vec(),
-        )];
-        let secure = verify::key_set(
-            &zone.name,
-            &ds,
-            &zone.dnskey_records(),
-            &zone.dnskey_sigs(),
-            clock(IN_WINDOW),
-        );
+        let secure = zone.keys_under(&[ds_for(ksk, &zone.name, DigestType::SHA256)]);
         assert_eq!(secure.map(|s| s.ds_tag), Ok(ksk.calculate_key_tag().unwrap()));
     }
 }
@@ -705,21 +703,9 @@ fn ds_digest_types_two_and_four_match_and_one_with_a_note() {
             Some("the DS uses SHA-1 (digest type 1), accepted but weak"),
         ),
     ] {
-        let digest = ksk.to_digest(&zone.name, digest_type).unwrap();
-        let ds = vec![DS::new(
-            ksk.calculate_key_tag().unwrap(),
-            ksk.algorithm(),
-            digest_type,
-            digest.as_ref().to_vec(),
-        )];
-        let secure = verify::key_set(
-            &zone.name,
-            &ds,
-            &zone.dnskey_records(),
-            &zone.dnskey_sigs(),
-            clock(IN_WINDOW),
-        )
-        .unwrap_or_else(|p| panic!("{digest_type:?}: {p}"));
+        let secure = zone
+            .keys_under(&[ds_for(&ksk, &zone.name, digest_type)])
+            .unwrap_or_else(|p| panic!("{digest_type:?}: {p}"));
         assert_eq!(secure.digest_type, u8::from(digest_type));
         assert_eq!(secure.note.as_deref(), note);
     }
@@ -758,4 +744,15 @@ fn trust_anchor_files_hold_ds_and_dnskey_records_of_several_zones() {
     assert_eq!(anchors[1].1.len(), 2);
     assert!(anchors::parse("example. IN A 192.0.2.1\n").is_err());
     assert!(anchors::parse("not a zone file at all (\n").is_err());
+}
+
+/// The DS of `key` with `digest_type`.
+fn ds_for(key: &DNSKEY, zone: &Name, digest_type: DigestType) -> DS {
+    let digest = key.to_digest(zone, digest_type).unwrap();
+    DS::new(
+        key.calculate_key_tag().unwrap(),
+        key.algorithm(),
+        digest_type,
+        digest.as_ref().to_vec(),
+    )
 }
