@@ -853,3 +853,23 @@ fn output_to_a_full_disk_is_an_internal_error() {
     assert_eq!(output.status.code(), Some(10));
     assert!(String::from_utf8_lossy(&output.stderr).starts_with("dnscope: cannot write output:"));
 }
+
+#[test]
+fn identify_names_the_server_after_each_short_record() {
+    let s = server();
+    s.set_mode(support::server::Mode::Delay(std::time::Duration::from_millis(20)));
+    let run = query(&s, &["www.example.test", "+short", "+identify"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let lines: Vec<&str> = run.stdout.lines().collect();
+    assert_eq!(lines.len(), 2, "{}", run.stdout);
+    for (line, address) in lines.iter().zip(["192.0.2.10", "192.0.2.11"]) {
+        let rest = line
+            .strip_prefix(&format!("{address} from server {} in ", s.addr.ip()))
+            .unwrap_or_else(|| panic!("{line}"));
+        let ms: u64 = rest.strip_suffix(" ms.").unwrap().parse().unwrap();
+        assert!(ms >= 20, "the round trip, delayed 20 ms: {line}");
+    }
+    // Without +short it changes nothing; +noidentify turns it off.
+    let plain = query(&s, &["www.example.test", "+short", "+identify", "+noidentify"]);
+    assert_eq!(plain.stdout, "192.0.2.10\n192.0.2.11\n");
+}

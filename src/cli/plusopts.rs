@@ -144,6 +144,10 @@ pub const OPTIONS: &[Spec] = &[
         "show query time, server, time of day, size, attempts and ignored replies",
     ),
     flag("cmd", "show the first line naming the version and the query"),
+    flag(
+        "identify",
+        "with +short: follow each record with the server that answered and the time (\"from server ADDR in N ms.\")",
+    ),
     flag("ttlid", "show TTLs"),
     flag("ttlunits", "show TTLs as durations (1h5m)"),
     flag("class", "show the class of each record"),

@@ -46,6 +46,8 @@ pub(crate) struct Display {
     pub ttlid: bool,
     pub ttlunits: bool,
     pub class: bool,
+    /// `+identify`: with `+short`, each record followed by the server and the time.
+    pub identify: bool,
     /// How names are written.
     pub names: NameStyle,
     /// ANSI colour on or off, decided once by the planner.
@@ -76,7 +78,7 @@ pub(crate) fn report(
     match options.format {
         Format::Json => json::report(report, out),
         // +nssearch always traces; a direct report cannot meet it.
-        Format::Short | Format::NsSearch => short::report(report, out, err),
+        Format::Short | Format::NsSearch => short::report(report, options.display.identify, out, err),
         Format::Text => text::report(report, options, out, err),
     }
 }

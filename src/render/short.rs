@@ -4,12 +4,27 @@ use std::io::{self, Write};
 
 use crate::model::report::Report;
 
-pub(super) fn report(report: &Report, out: &mut dyn Write, err: &mut dyn Write) -> io::Result<()> {
+pub(super) fn report(
+    report: &Report,
+    identify: bool,
+    out: &mut dyn Write,
+    err: &mut dyn Write,
+) -> io::Result<()> {
     if let Some(line) = super::error_line(report) {
         return writeln!(err, "{line}");
     }
+    // +identify, as dig prints it: the server that answered and the round trip.
+    let from = if identify {
+        format!(
+            " from server {} in {} ms.",
+            report.server.address,
+            report.rtt_us.unwrap_or_default() / 1000
+        )
+    } else {
+        String::new()
+    };
     for record in report.response.iter().flat_map(|r| r.answering()) {
-        writeln!(out, "{}", record.data)?;
+        writeln!(out, "{}{from}", record.data)?;
     }
     super::write_failed_verdicts(&report.expectations, err)
 }
