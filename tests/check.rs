@@ -34,16 +34,7 @@ fn site(server: &TestServer) -> String {
 }
 
 fn run(file: &Path, extra: &[&str]) -> support::Run {
-    // A check that names no server would read resolv.conf: never this machine's.
-    let conf = support::resolv_conf("nameserver 127.0.0.254\n");
-    let mut args = vec![
-        "check",
-        file.to_str().unwrap(),
-        "--resolv-conf",
-        conf.to_str().unwrap(),
-    ];
-    args.extend(extra);
-    support::dnscope_bare(&args)
+    support::check(file, extra)
 }
 
 #[test]

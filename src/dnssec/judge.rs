@@ -98,10 +98,8 @@ pub(crate) fn cut(child: &Name, parent: &Parent<'_>, dnskeys: Option<&[Record]>,
                 .cloned()
                 .collect();
             if ds_records.is_empty() {
-                return match proven_no_ds(child, zone, keys, authority, clock) {
-                    Ok(Proven::OptOut) => insecure("no DS (NSEC3 opt-out proof)"),
-                    Ok(_) if has_nsec3(authority) => insecure("no DS (NSEC3 proof)"),
-                    Ok(_) => insecure("no DS (NSEC proof)"),
+                return match no_ds(child, zone, keys, authority, clock) {
+                    Ok(why) => insecure(why),
                     Err(problem) => bogus(format!("no DS, and no valid proof of its absence: {problem}")),
                 };
             }
@@ -180,10 +178,6 @@ fn sigs(records: &[Record], owner: &Name) -> Vec<RRSIG> {
         .collect()
 }
 
-fn has_nsec3(records: &[Record]) -> bool {
-    records.iter().any(|r| r.record_type() == RecordType::NSEC3)
-}
-
 /// The NSEC/NSEC3 records of `records` whose signatures validate with `keys`: only
 /// those may prove anything.
 fn validated_denials(
@@ -209,15 +203,21 @@ fn validated_denials(
     Ok(valid)
 }
 
-fn proven_no_ds(
+/// That the delegation to `child` has no DS, by the signed NSEC/NSEC3 records of
+/// `authority` (validated with `zone`'s keys), in the words of a verdict.
+pub(crate) fn no_ds(
     child: &Name,
     zone: &Name,
     keys: &[DNSKEY],
     authority: &[Record],
     clock: Clock,
-) -> Result<Proven, Problem> {
+) -> Result<&'static str, Problem> {
     let denials = validated_denials(zone, keys, authority, clock)?;
-    Chain::of(zone, &denials).no_ds(child)
+    Ok(match Chain::of(zone, &denials).no_ds(child)? {
+        Proven::OptOut => "no DS (NSEC3 opt-out proof)",
+        _ if denials.iter().any(|r| r.record_type() == RecordType::NSEC3) => "no DS (NSEC3 proof)",
+        _ => "no DS (NSEC proof)",
+    })
 }
 
 /// The sections of the final reply that matter: the answer, the authority (denial

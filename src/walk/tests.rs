@@ -104,17 +104,7 @@ impl Transport for FakeNet {
             .unwrap()
             .push((key.0, key.1.clone(), key.2, query.metadata.recursion_desired));
         match self.replies.get(&key) {
-            Some(Canned::Reply(reply)) => {
-                let mut reply = reply.clone();
-                reply.metadata.id = query.metadata.id;
-                reply.queries = query.queries.clone();
-                Ok(Reply {
-                    size: 100,
-                    message: reply,
-                    rtt: Duration::from_millis(5),
-                    ignored: vec![],
-                })
-            }
+            Some(Canned::Reply(reply)) => Ok(answered(reply, &query)),
             Some(Canned::Silent) => {
                 self.waited.lock().unwrap().push(request.timeout);
                 // Like the UDP transport: give up within a few milliseconds once told to.
@@ -156,15 +146,7 @@ impl Transport for FakeNet {
                         ignored: vec![],
                     });
                 }
-                let mut reply = reply.clone();
-                reply.metadata.id = query.metadata.id;
-                reply.queries = query.queries.clone();
-                Ok(Reply {
-                    size: 100,
-                    message: reply,
-                    rtt: Duration::from_millis(5),
-                    ignored: vec![],
-                })
+                Ok(answered(reply, &query))
             }
             Some(Canned::Timeout) => Err(TransportError {
                 failure: Failure::Timeout,
@@ -175,6 +157,19 @@ impl Transport for FakeNet {
                 ignored: vec![],
             }),
         }
+    }
+}
+
+/// `reply` as the answer to `query`: its ID and question.
+fn answered(reply: &Message, query: &Message) -> Reply {
+    let mut reply = reply.clone();
+    reply.metadata.id = query.metadata.id;
+    reply.queries = query.queries.clone();
+    Reply {
+        size: 100,
+        message: reply,
+        rtt: Duration::from_millis(5),
+        ignored: vec![],
     }
 }
 

@@ -584,11 +584,6 @@ impl<'a> Walker<'a> {
             &attempt,
             &|(_, step)| matches!(step, Some(Ok(_))),
         );
-        let asked_walk = jobs
-            .iter()
-            .take(raced.results.len())
-            .filter(|(_, p)| *p == Probe::Walk)
-            .count();
         let mut walks = Vec::new();
         let mut took = Vec::new();
         let mut probes: Vec<Vec<(Probe, Result<Completed, Failed>)>> =
@@ -612,7 +607,6 @@ impl<'a> Walker<'a> {
                 self.settings.names,
             ));
         }
-        debug_assert_eq!(walks.len(), asked_walk);
         race::Raced {
             results: walks,
             took,
@@ -1021,7 +1015,6 @@ impl Walker<'_> {
         addr: IpAddr,
         clock: crate::dnssec::verify::Clock,
     ) -> Option<(Name, &'static str)> {
-        use crate::dnssec::denial::{Chain, Proven};
         let below = usize::from(name.num_labels()).checked_sub(usize::from(zone.num_labels()))?;
         for depth in 1..=below {
             let candidate = name.trim_to(usize::from(zone.num_labels()) + depth);
@@ -1040,29 +1033,8 @@ impl Walker<'_> {
             )
             .ok()?;
             let authority = &done.reply.message.authorities;
-            let mut proofs = Vec::new();
-            for record in authority
-                .iter()
-                .filter(|r| matches!(r.record_type(), RecordType::NSEC | RecordType::NSEC3))
-            {
-                let sigs: Vec<_> = authority
-                    .iter()
-                    .filter(|r| r.name == record.name)
-                    .filter_map(crate::dnssec::keys::rrsig)
-                    .collect();
-                if crate::dnssec::verify::rrset(std::slice::from_ref(record), &sigs, keys, zone, clock)
-                    .is_ok()
-                {
-                    proofs.push(record.clone());
-                }
-            }
-            match Chain::of(zone, &proofs).no_ds(&candidate) {
-                Ok(Proven::OptOut) => return Some((candidate, "no DS (NSEC3 opt-out proof)")),
-                Ok(_) if proofs.iter().any(|r| r.record_type() == RecordType::NSEC3) => {
-                    return Some((candidate, "no DS (NSEC3 proof)"));
-                }
-                Ok(_) => return Some((candidate, "no DS (NSEC proof)")),
-                Err(_) => {}
+            if let Ok(why) = crate::dnssec::judge::no_ds(&candidate, zone, keys, authority, clock) {
+                return Some((candidate, why));
             }
         }
         None

@@ -94,25 +94,29 @@ zone "types.com" { type primary; file "$zones/types.com.zone"; };
 CONF
 named -g -c "$work/named.conf" >>"$work/named.log" 2>&1 & pids+=($!)
 
-cat > "$work/unbound.conf" <<CONF
+unbound_instance() { # NAME ADDRESS HINTS SERVER-LINES: an unbound on ADDRESS, in the foreground
+  local name=$1 address=$2 hints=$3 extra=$4
+  cat > "$work/$name.conf" <<CONF
 server:
-  interface: 127.0.1.53
+  interface: $address
   port: 53
   do-daemonize: no
   username: ""
   chroot: ""
   directory: "$work"
-  pidfile: "$work/unbound.pid"
-  root-hints: "$here/hints"
+  pidfile: "$work/$name.pid"
+  root-hints: "$hints"
   do-not-query-localhost: no
-  module-config: "iterator"
   access-control: 127.0.0.0/8 allow
   use-syslog: no
   verbosity: 0
+$extra
 remote-control:
   control-enable: no
 CONF
-unbound -d -c "$work/unbound.conf" 2>>"$work/unbound.log" & pids+=($!)
+  unbound -d -c "$work/$name.conf" 2>>"$work/$name.log" & pids+=($!)
+}
+unbound_instance unbound 127.0.1.53 "$here/hints" '  module-config: "iterator"'
 
 if [ "${1:-}" != bench ]; then
   # A private signed hierarchy (tests/interop/sign.sh), served by NSD, and an unbound
@@ -125,28 +129,10 @@ if [ "${1:-}" != bench ]; then
     rsa512.test. p384.test. ed.test. sha1.test. nsec3.test. optout.test. roll.test. tamper.test. nosig.test. zsk.test. noproof.test. \
     plain.test. stale.test. future.test. wrongds.test. \
     sub.nsec3.test. sub.optout.test.
-  cat > "$work/unbound-validating.conf" <<CONF
-server:
-  interface: 127.0.1.54
-  port: 53
-  do-daemonize: no
-  username: ""
-  chroot: ""
-  directory: "$work"
-  pidfile: "$work/unbound-validating.pid"
-  root-hints: "$signed/hints"
-  trust-anchor-file: "$signed/anchor"
-  do-not-query-localhost: no
-  module-config: "validator iterator"
   # test. is one of unbound's built-in empty zones (RFC 6761): ask the hierarchy.
-  local-zone: "test." nodefault
-  access-control: 127.0.0.0/8 allow
-  use-syslog: no
-  verbosity: 0
-remote-control:
-  control-enable: no
-CONF
-  unbound -d -c "$work/unbound-validating.conf" 2>>"$work/unbound-validating.log" & pids+=($!)
+  unbound_instance unbound-validating 127.0.1.54 "$signed/hints" "  trust-anchor-file: \"$signed/anchor\"
+  module-config: \"validator iterator\"
+  local-zone: \"test.\" nodefault"
 fi
 
 # A name server that never answers: it reads every query and drops it.

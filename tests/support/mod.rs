@@ -7,7 +7,7 @@ pub(crate) mod lab;
 pub(crate) mod server;
 pub(crate) mod signer;
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
 
 use hickory_proto::rr::{RData, RecordType};
@@ -46,6 +46,20 @@ pub(crate) fn dnscope_bare(args: &[&str]) -> Run {
         .output()
         .expect("run dnscope");
     finish_run(&output)
+}
+
+/// `dnscope check FILE EXTRA...`; a check that names no server would read resolv.conf,
+/// so it gets a test-written one, never this machine's.
+pub(crate) fn check(file: &Path, extra: &[&str]) -> Run {
+    let conf = resolv_conf("nameserver 127.0.0.254\n");
+    let mut args = vec![
+        "check",
+        file.to_str().unwrap(),
+        "--resolv-conf",
+        conf.to_str().unwrap(),
+    ];
+    args.extend(extra);
+    dnscope_bare(&args)
 }
 
 /// Runs the dnscope binary with `args`, a test-written resolv.conf naming no real
