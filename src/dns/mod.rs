@@ -11,4 +11,5 @@ pub(crate) mod names;
 pub(crate) mod presentation;
 pub(crate) mod random;
 pub(crate) mod rrtype;
+pub(crate) mod tsig;
 pub(crate) mod wire;
