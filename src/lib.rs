@@ -1,7 +1,8 @@
 //! dnscope: a dig-like DNS diagnostic tool.
 //!
 //! The pipeline is argv → [`cli`] (a [`Plan`](cli::plan::Plan)) → [`lookup`] over a
-//! [`transport`] (a `+trace` through [`walk`]) → [`model`] → [`render`], with the DNS
+//! [`transport`] (a `+trace` through [`walk`], a zone transfer through [`xfr`]) →
+//! [`model`] → [`render`], with the DNS
 //! wire layer ([`dns`]) underneath, and [`check`] files and [`batch`]es on top. A folder
 //! uses only the folders below it (`tests/layers.rs` holds that order). Only `main.rs`
 //! makes the real stdout, stderr, network and environment; everything else receives
@@ -19,6 +20,7 @@ pub mod model;
 pub(crate) mod render;
 pub mod transport;
 pub(crate) mod walk;
+pub(crate) mod xfr;
 
 use std::io::{self, Write};
 
@@ -55,6 +57,9 @@ pub fn run(
             return error.exit();
         }
     };
+    if let cli::plan::Mode::Transfer { serial } = plan.mode {
+        return transfer(&plan, serial, transport, out, err);
+    }
     let mut exit = Exit::ANSWER;
     for (index, lookup) in plan.lookups.iter().enumerate() {
         let options = render::Options {
@@ -77,4 +82,41 @@ pub fn run(
         }
     }
     exit
+}
+
+/// Runs a zone transfer, printing each message as it arrives.
+fn transfer(
+    plan: &cli::plan::Plan,
+    serial: Option<u32>,
+    transport: &dyn Transport,
+    out: &mut dyn Write,
+    err: &mut dyn Write,
+) -> Exit {
+    let options = render::Options {
+        format: plan.format,
+        display: plan.display,
+        command_line: &plan.command_line,
+        index: 0,
+    };
+    let mut printer = render::transfer::Printer::new(&options);
+    let question = &plan.lookups[0].candidates[0];
+    let written = printer.start(out).and_then(|()| {
+        // Each message is out as soon as it is in: a transfer can be long.
+        let report = lookup::transfer::transfer(plan, question, serial, transport, &mut |message| {
+            printer.message(message, out)?;
+            out.flush()
+        })?;
+        printer.finish(&report, out, err)?;
+        out.flush()?;
+        Ok(Exit::of_code(report.exit_code))
+    });
+    match written {
+        Ok(exit) => exit,
+        // A closed pipe (`| head`) ends the transfer quietly.
+        Err(e) if e.kind() == io::ErrorKind::BrokenPipe => Exit::ANSWER,
+        Err(e) => {
+            let _ = writeln!(err, "dnscope: cannot write output: {e}");
+            Exit::INTERNAL
+        }
+    }
 }

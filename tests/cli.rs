@@ -29,7 +29,7 @@ fn usage_errors_are_one_line_and_exit_1() {
         (vec!["@127.0.0.1", "a.test", "-p", "99999"], "99999"),
         (vec!["@", "a.test"], "needs a server"),
         (vec!["@127.0.0.1#x", "a.test"], "bad port"),
-        (vec!["@127.0.0.1", "a.test", "AXFR"], "zone transfers"),
+        (vec!["@127.0.0.1", "a.test", "IXFR"], "IXFR needs the serial"),
         (
             vec!["@127.0.0.1", "a.test", "+noedns", "+dnssec"],
             "+dnssec needs EDNS",

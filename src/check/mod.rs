@@ -144,7 +144,7 @@ fn prepare(args: &CheckArgs, env: &dyn Env) -> Result<Prepared, Error> {
 fn crashed(title: &str, argv: &[String]) -> CheckResult {
     CheckResult {
         name: title.to_owned(),
-        command: argv[1..].join(" "),
+        command: crate::cli::planner::shown_command_line(argv),
         passed: false,
         exit_code: Exit::INTERNAL.code(),
         expectations: Vec::new(),
@@ -163,10 +163,11 @@ fn check_one(title: &str, argv: &[String], plan: &Plan, transport: &dyn Transpor
         Outcome::Trace(r) => (r.status.is_none() || !matches!(exit.code(), 0 | 6))
             .then(|| r.outcome.message.clone())
             .filter(|_| exit != Exit::ANSWER),
+        Outcome::Transfer(r) => r.error.as_ref().map(|e| e.message.clone()),
     };
     CheckResult {
         name: title.to_owned(),
-        command: argv[1..].join(" "),
+        command: crate::cli::planner::shown_command_line(argv),
         passed: exit == Exit::ANSWER,
         exit_code: exit.code(),
         expectations: outcome.expectations().to_vec(),

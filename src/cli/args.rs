@@ -77,6 +77,21 @@ pub(crate) struct Cli {
     #[arg(short = 'x', long = "reverse", value_name = "ADDR")]
     pub reverse: Vec<String>,
 
+    /// TSIG: sign queries and transfers with this key, as dig -y ([HMAC:]NAME:SECRET,
+    /// base64 secret; hmac-sha256 unless named). Other users of this machine may see it
+    /// in the process list: prefer -k.
+    #[arg(
+        short = 'y',
+        long = "tsig",
+        value_name = "[HMAC:]NAME:SECRET",
+        conflicts_with = "tsig_file"
+    )]
+    pub tsig: Option<String>,
+
+    /// TSIG: read the key from a BIND key file, as dig -k (what tsig-keygen writes).
+    #[arg(short = 'k', long = "tsig-file", value_name = "FILE")]
+    pub tsig_file: Option<PathBuf>,
+
     /// Server port (default 53).
     #[arg(short = 'p', long = "port", value_name = "PORT", value_parser = clap::value_parser!(u16).range(1..))]
     pub port: Option<u16>,

@@ -113,7 +113,7 @@ NXDOMAIN: the name does not exist.
 NODATA: the name exists (NOERROR) but has no record of the asked type. A CNAME or DNAME chain counts as an answer when an authoritative server (AA set, RA clear) hands the name on to another zone.
 .TP
 \fB5\fR
-The server answered with another error rcode (SERVFAIL, REFUSED, FORMERR, NOTIMP, ...).
+The server answered with another error rcode (SERVFAIL, REFUSED, FORMERR, NOTIMP, ...); a zone transfer was refused; a TSIG did not verify, or the server answered BADSIG, BADKEY or BADTIME.
 .TP
 \fB6\fR
 An \fB\-\-expect\fR assertion failed. When expectations are given and a reply came, the status is 0 if every one passed and 6 otherwise, whatever the rcode (so \fB\-\-expect rcode=NXDOMAIN\fR exits 0 on NXDOMAIN).
@@ -125,7 +125,7 @@ With \fB+trace +dnssec\fR: DNSSEC validation found the final answer bogus. Direc
 With \fB+trace +nsall\fR or \fB+lifecycle\fR: the diagnosis found an error (a finding of severity error, such as a lame or unreachable name server, a failing resolver or an unreachable endpoint), even though the name may resolve. Warnings do not change the status, unless \fB\-\-strict\fR is given.
 .TP
 \fB9\fR
-No usable reply from any server: timeouts, refused connections, malformed replies, and replies that do not answer the question (an answer section with records only for names off the question's CNAME/DNAME chain, or a reply still truncated over TCP, or kept with \fB+ignore\fR, without the answer). Such a reply is shown as it came, with the reason on stderr.
+No usable reply from any server: timeouts, refused connections, malformed replies, and replies that do not answer the question (an answer section with records only for names off the question's CNAME/DNAME chain, or a reply still truncated over TCP, or kept with \fB+ignore\fR, without the answer). Such a reply is shown as it came, with the reason on stderr. A zone transfer cut short, or without its closing SOA, exits 9 too.
 .TP
 \fB10\fR
 Internal error: a failure of dnscope or of this machine (opening a socket, writing output).
@@ -174,6 +174,8 @@ The README maps each code to the nearest DNSViz and Zonemaster identifier.
 \fB+trace +dnssec\fR validates along the walk: each zone cut gets a verdict (secure, insecure, bogus or indeterminate) with its reason, from the trust anchors (the root's KSKs 20326 and 38696 are built in; \fB\-\-trust\-anchor\fR \fIFILE\fR gives DS or DNSKEY records for any zone, as a private root needs) or from the parent's signed DS RRset, or a signed NSEC/NSEC3 proof that there is none (insecure). The answer's RRsets, CNAMEs included, must be signed by their zone's keys, wildcard answers need the proof that the name does not exist, and NXDOMAIN and NODATA need their proofs. Algorithms 8, 10, 13, 14 and 15 verify; others count as insecure. \fB\-\-dnssec\-time\fR validates as of another moment. A bogus answer exits 7. Direct queries (\fB@server +dnssec\fR) keep dig's behaviour: they show the AD bit and do not validate.
 .SH LIFECYCLE
 \fB+lifecycle\fR (\fB\-\-lifecycle\fR) follows the name as a browser's lookup does: the hosts order of nsswitch.conf and the hosts file (\fB\-\-nsswitch\fR, \fB\-\-hosts\fR; an entry read before DNS overrides it: \fBhosts_override\fR when it differs); each resolver asked on its own (every \fB@server\fR, \fB\-\-resolvers public\fR for 1.1.1.1, 8.8.8.8, 9.9.9.9 and 208.67.222.222, or resolv.conf's), with its answer, the TTL it has left and the age of its copy (\fBstale_cache\fR when it is not the authority's, with its expiry; \fBresolver_failed\fR when it fails); the authority by a trace; with \fB+connect\fR[=\fIPORT\fR] a TCP connect to each address (443 by default; \fBendpoint_unreachable\fR when none accepts); and a verdict: ok, hosts_override, stale_cache, nxdomain, nodata, resolver_failed, endpoint_unreachable, slow or no_answer.
+.SH "ZONE TRANSFERS"
+\fBAXFR\fR asks a server for the whole zone and \fBIXFR=\fR\fISERIAL\fR for the changes since the version \fISERIAL\fR, over TCP. Every record is printed as its message arrives, in zone-file form; an IXFR marks each version step with \fB; deleted from serial\fR \fIN\fR and \fB; added in serial\fR \fIM\fR comments. The summary gives the records, messages, bytes and time (\fB;; XFR size:\fR, as dig), the kind (AXFR, incremental, the whole zone, up to date) and the serial. With \fB\-\-json\fR, one line per message, then the summary. \fB\-y\fR [\fIHMAC\fR:]\fINAME\fR:\fISECRET\fR or \fB\-k\fR \fIFILE\fR (a BIND key file) signs queries and transfers with TSIG (RFC 8945; hmac-md5, hmac-sha1, hmac-sha224, hmac-sha256 (the default), hmac-sha384, hmac-sha512) and verifies every reply; the secret is never printed. A refused transfer, or a TSIG that fails or a BADSIG, BADKEY or BADTIME, exits 5; a transfer cut short or without its closing SOA exits 9. \fB\-\-timeout\fR applies to each message.
 .SH EXPECTATIONS
 \fB\-\-expect\fR \fIEXPR\fR (repeatable) asserts on the final result of a query or trace.
 .PP

@@ -2,12 +2,12 @@
 //! each line planned as if its words were typed after it.
 
 use clap::error::ErrorKind;
-use hickory_proto::rr::{DNSClass, Name};
+use hickory_proto::rr::RecordType;
 
 use crate::cli::args::{self, Cli};
 use crate::cli::env::Env;
 use crate::cli::plan::{Mode, Plan};
-use crate::cli::planner::{Planner, refuse_transfers};
+use crate::cli::planner::Planner;
 use crate::dns::names;
 use crate::dns::rrtype;
 use crate::dns::wire::Question;
@@ -90,11 +90,21 @@ pub(crate) fn build_line(
         if cli.generate.is_some() || cli.command.is_some() || cli.batch.is_some() {
             return Err(not_a_query());
         }
-        return Planner::new(cli, env).plan(&argv);
+        return no_transfer(Planner::new(cli, env).plan(&argv)?);
     }
     let mut cli = base_cli.clone();
     cli.words.extend(words.iter().map(|w| (*w).to_owned()));
-    Planner::new(cli, env).plan(&argv)
+    no_transfer(Planner::new(cli, env).plan(&argv)?)
+}
+
+/// A batch prints one result per line; a transfer streams a zone: each on its own.
+fn no_transfer(plan: Plan) -> Result<Plan, Error> {
+    if matches!(plan.mode, Mode::Transfer { .. }) {
+        return Err(Error::Usage(
+            "zone transfers are not run in a batch (-f): run each on its own command line".to_owned(),
+        ));
+    }
+    Ok(plan)
 }
 
 /// The plan every plain batch line can share: the base command line planned with a
@@ -128,12 +138,13 @@ pub(crate) fn plain_question(shared: &Plan, words: &[&str]) -> Option<Question> 
         Some(word) => Some(rrtype::parse_class(word).filter(|_| !word.ends_with('.'))?),
         None => None,
     };
-    refuse_transfers(&Question {
-        name: Name::root(),
-        rtype: rtype.unwrap_or(default.rtype),
-        class: DNSClass::IN,
-    })
-    .ok()?;
+    // A transfer goes through the planner, which refuses it with its reason.
+    if matches!(
+        rtype.unwrap_or(default.rtype),
+        RecordType::AXFR | RecordType::IXFR
+    ) {
+        return None;
+    }
     Some(Question {
         name: names::parse(name).ok()?,
         rtype: rtype.unwrap_or(default.rtype),

@@ -26,6 +26,11 @@ pub(crate) enum Mode {
     Direct,
     /// Walk from the root (`+trace`).
     Trace(Box<TracePlan>),
+    /// A zone transfer (AXFR, or IXFR from the client's serial) over TCP.
+    Transfer {
+        /// `IXFR=SERIAL`: the version the client holds.
+        serial: Option<u32>,
+    },
 }
 
 /// What a `+trace` walk starts from.
@@ -85,6 +90,8 @@ pub(crate) struct Plan {
     pub servers: Servers,
     pub flags: QueryFlags,
     pub transport: Settings,
+    /// `-y`, `-k`: the TSIG key queries and transfers are signed with.
+    pub tsig: Option<crate::dns::tsig::Key>,
     pub format: Format,
     pub display: Display,
     /// The words after the program name, for the `cmd` line.

@@ -66,6 +66,7 @@ impl<'a> Planner<'a> {
         let mut server_words = Vec::new();
         let mut pending = Pending::default();
         let mut queries: Vec<Pending> = Vec::new();
+        let mut ixfr_serial = self.cli.qtype.as_deref().and_then(rrtype::ixfr_serial);
 
         for word in &self.cli.words {
             if let Some(server) = word.strip_prefix('@') {
@@ -77,6 +78,7 @@ impl<'a> Planner<'a> {
                     queries.push(std::mem::take(&mut pending));
                 }
                 pending.rtype = Some(rtype);
+                ixfr_serial = ixfr_serial.or(rrtype::ixfr_serial(word));
             } else if let Some(class) = (!word.ends_with('.'))
                 .then(|| rrtype::parse_class(word))
                 .flatten()
@@ -164,8 +166,11 @@ impl<'a> Planner<'a> {
                 candidate.rtype = RecordType::SOA;
             }
         }
-        for lookup in &lookups {
-            refuse_transfers(&lookup.candidates[0])?;
+        let transfer = lookups
+            .iter()
+            .any(|l| matches!(l.candidates[0].rtype, RecordType::AXFR | RecordType::IXFR));
+        if transfer {
+            check_transfer(&lookups, trace, ixfr_serial)?;
         }
 
         let lifecycle_plan = if lifecycle {
@@ -188,7 +193,8 @@ impl<'a> Planner<'a> {
             (DEFAULT_TIMEOUT, DEFAULT_TRIES)
         };
         let transport = Settings {
-            tcp: options.tcp,
+            // A transfer always goes over TCP (RFC 5936 §4.2).
+            tcp: options.tcp || transfer,
             ignore_truncation: options.ignore,
             tries: self
                 .cli
@@ -242,7 +248,11 @@ impl<'a> Planner<'a> {
                     "--trace-timeout and +tracetime apply only to +trace".to_owned(),
                 ));
             }
-            Mode::Direct
+            if transfer {
+                Mode::Transfer { serial: ixfr_serial }
+            } else {
+                Mode::Direct
+            }
         };
         if let Mode::Trace(t) = &mode
             && t.strict
@@ -311,6 +321,12 @@ impl<'a> Planner<'a> {
                 e.text
             )));
         }
+        if transfer && let Some(e) = expectations.first() {
+            return Err(usage(format!(
+                "--expect '{}' judges a query's answer, not a zone transfer",
+                e.text
+            )));
+        }
         Ok(Plan {
             mode,
             expectations,
@@ -318,9 +334,10 @@ impl<'a> Planner<'a> {
             servers,
             flags,
             transport,
+            tsig: self.tsig_key()?,
             format,
             display,
-            command_line: args.iter().skip(1).cloned().collect::<Vec<_>>().join(" "),
+            command_line: shown_command_line(args),
         })
     }
 
@@ -398,6 +415,25 @@ impl<'a> Planner<'a> {
                 .map(|t| resolvconf::parse(&t))
                 .unwrap_or_default()),
         }
+    }
+
+    /// The TSIG key of `-y` or `-k`.
+    fn tsig_key(&self) -> Result<Option<crate::dns::tsig::Key>, Error> {
+        if let Some(text) = &self.cli.tsig {
+            return crate::dns::tsig::from_option(text)
+                .map(Some)
+                .map_err(Error::Usage);
+        }
+        let Some(path) = &self.cli.tsig_file else {
+            return Ok(None);
+        };
+        let text = self
+            .env
+            .read_file(path)
+            .map_err(|e| Error::Usage(format!("cannot read the key file {}: {e}", path.display())))?;
+        crate::dns::tsig::from_file(&text, &path.display().to_string())
+            .map(Some)
+            .map_err(Error::Usage)
     }
 
     /// The trust anchors (`--trust-anchor`, else the root's) and the clock of a
@@ -554,12 +590,47 @@ fn parse_class_flag(word: &str) -> Result<DNSClass, Error> {
     rrtype::parse_class(word).ok_or_else(|| Error::Usage(format!("unknown class '{word}'")))
 }
 
-pub(crate) fn refuse_transfers(question: &Question) -> Result<(), Error> {
-    if matches!(question.rtype, RecordType::AXFR | RecordType::IXFR) {
-        return Err(Error::Usage(format!(
-            "zone transfers ({}) are not supported; use dig or kdig for them",
-            rrtype::type_text(question.rtype)
-        )));
+/// A transfer is the one query of its command line, asked directly, and an IXFR says
+/// which version the client holds.
+fn check_transfer(lookups: &[Lookup], trace: bool, ixfr_serial: Option<u32>) -> Result<(), Error> {
+    let usage = |m: &str| Err(Error::Usage(m.to_owned()));
+    if trace {
+        return usage("+trace walks to one answer; a zone transfer (AXFR, IXFR) asks a server directly");
+    }
+    if lookups.len() > 1 || lookups[0].candidates.len() > 1 {
+        return usage("a zone transfer is the only query of its command line (and takes no search list)");
+    }
+    if lookups[0].candidates[0].rtype == RecordType::IXFR && ixfr_serial.is_none() {
+        return usage("IXFR needs the serial the client holds: IXFR=SERIAL, as in dig");
     }
     Ok(())
+}
+
+/// The words after the program name as the `cmd` line and a check's report show them,
+/// with a TSIG secret (`-y`) hidden: output, logs and CI reports must never hold it.
+pub(crate) fn shown_command_line(args: &[String]) -> String {
+    let mut shown = Vec::with_capacity(args.len());
+    let mut secret_next = false;
+    for arg in args.iter().skip(1) {
+        let hidden = if secret_next {
+            Some(hide_secret(arg))
+        } else if let Some(value) = arg.strip_prefix("--tsig=") {
+            Some(format!("--tsig={}", hide_secret(value)))
+        } else {
+            arg.strip_prefix("-y")
+                .filter(|v| !v.is_empty())
+                .map(|value| format!("-y{}", hide_secret(value)))
+        };
+        secret_next = arg == "-y" || arg == "--tsig";
+        shown.push(hidden.unwrap_or_else(|| arg.clone()));
+    }
+    shown.join(" ")
+}
+
+/// `[hmac:]name:secret` with the secret replaced.
+fn hide_secret(value: &str) -> String {
+    match value.rsplit_once(':') {
+        Some((key, _)) => format!("{key}:(secret hidden)"),
+        None => "(secret hidden)".to_owned(),
+    }
 }

@@ -352,9 +352,9 @@ fn usage_errors_say_what_is_wrong() {
     assert!(usage_error(&["a.test", "+noedns", "+nsid"]).contains("+nsid needs EDNS"));
     assert!(usage_error(&["a.test", "@nowhere.invalid"]).contains("cannot resolve server"));
     assert!(usage_error(&["a.test", "@::1", "-4"]).contains("no IPv4 address"));
-    assert!(usage_error(&["a.test", "AXFR"]).contains("zone transfers"));
-    assert!(usage_error(&["a.test", "IXFR=2024010101"]).contains("zone transfers (IXFR)"));
-    assert!(usage_error(&["a.test", "-t", "ixfr=5"]).contains("zone transfers"));
+    assert!(usage_error(&["a.test", "IXFR"]).contains("IXFR=SERIAL"));
+    assert!(usage_error(&["a.test", "AXFR", "b.test"]).contains("the only query"));
+    assert!(usage_error(&["a.test", "AXFR", "+trace"]).contains("asks a server directly"));
     assert!(usage_error(&["a.test", "--timeout", "0s"]).contains("longer than zero"));
     assert!(usage_error(&["a.test", "--bogus"]).contains("--bogus"));
     assert!(usage_error(&["a.test", "-4", "-6"]).contains("cannot be used with"));
@@ -526,4 +526,54 @@ fn random_command_lines_plan_or_fail_in_one_line() {
         planned > 500 && refused > 1_000,
         "{planned} planned, {refused} refused"
     );
+}
+
+#[test]
+fn the_command_line_shown_hides_a_tsig_secret_however_it_is_written() {
+    let args = |words: &[&str]| {
+        std::iter::once("dnscope")
+            .chain(words.iter().copied())
+            .map(str::to_owned)
+            .collect::<Vec<_>>()
+    };
+    for (words, shown) in [
+        (
+            &["-y", "hmac-sha1:k:c2VjcmV0", "a.test", "AXFR"][..],
+            "-y hmac-sha1:k:(secret hidden) a.test AXFR",
+        ),
+        (&["-yk:c2VjcmV0", "a.test"][..], "-yk:(secret hidden) a.test"),
+        (&["--tsig", "k:c2VjcmV0"][..], "--tsig k:(secret hidden)"),
+        (
+            &["--tsig=k:c2VjcmV0", "-k", "file.key"][..],
+            "--tsig=k:(secret hidden) -k file.key",
+        ),
+        (&["a.test", "+short"][..], "a.test +short"),
+    ] {
+        let line = crate::cli::planner::shown_command_line(&args(words));
+        assert_eq!(line, shown);
+        assert!(!line.contains("c2VjcmV0"));
+    }
+}
+
+#[test]
+fn a_transfer_is_planned_over_tcp_with_its_serial_and_key() {
+    let p = plan(&["a.test", "AXFR"]);
+    assert_eq!(p.mode, Mode::Transfer { serial: None });
+    assert!(p.transport.tcp);
+    assert_eq!(
+        plan(&["a.test", "IXFR=2024010101"]).mode,
+        Mode::Transfer {
+            serial: Some(2_024_010_101)
+        }
+    );
+    assert_eq!(
+        plan(&["a.test", "-t", "ixfr=5"]).mode,
+        Mode::Transfer { serial: Some(5) }
+    );
+    let p = plan(&["a.test", "AXFR", "-y", "hmac-sha512:xfr:c2VjcmV0"]);
+    let key = p.tsig.unwrap();
+    assert_eq!(key.algorithm, crate::dns::tsig::Algorithm::Sha512);
+    assert_eq!(key.name.to_ascii(), "xfr.");
+    assert!(p.command_line.contains("-y hmac-sha512:xfr:(secret hidden)"));
+    assert!(usage_error(&["a.test", "AXFR", "-y", "k:c2VjcmV0", "-k", "f"]).contains("cannot be used with"));
 }

@@ -141,7 +141,7 @@ pub(crate) fn parse_type(word: &str) -> Option<RecordType> {
         }
         return number.parse::<u16>().ok().map(RecordType::from);
     }
-    // dig's `IXFR=SERIAL`; the serial matters only to a transfer, which is refused later.
+    // dig's `IXFR=SERIAL`; the planner reads the serial with `ixfr_serial`.
     if let Some(serial) = upper.strip_prefix("IXFR=") {
         return serial.parse::<u32>().is_ok().then_some(RecordType::IXFR);
     }
@@ -149,6 +149,14 @@ pub(crate) fn parse_type(word: &str) -> Option<RecordType> {
         .iter()
         .find(|(_, name)| *name == upper)
         .map(|(number, _)| RecordType::from(*number))
+}
+
+/// The serial of dig's `IXFR=SERIAL`, any case.
+pub(crate) fn ixfr_serial(word: &str) -> Option<u32> {
+    let (kind, serial) = word.split_once('=')?;
+    kind.eq_ignore_ascii_case("IXFR")
+        .then(|| serial.parse().ok())
+        .flatten()
 }
 
 /// Parses a class mnemonic in any case, or `CLASSnnn`.

@@ -95,6 +95,13 @@ impl QueryFlags {
 /// # Errors
 /// Only when hickory-proto cannot encode the message (a name it rejects).
 pub(crate) fn build_query(question: &Question, flags: &QueryFlags, id: u16) -> Result<Vec<u8>, String> {
+    query_message(question, flags, id)
+        .to_vec()
+        .map_err(|e| format!("cannot encode the query: {e}"))
+}
+
+/// The query message, for callers that add to it (a transfer's IXFR serial).
+pub(crate) fn query_message(question: &Question, flags: &QueryFlags, id: u16) -> Message {
     let mut message = Message::new(id, MessageType::Query, OpCode::Query);
     message.metadata.recursion_desired = flags.recurse;
     message.metadata.checking_disabled = flags.checking_disabled;
@@ -106,8 +113,6 @@ pub(crate) fn build_query(question: &Question, flags: &QueryFlags, id: u16) -> R
         message.set_edns(edns_of(settings));
     }
     message
-        .to_vec()
-        .map_err(|e| format!("cannot encode the query: {e}"))
 }
 
 /// A query's bytes with the question cut out, for many queries that differ only in ID

@@ -1,8 +1,9 @@
-//! Runs one lookup of a plan: a direct query (through the search list) or a `+trace`
-//! walk, then judges its `--expect` assertions. Called by a run, a check and a batch.
+//! Runs one lookup of a plan: a direct query (through the search list), a `+trace`
+//! walk, or a zone transfer, then judges its `--expect` assertions. Called by a run, a
+//! check and a batch.
 //!
-//! May use: dns, transport, model, walk, render, expect, cli, lifecycle (render only in the reply-path
-//! mutation test, which runs a reply all the way to its output).
+//! May use: dns, transport, model, walk, render, expect, cli, lifecycle, xfr (render
+//! only in the reply-path mutation test, which runs a reply all the way to its output).
 
 use std::time::SystemTime;
 
@@ -23,6 +24,11 @@ use crate::walk;
 pub(crate) fn look_up(plan: &Plan, lookup: &Lookup, transport: &dyn Transport) -> Outcome {
     match &plan.mode {
         Mode::Direct => judged_query(plan, execute(plan, lookup, transport)),
+        // Unstreamed: only the summary is kept (a run streams through `transfer` itself).
+        Mode::Transfer { serial } => {
+            let report = transfer::transfer(plan, &lookup.candidates[0], *serial, transport, &mut |_| Ok(()));
+            Outcome::Transfer(Box::new(report.expect("a sink that cannot fail")))
+        }
         Mode::Trace(trace_plan) => {
             let mut report = walk_for(plan, trace_plan, lookup, transport);
             if let Some(steps) = &trace_plan.lifecycle {
@@ -155,3 +161,4 @@ fn execute(plan: &Plan, lookup: &Lookup, transport: &dyn Transport) -> Report {
 mod lifecycle;
 #[cfg(test)]
 mod mutation_tests;
+pub(crate) mod transfer;

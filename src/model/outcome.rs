@@ -4,6 +4,7 @@
 use crate::model::exit::Exit;
 use crate::model::report::Report;
 use crate::model::trace::TraceReport;
+use crate::model::transfer::TransferReport;
 use crate::model::verdict::Verdict;
 
 /// What one lookup came to: a query's report or a trace, with `--expect` judged.
@@ -12,6 +13,8 @@ use crate::model::verdict::Verdict;
 pub(crate) enum Outcome {
     Query(Box<Report>),
     Trace(Box<TraceReport>),
+    /// A zone transfer's summary (its records were streamed as they came).
+    Transfer(Box<TransferReport>),
 }
 
 impl Outcome {
@@ -20,6 +23,7 @@ impl Outcome {
         Exit::of_code(match self {
             Outcome::Query(r) => r.exit_code,
             Outcome::Trace(r) => r.exit_code,
+            Outcome::Transfer(r) => r.exit_code,
         })
     }
 
@@ -28,6 +32,8 @@ impl Outcome {
         match self {
             Outcome::Query(r) => r.line = Some(line),
             Outcome::Trace(r) => r.line = Some(line),
+            // A batch never transfers a zone (the planner refuses it).
+            Outcome::Transfer(_) => {}
         }
     }
 
@@ -36,6 +42,7 @@ impl Outcome {
         match self {
             Outcome::Query(r) => &r.expectations,
             Outcome::Trace(r) => &r.expectations,
+            Outcome::Transfer(_) => &[],
         }
     }
 }

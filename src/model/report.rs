@@ -352,7 +352,7 @@ fn kept_text<K: PartialEq + Copy>(
 }
 
 /// `when` to the second.
-fn rfc3339(when: SystemTime) -> String {
+pub(crate) fn rfc3339(when: SystemTime) -> String {
     thread_local! {
         static SECOND: Kept<u64> = const { std::cell::RefCell::new(None) };
     }
@@ -363,7 +363,7 @@ fn rfc3339(when: SystemTime) -> String {
     }
 }
 
-fn query_info(ctx: Context<'_>, flags: &QueryFlags) -> QueryInfo {
+pub(crate) fn query_info(ctx: Context<'_>, flags: &QueryFlags) -> QueryInfo {
     let q = ctx.question;
     QueryInfo {
         name: names::format(&q.name, ctx.names),
@@ -398,7 +398,7 @@ fn query_info(ctx: Context<'_>, flags: &QueryFlags) -> QueryInfo {
     }
 }
 
-fn server_info(addr: SocketAddr, protocol: Protocol, name: &str) -> ServerInfo {
+pub(crate) fn server_info(addr: SocketAddr, protocol: Protocol, name: &str) -> ServerInfo {
     thread_local! {
         static ADDRESS: Kept<std::net::IpAddr> = const { std::cell::RefCell::new(None) };
     }

@@ -14,7 +14,7 @@ pub(super) fn report(report: &Report, out: &mut dyn Write) -> io::Result<()> {
 /// One object and its newline in one write: serde_json's many small writes through a
 /// `dyn Write` cost more than the serialising itself in a large batch. The buffer is
 /// kept, as growing a fresh one for every object of a batch showed in its profile.
-fn line(value: &impl serde::Serialize, out: &mut dyn Write) -> io::Result<()> {
+pub(super) fn line(value: &impl serde::Serialize, out: &mut dyn Write) -> io::Result<()> {
     BUFFER.with_borrow_mut(|bytes| {
         bytes.clear();
         serde_json::to_writer(&mut *bytes, value)?;

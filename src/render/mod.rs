@@ -1,7 +1,7 @@
 //! Writing reports: dig-like text, `+short`, and JSON lines. Each renderer reads the
 //! same [`Report`](crate::model::report::Report) and writes to a `&mut dyn Write`.
 //!
-//! May use: dns, transport, model. Colour is decided by the planner and arrives here.
+//! May use: dns, transport, model, xfr (a transfer's labels). Colour is decided by the planner and arrives here.
 
 mod json;
 mod lifecycle_text;
@@ -10,6 +10,7 @@ mod palette;
 mod short;
 mod text;
 mod trace_text;
+pub(crate) mod transfer;
 
 use std::io::{self, Write};
 
@@ -96,6 +97,7 @@ pub(crate) fn outcome(
     match outcome {
         crate::model::outcome::Outcome::Query(r) => report(r, options, out, err),
         crate::model::outcome::Outcome::Trace(r) => trace(r, options, out, err),
+        crate::model::outcome::Outcome::Transfer(r) => transfer::Printer::new(options).finish(r, out, err),
     }
 }
 
@@ -180,6 +182,21 @@ fn preamble(options: &Options<'_>, p: &Palette, out: &mut dyn Write) -> io::Resu
         writeln!(out, "{}", p.comment.style(line))?;
     }
     Ok(())
+}
+
+/// dig's `;; SERVER: ADDR#PORT(NAME) (PROTOCOL)` line.
+fn server_line(s: &crate::model::report::ServerInfo) -> String {
+    let host = if s.address.contains(':') {
+        format!("[{}]", s.address)
+    } else {
+        s.address.clone()
+    };
+    format!(
+        ";; SERVER: {host}#{}({}) ({})",
+        s.port,
+        s.name,
+        s.protocol.as_str().to_ascii_uppercase()
+    )
 }
 
 /// One line per `--expect` verdict, for the end of the text output.

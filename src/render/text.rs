@@ -217,18 +217,7 @@ fn stats(report: &Report, response: &Response, p: &Palette, out: &mut dyn Write)
     let s = &report.server;
     writeln!(out)?;
     writeln!(out, ";; Query time: {}", humantime::format_duration(rtt))?;
-    let host = if s.address.contains(':') {
-        format!("[{}]", s.address)
-    } else {
-        s.address.clone()
-    };
-    writeln!(
-        out,
-        ";; SERVER: {host}#{}({}) ({})",
-        s.port,
-        s.name,
-        s.protocol.as_str().to_ascii_uppercase()
-    )?;
+    writeln!(out, "{}", super::server_line(s))?;
     writeln!(out, ";; WHEN: {}", report.when)?;
     writeln!(out, ";; MSG SIZE  rcvd: {}", response.size)?;
     if report.attempts.len() > 1 {

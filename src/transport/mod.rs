@@ -116,6 +116,32 @@ pub trait Transport: Sync {
     /// # Errors
     /// When no acceptable reply arrives: see [`Failure`].
     fn exchange(&self, request: &Request<'_>) -> Result<Reply, TransportError>;
+
+    /// Sends `wire` to `server` over a new TCP connection and returns it, to read the
+    /// many reply messages of a zone transfer. A transport that cannot (a test fake made
+    /// for single queries) says so.
+    ///
+    /// # Errors
+    /// When the connection cannot be made or the query not sent.
+    fn open_stream(
+        &self,
+        server: std::net::SocketAddr,
+        wire: &[u8],
+        timeout: Duration,
+    ) -> Result<Box<dyn MessageStream>, Failure> {
+        let _ = (server, wire, timeout);
+        Err(Failure::Io("this transport carries no zone transfers".to_owned()))
+    }
+}
+
+/// The reply messages of one connection, in the order they arrive.
+pub trait MessageStream {
+    /// The next message's bytes, or `None` when the server closed the connection
+    /// between two messages.
+    ///
+    /// # Errors
+    /// When nothing came within `timeout`, or the connection broke inside a message.
+    fn next_message(&mut self, timeout: Duration) -> Result<Option<Vec<u8>>, Failure>;
 }
 
 /// The real network.
@@ -128,6 +154,15 @@ impl Transport for Net {
             Protocol::Udp => udp::exchange(request),
             Protocol::Tcp => tcp::exchange(request),
         }
+    }
+
+    fn open_stream(
+        &self,
+        server: std::net::SocketAddr,
+        wire: &[u8],
+        timeout: Duration,
+    ) -> Result<Box<dyn MessageStream>, Failure> {
+        Ok(Box::new(tcp::open_stream(server, wire, timeout)?))
     }
 }
 

@@ -20,10 +20,11 @@ pub(super) fn exchange(request: &Request<'_>) -> Result<Reply, TransportError> {
     let started = Instant::now();
     let deadline = started + request.timeout;
     let mut ignored = Vec::new();
-    let mut stream = connect(server, request).map_err(|failure| TransportError {
+    let stream = connect(server, request).map_err(|failure| TransportError {
         failure,
         ignored: vec![],
     })?;
+    let mut stream = std::io::BufReader::new(stream);
     let fail = |failure, ignored| TransportError { failure, ignored };
 
     let Ok(len) = u16::try_from(request.wire.len()) else {
@@ -36,6 +37,7 @@ pub(super) fn exchange(request: &Request<'_>) -> Result<Reply, TransportError> {
     framed.extend_from_slice(&len.to_be_bytes());
     framed.extend_from_slice(request.wire);
     stream
+        .get_mut()
         .write_all(&framed)
         .map_err(|e| fail(failure_of(&e), vec![]))?;
 
@@ -70,17 +72,63 @@ pub(super) fn exchange(request: &Request<'_>) -> Result<Reply, TransportError> {
     }
 }
 
+/// Connects to `server`, sends `wire`, and returns the connection to read the reply
+/// messages from: a zone transfer's many.
+pub(super) fn open_stream(
+    server: SocketAddr,
+    wire: &[u8],
+    timeout: std::time::Duration,
+) -> Result<Messages, Failure> {
+    let mut stream = connect_within(server, timeout)?;
+    let len =
+        u16::try_from(wire.len()).map_err(|_| Failure::Io("query longer than 65535 bytes".to_owned()))?;
+    let mut framed = Vec::with_capacity(wire.len() + 2);
+    framed.extend_from_slice(&len.to_be_bytes());
+    framed.extend_from_slice(wire);
+    stream.write_all(&framed).map_err(|e| failure_of(&e))?;
+    Ok(Messages {
+        reader: std::io::BufReader::with_capacity(64 * 1024, stream),
+    })
+}
+
+/// The reply messages of one TCP connection, each read within its own deadline.
+#[derive(Debug)]
+pub(crate) struct Messages {
+    reader: std::io::BufReader<TcpStream>,
+}
+
+impl super::MessageStream for Messages {
+    fn next_message(&mut self, timeout: std::time::Duration) -> Result<Option<Vec<u8>>, Failure> {
+        let deadline = Instant::now() + timeout;
+        let mut length = [0u8; 2];
+        match read_full(&mut self.reader, &mut length, deadline, None) {
+            Ok(()) => {}
+            // Closed between two messages: the stream ended, which the caller judges.
+            Err(ReadStop::Closed { got: 0 }) => return Ok(None),
+            Err(stop) => return Err(closed_before(stop, "the length of a message")),
+        }
+        let mut body = vec![0u8; usize::from(u16::from_be_bytes(length))];
+        read_full(&mut self.reader, &mut body, deadline, None)
+            .map_err(|stop| closed_before(stop, &format!("a {}-byte message", body.len())))?;
+        Ok(Some(body))
+    }
+}
+
 fn connect(server: SocketAddr, request: &Request<'_>) -> Result<TcpStream, Failure> {
+    connect_within(server, request.timeout)
+}
+
+fn connect_within(server: SocketAddr, timeout: std::time::Duration) -> Result<TcpStream, Failure> {
     let socket = Socket::new(Domain::for_address(server), Type::STREAM, Some(SockProtocol::TCP))
         .map_err(|e| Failure::Io(format!("cannot open a TCP socket: {e}")))?;
     socket
-        .connect_timeout(&SockAddr::from(server), request.timeout)
+        .connect_timeout(&SockAddr::from(server), timeout)
         .map_err(|e| failure_of(&e))?;
     socket
         .set_tcp_nodelay(true)
         .map_err(|e| Failure::Io(e.to_string()))?;
     socket
-        .set_write_timeout(Some(request.timeout))
+        .set_write_timeout(Some(timeout))
         .map_err(|e| Failure::Io(e.to_string()))?;
     Ok(socket.into())
 }
@@ -103,7 +151,7 @@ fn closed_before(stop: ReadStop, what: &str) -> Failure {
 /// Fills `buffer`, however the bytes are split across segments, before `deadline`,
 /// unless `cancel` is set first.
 fn read_full(
-    stream: &mut TcpStream,
+    reader: &mut std::io::BufReader<TcpStream>,
     buffer: &mut [u8],
     deadline: Instant,
     cancel: Option<&AtomicBool>,
@@ -119,10 +167,14 @@ fn read_full(
             Some(_) => (deadline - now).min(CANCEL_CHECK),
             None => deadline - now,
         };
-        stream
-            .set_read_timeout(Some(wait))
-            .map_err(|e| ReadStop::Failure(Failure::Io(e.to_string())))?;
-        match stream.read(&mut buffer[got..]) {
+        // Bytes already buffered need no wait (and no system call to set one).
+        if reader.buffer().is_empty() {
+            reader
+                .get_ref()
+                .set_read_timeout(Some(wait))
+                .map_err(|e| ReadStop::Failure(Failure::Io(e.to_string())))?;
+        }
+        match reader.read(&mut buffer[got..]) {
             Ok(0) => return Err(ReadStop::Closed { got }),
             Ok(n) => got += n,
             Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}

@@ -42,16 +42,37 @@ srv=127.0.1
 # BIND listens only on addresses that an interface carries.
 ip addr add $srv.20/32 dev lo
 
+# Zone transfers (tests/interop/xfr.py): the TSIG keys the servers know, and which zone
+# each server gives to whom. The secrets are test-only.
+XFR_SECRET_256=$(printf 'dnscope interop transfer key 256' | base64)
+XFR_SECRET_224=$(printf 'dnscope interop transfer key 224' | base64)
+declare -A nsd_provide=(
+  [types.com.]="127.0.0.0/8 NOKEY"
+  [lame.interop.]="127.0.0.0/8 xfr-key"
+  [bulk.interop.]="127.0.0.0/8 xfr-key"
+)
+# A zone of 5000 records: a transfer of many messages, signed by TSIG, from each server.
+{
+  printf '$ORIGIN bulk.interop.\n$TTL 300\n@ IN SOA ns hostmaster 1 1800 900 604800 300\n@ IN NS ns\nns IN A 127.0.1.32\n'
+  for i in $(seq 5000); do printf 'host%d IN A 10.%d.%d.%d\n' "$i" $((i / 65536)) $((i / 256 % 256)) $((i % 256)); done
+} > "$work/bulk.interop.zone"
+# A zone BIND takes dynamic updates for, to serve an IXFR of a known change.
+printf '$ORIGIN dyn.com.\n$TTL 300\n@ IN SOA ns hostmaster 1 1800 900 604800 300\n@ IN NS ns\nns IN A 127.0.1.20\nwww IN A 192.0.2.1\n' > "$work/dyn.com.zone"
+
 nsd_instance() { # NAME ADDRESS ZONE...  (ZONESDIR and SUFFIX override where the files are)
   local name=$1 address=$2; shift 2
   local dir=${ZONESDIR:-$zones} suffix=${SUFFIX:-.zone}
   local conf="$work/$name.conf"
   printf 'server:\n  ip-address: %s\n  port: 53\n  zonesdir: "%s"\n  pidfile: "%s/%s.pid"\n  zonelistfile: "%s/%s.zonelist"\n  xfrdfile: "%s/%s.xfrd"\n  database: ""\n  username: ""\n  chroot: ""\n  verbosity: 0\nremote-control:\n  control-enable: no\n' \
     "$address" "$dir" "$work" "$name" "$work" "$name" "$work" "$name" > "$conf"
+  printf 'key:\n  name: "xfr-key"\n  algorithm: hmac-sha256\n  secret: "%s"\n' "$XFR_SECRET_256" >> "$conf"
   local zone
   for zone in "$@"; do
     local file=${zone%.}; [ "$zone" = . ] && file=root
     printf 'zone:\n  name: "%s"\n  zonefile: "%s%s"\n' "$zone" "$file" "$suffix" >> "$conf"
+    if [ -n "${nsd_provide[$zone]:-}" ]; then
+      printf '  provide-xfr: %s\n' "${nsd_provide[$zone]}" >> "$conf"
+    fi
   done
   nsd -d -c "$conf" 2>>"$work/$name.log" & pids+=($!)
 }
@@ -60,16 +81,23 @@ nsd_instance nsd-tld $srv.2 com. net. org.
 # faulty.com.'s lame name server: it serves other zones (lame.interop., and types.com., the
 # zone of every record type) and refuses faulty.com.
 nsd_instance nsd-lame $srv.30 lame.interop. types.com.
+ZONESDIR="$work" nsd_instance nsd-bulk $srv.32 bulk.interop.
 
 mkdir -p "$work/knot-db"
 {
   printf 'server:\n  rundir: "%s"\n  listen: [ %s.10@53, %s.11@53, %s.12@53 ]\n' "$work" $srv $srv $srv
   # secure3.com. is signed with NSEC3 (RFC 5155): salted, no extra iterations.
   printf 'policy:\n  - id: nsec3\n    nsec3: on\n    nsec3-iterations: 0\n    nsec3-salt-length: 8\n'
+  printf 'key:\n  - id: xfr-key\n    algorithm: hmac-sha256\n    secret: %s\n' "$XFR_SECRET_256"
+  # palette.com. to anyone on loopback; types.com. and bulk.interop. only with the key.
+  printf 'acl:\n  - id: open-transfer\n    address: 127.0.0.0/8\n    action: transfer\n  - id: keyed-transfer\n    key: xfr-key\n    action: transfer\n'
   printf 'database:\n  storage: "%s/knot-db"\ntemplate:\n  - id: default\n    storage: "%s"\n    file: "%%s.zone"\n    zonefile-sync: -1\n    journal-content: none\nzone:\n' "$work" "$zones"
-  for zone in palette.com awsdns-01.org awsdns-02.net s3-website-us-east-1.amazonaws.com faulty.com types.com; do
+  for zone in awsdns-01.org awsdns-02.net s3-website-us-east-1.amazonaws.com faulty.com; do
     printf '  - domain: %s\n' "$zone"
   done
+  printf '  - domain: palette.com\n    acl: open-transfer\n'
+  printf '  - domain: types.com\n    acl: keyed-transfer\n'
+  printf '  - domain: bulk.interop\n    file: "%s/bulk.interop.zone"\n    acl: keyed-transfer\n' "$work"
   # Knot signs this zone itself (its default policy: ECDSA P-256, NSEC).
   printf '  - domain: secure.com\n    dnssec-signing: on\n    journal-content: changes\n'
   printf '  - domain: secure3.com\n    dnssec-signing: on\n    dnssec-policy: nsec3\n    journal-content: changes\n'
@@ -85,12 +113,20 @@ options {
   listen-on-v6 { none; };
   recursion no;
   dnssec-validation no;
+  // Transfers refused unless a zone says otherwise (amazonaws.com. is the refusing one).
+  allow-transfer { none; };
 };
-zone "cloudfront.net" { type primary; file "$zones/cloudfront.net.zone"; };
+key "xfr-key" { algorithm hmac-sha224; secret "$XFR_SECRET_224"; };
+key "xfr-key-256" { algorithm hmac-sha256; secret "$XFR_SECRET_256"; };
+zone "cloudfront.net" { type primary; file "$zones/cloudfront.net.zone"; allow-transfer { any; }; };
 zone "amazonaws.com" { type primary; file "$zones/amazonaws.com.zone"; };
 // A stale secondary of faulty.com: the same data, an older serial.
 zone "faulty.com" { type primary; file "$zones/faulty.com.stale.zone"; };
-zone "types.com" { type primary; file "$zones/types.com.zone"; };
+zone "types.com" { type primary; file "$zones/types.com.zone"; allow-transfer { key xfr-key; }; };
+zone "bulk.interop" { type primary; file "$work/bulk.interop.zone"; allow-transfer { key xfr-key-256; }; };
+// max-ixfr-ratio: BIND sends a change larger than this share of the zone as a whole
+// zone; this zone is tiny, and the test wants the IXFR form.
+zone "dyn.com" { type primary; file "$work/dyn.com.zone"; allow-update { any; }; allow-transfer { any; }; max-ixfr-ratio unlimited; };
 CONF
 named -g -c "$work/named.conf" >>"$work/named.log" 2>&1 & pids+=($!)
 
@@ -171,6 +207,10 @@ wait_for 127.0.1.10 secure3.com. NSEC3PARAM
 wait_for 127.0.1.10 types.com. SOA
 wait_for 127.0.1.20 types.com. SOA
 wait_for 127.0.1.30 types.com. SOA
+wait_for 127.0.1.32 bulk.interop. SOA
+wait_for 127.0.1.20 dyn.com. SOA
+wait_for 127.0.1.20 bulk.interop. SOA
+wait_for 127.0.1.10 bulk.interop. SOA
 if [ "${1:-}" != bench ]; then
   wait_for 127.0.1.60 . SOA
   wait_for 127.0.1.62 secure.test. SOA
@@ -184,5 +224,7 @@ else
   DNSCOPE="$root/target/debug/dnscope" HINTS="$here/hints" python3 "$here/compare.py" || status=1
   DNSCOPE="$root/target/debug/dnscope" python3 "$here/types.py" || status=1
   DNSCOPE="$root/target/debug/dnscope" SIGNED="$signed" python3 "$here/dnssec.py" || status=1
+  DNSCOPE="$root/target/debug/dnscope" XFR_SECRET_256="$XFR_SECRET_256" XFR_SECRET_224="$XFR_SECRET_224" \
+    WORK="$work" python3 "$here/xfr.py" || status=1
   exit $status
 fi

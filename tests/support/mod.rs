@@ -6,6 +6,7 @@
 pub(crate) mod lab;
 pub(crate) mod server;
 pub(crate) mod signer;
+pub(crate) mod xfr;
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};

@@ -751,16 +751,20 @@ fn serve_tcp(listener: TcpListener, state: Arc<State>) {
     }
 }
 
+/// One length-prefixed message of a TCP stream (RFC 1035 §4.2.2), or `None` at its end.
+pub(crate) fn read_framed(stream: &mut TcpStream) -> Option<Vec<u8>> {
+    let mut length = [0u8; 2];
+    stream.read_exact(&mut length).ok()?;
+    let mut message = vec![0u8; usize::from(u16::from_be_bytes(length))];
+    stream.read_exact(&mut message).ok()?;
+    Some(message)
+}
+
 fn serve_connection(mut stream: TcpStream, state: &State) {
     loop {
-        let mut length = [0u8; 2];
-        if stream.read_exact(&mut length).is_err() {
+        let Some(query) = read_framed(&mut stream) else {
             return;
-        }
-        let mut query = vec![0u8; usize::from(u16::from_be_bytes(length))];
-        if stream.read_exact(&mut query).is_err() {
-            return;
-        }
+        };
         if *state.mode.lock().unwrap() == Mode::UdpOnly {
             return;
         }
