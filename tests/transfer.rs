@@ -390,3 +390,88 @@ fn a_check_file_can_ask_that_a_zone_transfers() {
     assert_eq!(doc["checks"][1]["passed"], false);
     assert_eq!(doc["checks"][1]["error"], "the server answered REFUSED");
 }
+
+/// A server that answers any question with one record, signing with `key` if given.
+fn answering(key: Option<hickory_proto::rr::TSigner>) -> XfrServer {
+    let script: Script = Arc::new(|query| {
+        let name = query.queries[0].name().clone();
+        let address = std::net::Ipv4Addr::new(192, 0, 2, 10).into();
+        vec![Step::Records(vec![hickory_proto::rr::Record::from_rdata(
+            name,
+            300,
+            hickory_proto::rr::RData::A(address),
+        )])]
+    });
+    XfrServer::start([127, 0, 0, 1], script, key)
+}
+
+#[test]
+fn a_signed_query_shows_whether_the_reply_s_signature_verified() {
+    let server = answering(Some(signer(SECRET)));
+    let key = format!("transfer-key:{SECRET_B64}");
+    let run = transfer(&server, &["A", "+tcp", "-y", &key]);
+    assert_eq!(run.code, 0, "{run:?}");
+    assert!(run.stdout.contains("192.0.2.10"));
+    assert!(
+        run.stdout
+            .contains(";; TSIG: verified with key transfer-key. (hmac-sha256)"),
+        "{}",
+        run.stdout
+    );
+    // The reply's TSIG record, written as BIND writes it.
+    assert!(
+        run.stdout.contains("transfer-key.\t0\tANY\tTSIG\thmac-sha256. "),
+        "{}",
+        run.stdout
+    );
+    assert!(
+        run.stdout.contains(" 32 ") && run.stdout.contains(" NOERROR 0\n"),
+        "{}",
+        run.stdout
+    );
+    let doc = &json_lines(&transfer(&server, &["A", "+tcp", "-y", &key, "--json"]).stdout)[0];
+    assert_eq!(doc["tsig"]["verified"], true);
+    assert_eq!(doc["exit_code"], 0);
+    // The query the server got carried the TSIG record.
+    let seen = server.seen.lock().unwrap();
+    assert!(seen.iter().all(|m| m.signature().is_some()), "{seen:?}");
+}
+
+#[test]
+fn a_signed_query_fails_on_badsig_or_an_unsigned_reply_and_never_shows_the_secret() {
+    let wrong = "d3Jvbmcgc2VjcmV0IHdyb25nIHNlY3JldCB3cm9uZyE=";
+    let server = answering(Some(signer(SECRET)));
+    let run = transfer(&server, &["A", "+tcp", "-y", &format!("transfer-key:{wrong}")]);
+    assert_eq!(run.code, 5, "{run:?}");
+    assert!(
+        run.stderr.contains("TSIG: the server answered TSIG error BADSIG"),
+        "{}",
+        run.stderr
+    );
+    assert!(!format!("{}{}", run.stdout, run.stderr).contains(wrong));
+
+    // A server that does not sign at all: its reply is shown, and not trusted.
+    let server = answering(None);
+    let run = transfer(
+        &server,
+        &["A", "+tcp", "-y", &format!("transfer-key:{SECRET_B64}"), "--json"],
+    );
+    assert_eq!(run.code, 5, "{run:?}");
+    let doc = &json_lines(&run.stdout)[0];
+    assert_eq!(doc["tsig"]["verified"], false);
+    assert_eq!(
+        doc["tsig"]["problem"],
+        "TSIG: the reply to a signed query carries no TSIG"
+    );
+    assert_eq!(doc["response"]["answer"][0]["data"], "192.0.2.10");
+    assert!(!run.stdout.contains(SECRET_B64));
+
+    let run = support::dnscope(&["+trace", "example.test.", "-y", "k:c2VjcmV0"]);
+    assert_eq!(run.code, 1);
+    assert!(
+        run.stderr
+            .contains("+trace asks servers that do not share the key"),
+        "{}",
+        run.stderr
+    );
+}

@@ -54,6 +54,7 @@ pub(super) struct Line<'a> {
 /// What a line's session asks, from the line's plan and question.
 pub(super) fn ask_of<'a>(plan: &'a Plan, question: &'a Question) -> Ask<'a> {
     Ask {
+        tsig: None,
         servers: &plan.servers.addresses,
         question,
         flags: &plan.flags,
@@ -155,7 +156,9 @@ fn plain(plan: &Plan) -> Option<(SocketAddr, Question)> {
         return None;
     };
     let ipv4 = plan.servers.addresses.iter().all(SocketAddr::is_ipv4);
-    (plan.mode == Mode::Direct && !plan.transport.tcp && ipv4).then(|| (server, question.clone()))
+    // A signed query goes the blocking way, which signs and verifies.
+    (plan.mode == Mode::Direct && !plan.transport.tcp && ipv4 && plan.tsig.is_none())
+        .then(|| (server, question.clone()))
 }
 
 /// What a worker's loop works with.
@@ -217,6 +220,7 @@ pub(super) fn run<'s>(worker: &Worker<'s>, window: usize) {
             }
             let session = {
                 let ask = Ask {
+                    tsig: None,
                     servers: &plan.servers.addresses,
                     question: &question,
                     flags: &plan.flags,
@@ -429,6 +433,7 @@ impl<'s> Window<'s, '_> {
             Arrival::Reply(message) => {
                 let entry = self.in_flight.by_id.remove(&id).expect("present");
                 let reply = Reply {
+                    wire: None,
                     message: *message,
                     size: bytes.len(),
                     rtt: entry.sent.elapsed(),

@@ -321,6 +321,12 @@ impl<'a> Planner<'a> {
                 e.text
             )));
         }
+        if trace && (self.cli.tsig.is_some() || self.cli.tsig_file.is_some()) {
+            return Err(usage(
+                "-y and -k sign a direct query or a zone transfer; +trace asks servers that do not share the key"
+                    .to_owned(),
+            ));
+        }
         if transfer && let Some(e) = expectations.first() {
             return Err(usage(format!(
                 "--expect '{}' judges a query's answer, not a zone transfer",

@@ -138,16 +138,23 @@ fn execute(plan: &Plan, lookup: &Lookup, transport: &dyn Transport) -> Report {
             when: SystemTime::now(),
             names: plan.display.names,
         };
-        let result = policy::lookup(
+        let result = policy::signed_lookup(
             transport,
             &plan.servers.addresses,
             question,
             &plan.flags,
             &plan.transport,
+            plan.tsig.as_ref(),
             &mut random::id,
         );
         let report = match result {
-            Ok(done) => report::completed(ctx, &done),
+            Ok(done) => {
+                let mut report = report::completed(ctx, &done);
+                if let (Some(key), Some(verdict)) = (&plan.tsig, &done.tsig) {
+                    report.judge_tsig(key, verdict);
+                }
+                report
+            }
             Err(failed) => report::failed(ctx, &plan.flags, &failed, plan.servers.addresses[0]),
         };
         if report.status == Some(Status::Answer) {

@@ -278,6 +278,7 @@ fn exercise(question: &Question, server: SocketAddr, bytes: &[u8], display: crat
             size: bytes.len(),
             rtt: Duration::from_micros(1234),
             ignored: Vec::new(),
+            wire: None,
         },
         server,
         protocol: Protocol::Udp,
@@ -285,6 +286,7 @@ fn exercise(question: &Question, server: SocketAddr, bytes: &[u8], display: crat
         attempts: Vec::new(),
         edns_rejected: None,
         ignored: Vec::new(),
+        tsig: None,
     };
     let ctx = Context {
         question,

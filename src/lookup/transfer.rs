@@ -10,8 +10,8 @@ use crate::dns::tsig::{self, Seal, Verifier};
 use crate::dns::wire::Question;
 use crate::dns::{decode, random};
 use crate::model::exit::Exit;
-use crate::model::report::{self, Context, ErrorInfo, SCHEMA_VERSION};
-use crate::model::transfer::{TransferMessage, TransferRecord, TransferReport, TsigInfo};
+use crate::model::report::{self, Context, ErrorInfo, SCHEMA_VERSION, TsigInfo};
+use crate::model::transfer::{TransferMessage, TransferRecord, TransferReport};
 use crate::transport::{MessageStream, Protocol, Transport};
 use crate::xfr::judge::{Failure, Transfer};
 use crate::xfr::query;
@@ -56,6 +56,7 @@ pub(crate) fn transfer(
             verified: false,
             signed: 0,
             unsigned: 0,
+            problem: None,
         }),
         exit_code: 0,
         error: None,
@@ -212,6 +213,9 @@ fn read_all(
 
 fn failed(mut report: TransferReport, exit: Exit, kind: &'static str, message: String) -> TransferReport {
     report.exit_code = exit.code();
+    if let (Some(tsig), "tsig") = (&mut report.tsig, kind) {
+        tsig.problem = Some(message.clone());
+    }
     report.error = Some(ErrorInfo { kind, message });
     report
 }

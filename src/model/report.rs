@@ -52,6 +52,24 @@ pub(crate) struct Report {
     pub error: Option<ErrorInfo>,
     /// `--expect` verdicts (empty without `--expect`).
     pub expectations: Vec<crate::model::verdict::Verdict>,
+    /// With a TSIG key (`-y`, `-k`): whether the reply's signature verified.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub tsig: Option<TsigInfo>,
+}
+
+/// TSIG on a transfer or a query. Never the secret.
+#[derive(Debug, Clone, Serialize)]
+pub(crate) struct TsigInfo {
+    pub key: String,
+    pub algorithm: &'static str,
+    /// Whether every message that had to be signed was, and verified.
+    pub verified: bool,
+    /// Messages that came signed and verified, and unsigned (a transfer's, between signed ones).
+    pub signed: usize,
+    pub unsigned: usize,
+    /// Why it did not verify.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub problem: Option<String>,
 }
 
 /// The question and the header bits and EDNS the query was sent with.
@@ -250,8 +268,36 @@ impl Report {
     pub(crate) fn exit(&self) -> Exit {
         match &self.error {
             Some(e) if self.status.is_none() && e.kind == "internal" => Exit::INTERNAL,
+            // A reply whose signature fails is shown, but is no answer to trust.
+            _ if self.tsig.as_ref().is_some_and(|t| !t.verified) => {
+                Exit::from_status(self.status).worst(Exit::RCODE)
+            }
             _ => Exit::from_status(self.status),
         }
+    }
+
+    /// Adds what came of the reply's TSIG (signed with `key`), and its effect on the exit.
+    pub(crate) fn judge_tsig(
+        &mut self,
+        key: &crate::dns::tsig::Key,
+        verdict: &Result<(), crate::dns::tsig::Problem>,
+    ) {
+        let problem = verdict.as_ref().err().map(|p| format!("TSIG: {p}"));
+        self.tsig = Some(TsigInfo {
+            key: key.name.to_ascii(),
+            algorithm: key.algorithm.name(),
+            verified: verdict.is_ok(),
+            signed: usize::from(verdict.is_ok()),
+            unsigned: 0,
+            problem: problem.clone(),
+        });
+        if let (Some(message), None) = (problem, &self.error) {
+            self.error = Some(ErrorInfo {
+                kind: "tsig",
+                message,
+            });
+        }
+        self.exit_code = self.exit().code();
     }
 }
 
@@ -290,6 +336,7 @@ pub(crate) fn completed(ctx: Context<'_>, done: &Completed) -> Report {
             message: problem,
         }),
         expectations: Vec::new(),
+        tsig: None,
     };
     report.exit_code = report.exit().code();
     report
@@ -325,6 +372,7 @@ pub(crate) fn failed(ctx: Context<'_>, flags: &QueryFlags, failure: &Failed, fal
             message: error.to_string(),
         }),
         expectations: Vec::new(),
+        tsig: None,
     };
     report.exit_code = report.exit().code();
     report

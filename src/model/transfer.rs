@@ -3,7 +3,7 @@
 
 use serde::Serialize;
 
-use crate::model::report::{ErrorInfo, QueryInfo, RecordInfo, ServerInfo};
+use crate::model::report::{ErrorInfo, QueryInfo, RecordInfo, ServerInfo, TsigInfo};
 use crate::xfr::judge::{Change, Kind, Step};
 
 /// One message of a transfer, with its records. In JSON, one line per message.
@@ -65,15 +65,4 @@ pub(crate) struct TransferReport {
     pub tsig: Option<TsigInfo>,
     pub exit_code: u8,
     pub error: Option<ErrorInfo>,
-}
-
-/// TSIG on a transfer or a query. Never the secret.
-#[derive(Debug, Clone, Serialize)]
-pub(crate) struct TsigInfo {
-    pub key: String,
-    pub algorithm: &'static str,
-    /// Whether every message that had to be signed was, and verified.
-    pub verified: bool,
-    pub signed: usize,
-    pub unsigned: usize,
 }

@@ -220,6 +220,13 @@ fn stats(report: &Report, response: &Response, p: &Palette, out: &mut dyn Write)
     writeln!(out, "{}", super::server_line(s))?;
     writeln!(out, ";; WHEN: {}", report.when)?;
     writeln!(out, ";; MSG SIZE  rcvd: {}", response.size)?;
+    if let Some(tsig) = &report.tsig {
+        let state = match &tsig.problem {
+            None => p.good.style("verified".to_owned()),
+            Some(problem) => p.bad.style(format!("NOT verified ({problem})")),
+        };
+        writeln!(out, ";; TSIG: {state} with key {} ({})", tsig.key, tsig.algorithm)?;
+    }
     if report.attempts.len() > 1 {
         let steps: Vec<String> = report
             .attempts

@@ -53,6 +53,9 @@ pub struct Request<'a> {
     /// exchange then gives up within [`CANCEL_CHECK`] with [`Failure::Abandoned`] (over
     /// TCP, once it is connected).
     pub cancel: Option<&'a AtomicBool>,
+    /// Keep the reply's bytes in [`Reply::wire`] (a TSIG-signed query's reply is
+    /// verified over them).
+    pub keep_wire: bool,
 }
 
 /// How often a cancellable exchange looks at its flag while it waits.
@@ -69,6 +72,8 @@ pub struct Reply {
     pub rtt: Duration,
     /// Messages that arrived meanwhile and were not the reply, with the reason.
     pub ignored: Vec<String>,
+    /// The reply's bytes, when the request asked to keep them.
+    pub wire: Option<Vec<u8>>,
 }
 
 /// Why no reply was accepted.

@@ -14,6 +14,7 @@ use std::time::Duration;
 use serde::Serialize;
 
 use super::{Failure, Protocol, Reply, Request, Transport};
+use crate::dns::tsig;
 use crate::dns::wire::{self, Awaited, QueryFlags, Question};
 
 /// The transport settings of a lookup.
@@ -60,6 +61,8 @@ pub(crate) struct Completed {
     /// The rcode with which the server refused the query's EDNS (FORMERR, NOTIMP,
     /// BADVERS), when the reply came only once EDNS was left out.
     pub edns_rejected: Option<u16>,
+    /// With a TSIG key: whether the reply's TSIG verified, and why not.
+    pub tsig: Option<Result<(), tsig::Problem>>,
 }
 
 /// A lookup that got no usable reply.
@@ -123,6 +126,8 @@ pub(crate) struct Ask<'a> {
     /// Header bits and EDNS as planned (EDNS may be dropped on the way).
     pub flags: &'a QueryFlags,
     pub settings: &'a Settings,
+    /// `-y`, `-k`: sign each query and verify the reply.
+    pub tsig: Option<&'a tsig::Key>,
 }
 
 /// The next thing a [`Session`] wants.
@@ -271,6 +276,7 @@ impl Session {
             attempts: std::mem::take(&mut self.attempts),
             ignored: std::mem::take(&mut self.ignored),
             edns_rejected: self.edns_rejected,
+            tsig: None,
         })
     }
 
@@ -308,6 +314,30 @@ pub(crate) fn lookup(
     cancellable_lookup(transport, servers, question, flags, settings, next_id, None)
 }
 
+/// [`lookup`] with each query signed by `key` (TSIG, `-y`, `-k`) and the reply's
+/// signature judged in [`Completed::tsig`].
+///
+/// # Errors
+/// [`Failed`] when no server gave a usable reply.
+pub(crate) fn signed_lookup(
+    transport: &dyn Transport,
+    servers: &[SocketAddr],
+    question: &Question,
+    flags: &QueryFlags,
+    settings: &Settings,
+    key: Option<&tsig::Key>,
+    next_id: &mut dyn FnMut() -> u16,
+) -> Result<Completed, Failed> {
+    let ask = Ask {
+        servers,
+        question,
+        flags,
+        settings,
+        tsig: key,
+    };
+    drive(transport, ask, next_id, None)
+}
+
 /// [`lookup`], given up (with [`Failure::Abandoned`]) once `cancel` is set: no retry,
 /// no fallback is sent after that, and a UDP wait ends within [`super::CANCEL_CHECK`].
 ///
@@ -327,7 +357,17 @@ pub(crate) fn cancellable_lookup(
         question,
         flags,
         settings,
+        tsig: None,
     };
+    drive(transport, ask, next_id, cancel)
+}
+
+fn drive(
+    transport: &dyn Transport,
+    ask: Ask<'_>,
+    next_id: &mut dyn FnMut() -> u16,
+    cancel: Option<&AtomicBool>,
+) -> Result<Completed, Failed> {
     let mut session = Session::new(ask);
     match session.next(ask, next_id) {
         Next::Failed(failed) => Err(failed),
@@ -353,8 +393,15 @@ pub(crate) fn resume(
     let mut send = first;
     loop {
         let (server, protocol, id) = send;
-        let query = match wire::build_query(ask.question, &session.flags(ask), id) {
-            Ok(query) => query,
+        let now = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map_or(0, |d| d.as_secs());
+        let built = wire::build_query(ask.question, &session.flags(ask), id).and_then(|mut query| {
+            let mac = ask.tsig.map(|key| tsig::sign(&mut query, key, now)).transpose()?;
+            Ok((query, mac))
+        });
+        let (query, mac) = match built {
+            Ok(built) => built,
             Err(e) => return Err(session.abort(Failure::Io(e))),
         };
         let expect = Awaited {
@@ -371,8 +418,13 @@ pub(crate) fn resume(
             expect: &expect,
             timeout: ask.settings.timeout,
             cancel,
+            keep_wire: mac.is_some(),
         };
-        if let Some(done) = session.record(ask, transport.exchange(&request)) {
+        if let Some(mut done) = session.record(ask, transport.exchange(&request)) {
+            if let (Some(key), Some(mac)) = (ask.tsig, mac) {
+                let bytes = done.reply.wire.take().unwrap_or_default();
+                done.tsig = Some(tsig::Verifier::new(key, mac, now).check(&bytes).map(drop));
+            }
             return Ok(done);
         }
         send = match session.next(ask, next_id) {
@@ -440,6 +492,7 @@ mod tests {
                 size: 12,
                 rtt: Duration::from_micros(250),
                 ignored: vec![],
+                wire: None,
             })
         }
     }

@@ -64,6 +64,7 @@ pub(super) fn exchange(request: &Request<'_>) -> Result<Reply, TransportError> {
                     size: body.len(),
                     rtt,
                     ignored,
+                    wire: request.keep_wire.then(|| body.clone()),
                 });
             }
             Arrival::Ignored(why) => ignored.push(why),
@@ -226,6 +227,7 @@ mod tests {
                 expect: &expect,
                 timeout: Duration::from_secs(5),
                 cancel: Some(&cancel),
+                keep_wire: false,
             })
         });
         let took = started.elapsed();

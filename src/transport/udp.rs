@@ -82,6 +82,7 @@ fn receive(
                     size: len,
                     rtt,
                     ignored,
+                    wire: request.keep_wire.then(|| buffer[..len].to_vec()),
                 });
             }
             Arrival::Ignored(why) => ignored.push(why),

@@ -170,6 +170,7 @@ fn answered(reply: &Message, query: &Message) -> Reply {
         message: reply,
         rtt: Duration::from_millis(5),
         ignored: vec![],
+        wire: None,
     }
 }
 

@@ -120,6 +120,18 @@ def main():
                   f"{what} at {label}: exit 5, {done.stderr.strip()}",
                   f"exit {done.returncode}: {done.stderr}; kdig: {(kdig.stdout + kdig.stderr)[-300:]}")
 
+    # A signed query over UDP, with each server's key: verified; with a wrong secret, BADSIG.
+    for label, server, zone, key in [("knot", "127.0.1.10", "types.com", KEY_256),
+                                     ("bind", "127.0.1.20", "types.com", f"hmac-sha224:xfr-key:{SECRET_224}"),
+                                     ("nsd", "127.0.1.32", "bulk.interop", KEY_256)]:
+        done = dnscope("--json", f"@{server}", "-y", key, zone, "SOA")
+        doc = json.loads(done.stdout.splitlines()[0])
+        check(done.returncode == 0 and doc["tsig"]["verified"] and doc["server"]["protocol"] == "udp",
+              f"signed query to {label}: {zone} SOA verified", done.stdout[-300:])
+        bad = dnscope(f"@{server}", "-y", key.rsplit(":", 1)[0] + ":" + wrong, zone, "SOA")
+        check(bad.returncode == 5 and "BADSIG" in bad.stderr and wrong not in bad.stdout + bad.stderr,
+              f"signed query to {label} with a wrong secret: exit 5, BADSIG", f"exit {bad.returncode}: {bad.stderr}")
+
     # IXFR: a change made with nsupdate on BIND's dyn.com., then the IXFR from the old
     # serial shows exactly that change, as dig's IXFR lists it.
     before = int(dnscope("+short", "@127.0.1.20", "dyn.com", "SOA").stdout.split()[2])

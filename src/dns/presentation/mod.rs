@@ -176,6 +176,20 @@ pub(crate) enum RdataFields {
     Openpgpkey { public_key: String },
     /// DHCID.
     Dhcid { digest: String },
+    /// TSIG (RFC 8945 §4.2), as a signed message carries it.
+    Tsig {
+        algorithm: String,
+        /// Seconds since the epoch (48 bits on the wire).
+        time_signed: u64,
+        fudge: u16,
+        /// The MAC, base64.
+        mac: String,
+        original_id: u16,
+        /// BADSIG, BADKEY, BADTIME, BADTRUNC, NOERROR.
+        error: String,
+        /// Other data, base64 (a BADTIME reply's server time).
+        other: String,
+    },
     /// SVCB, HTTPS: `params` in wire order, each value typed by its key.
     Svcb {
         priority: u16,
@@ -365,6 +379,7 @@ fn presenter(rtype: u16) -> Option<Presenter> {
         37 => security::cert,
         61 => security::openpgpkey,
         49 => security::dhcid,
+        250 => security::tsig,
         64 | 65 => svcb::svcb,
         29 => loc::loc,
         _ => return None,

@@ -266,3 +266,36 @@ pub(super) fn dhcid(r: &mut Reader<'_>) -> Option<Shown> {
     let digest = base64(r.rest_nonempty()?);
     Some((digest.clone(), RdataFields::Dhcid { digest }))
 }
+
+/// RFC 8945 §4.2, written as BIND writes it: algorithm, time, fudge, MAC size, MAC
+/// (base64), original ID, error, other length, other data (base64).
+pub(super) fn tsig(r: &mut Reader<'_>) -> Option<Shown> {
+    let algorithm = r.name()?;
+    let time = r.array::<6>()?;
+    let time_signed = time.iter().fold(0u64, |t, &b| t << 8 | u64::from(b));
+    let fudge = r.u16()?;
+    let mac_len = usize::from(r.u16()?);
+    let mac = base64(r.take(mac_len)?);
+    let original_id = r.u16()?;
+    let error = crate::dns::tsig::error_text(r.u16()?);
+    let other_len = usize::from(r.u16()?);
+    let other = base64(r.take(other_len)?);
+    let mut text =
+        format!("{algorithm} {time_signed} {fudge} {mac_len} {mac} {original_id} {error} {other_len}");
+    if other_len > 0 {
+        text.push(' ');
+        text.push_str(&other);
+    }
+    Some((
+        text,
+        RdataFields::Tsig {
+            algorithm,
+            time_signed,
+            fudge,
+            mac,
+            original_id,
+            error,
+            other,
+        },
+    ))
+}
