@@ -35,7 +35,8 @@ private_cleanup() {
 }
 
 # start_knot PORT RECORDS: serves example.test (SOA, NS and RECORDS, zone-file lines)
-# with knotd on 127.0.0.1@PORT, one UDP worker, and waits until it answers.
+# with knotd on 127.0.0.1@PORT, one UDP worker, and waits until it answers. KNOT_ACL
+# (top-level lines) and KNOT_ZONE_EXTRA (lines of the zone's entry) add to its config.
 start_knot() {
   local port=$1 records=$2
   printf '$ORIGIN example.test.\n$TTL 300\n@ IN SOA ns1 hostmaster 1 7200 3600 1209600 300\n@ IN NS ns1\nns1 IN A 127.0.0.1\n%s\n' \
@@ -54,8 +55,10 @@ template:
   - id: default
     storage: "$work"
     file: "%s.zone"
+${KNOT_ACL:-}
 zone:
   - domain: example.test
+${KNOT_ZONE_EXTRA:-}
 log:
   - target: stderr
     any: error
