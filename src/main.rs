@@ -34,7 +34,7 @@ fn main() -> ExitCode {
         dnscope::run(
             &args,
             &dnscope::cli::env::System,
-            &dnscope::transport::Net,
+            &dnscope::transport::Net::default(),
             &mut out,
             &mut err,
         )

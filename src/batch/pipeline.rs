@@ -157,8 +157,12 @@ fn plain(plan: &Plan) -> Option<(SocketAddr, Question)> {
     };
     let ipv4 = plan.servers.addresses.iter().all(SocketAddr::is_ipv4);
     // A signed query goes the blocking way, which signs and verifies.
-    (plan.mode == Mode::Direct && !plan.transport.tcp && ipv4 && plan.tsig.is_none())
-        .then(|| (server, question.clone()))
+    (plan.mode == Mode::Direct
+        && !plan.transport.tcp
+        && plan.transport.tls.is_none()
+        && ipv4
+        && plan.tsig.is_none())
+    .then(|| (server, question.clone()))
 }
 
 /// What a worker's loop works with.
@@ -434,6 +438,7 @@ impl<'s> Window<'s, '_> {
                 let entry = self.in_flight.by_id.remove(&id).expect("present");
                 let reply = Reply {
                     wire: None,
+                    tls: None,
                     message: *message,
                     size: bytes.len(),
                     rtt: entry.sent.elapsed(),

@@ -26,6 +26,14 @@ pub(crate) struct Options {
     pub(crate) dnssec: bool,
     pub(crate) explicit_edns_users: Vec<&'static str>,
     pub(crate) tcp: bool,
+    /// `+tls`, `@tls://`.
+    pub(crate) tls: bool,
+    /// `+tls-ca=FILE`: the PEM file of the CAs to trust.
+    pub(crate) tls_ca: Option<String>,
+    pub(crate) tls_hostname: Option<String>,
+    pub(crate) tls_verify: bool,
+    /// `+[no]padding`; unset, on over TLS.
+    pub(crate) padding: Option<bool>,
     pub(crate) ignore: bool,
     pub(crate) short: bool,
     pub(crate) json: bool,
@@ -75,6 +83,11 @@ impl Options {
             dnssec: false,
             explicit_edns_users: Vec::new(),
             tcp: false,
+            tls: false,
+            tls_ca: None,
+            tls_hostname: None,
+            tls_verify: true,
+            padding: None,
             ignore: false,
             short: false,
             json: false,
@@ -99,6 +112,9 @@ impl Options {
                 "short" => self.short = on,
                 "json" => self.json = on,
                 "tcp" => self.tcp = on,
+                "tls" => self.tls = on,
+                "tls-verify" => self.tls_verify = on,
+                "padding" => self.padding = Some(on),
                 "ignore" => self.ignore = on,
                 "recurse" => self.flags.recurse = on,
                 "dnssec" => {
@@ -155,6 +171,8 @@ impl Options {
             Setting::TraceTime(secs) => self.trace_time = Some(Duration::from_secs(secs)),
             Setting::Tries(n) => self.tries = Some(n),
             Setting::Connect(port) => self.connect = port,
+            Setting::TlsCa(file) => self.tls_ca = file.flatten(),
+            Setting::TlsHostname(name) => self.tls_hostname = Some(name),
         }
     }
 
@@ -206,6 +224,7 @@ impl Options {
             nsid: self.nsid,
             cookie,
             subnet: self.subnet,
+            padding: self.padding.unwrap_or(self.tls),
         });
         Ok(flags)
     }

@@ -33,6 +33,8 @@ const DEFAULT_TRIES: u32 = 3;
 pub(crate) const TRACE_TIMEOUT: Duration = Duration::from_millis(800);
 const TRACE_TRIES: u32 = 1;
 const DEFAULT_PORT: u16 = 53;
+/// RFC 7858 §3.1.
+const DOT_PORT: u16 = 853;
 /// The longest wait for one reply: anything longer is a typing mistake, and a bound
 /// keeps every deadline far from the clock's limits.
 pub(crate) const MAX_TIMEOUT: Duration = Duration::from_secs(300);
@@ -70,7 +72,9 @@ impl<'a> Planner<'a> {
 
         for word in &self.cli.words {
             if let Some(server) = word.strip_prefix('@') {
-                server_words.push(server.to_owned());
+                let (tls, server) = server_url(server)?;
+                options.tls |= tls;
+                server_words.push(server);
             } else if word.starts_with('+') {
                 options.apply(plusopts::parse(word).map_err(usage)?);
             } else if let Some(rtype) = (!word.ends_with('.')).then(|| rrtype::parse_type(word)).flatten() {
@@ -184,7 +188,11 @@ impl<'a> Planner<'a> {
                 addresses: Vec::new(),
             }
         } else {
-            self.servers(&server_words, &conf)?
+            self.servers(
+                &server_words,
+                &conf,
+                if options.tls { DOT_PORT } else { DEFAULT_PORT },
+            )?
         };
         let flags = options.query_flags()?;
         let (default_timeout, default_tries) = if trace {
@@ -195,6 +203,7 @@ impl<'a> Planner<'a> {
         let transport = Settings {
             // A transfer always goes over TCP (RFC 5936 §4.2).
             tcp: options.tcp || transfer,
+            tls: self.tls_settings(&options, &server_words)?,
             ignore_truncation: options.ignore,
             tries: self
                 .cli
@@ -321,6 +330,12 @@ impl<'a> Planner<'a> {
                 e.text
             )));
         }
+        if options.tls && (trace || transfer) {
+            return Err(usage(
+                "+tls asks one server directly; +trace walks with UDP and TCP, and zone transfers over TLS (RFC 9103) are not supported yet"
+                    .to_owned(),
+            ));
+        }
         if trace && (self.cli.tsig.is_some() || self.cli.tsig_file.is_some()) {
             return Err(usage(
                 "-y and -k sign a direct query or a zone transfer; +trace asks servers that do not share the key"
@@ -423,6 +438,52 @@ impl<'a> Planner<'a> {
         }
     }
 
+    /// `+tls`: the name to verify (`+tls-hostname`, else the server's host name when it
+    /// was named by one) and the CAs to trust.
+    fn tls_settings(
+        &self,
+        options: &Options,
+        server_words: &[String],
+    ) -> Result<Option<crate::transport::tls::TlsSettings>, Error> {
+        let given = [
+            (options.tls_ca.is_some(), "+tls-ca"),
+            (options.tls_hostname.is_some(), "+tls-hostname"),
+            (!options.tls_verify, "+notls-verify"),
+        ];
+        if !options.tls {
+            return match given.iter().find(|(on, _)| *on) {
+                Some((_, option)) => Err(Error::Usage(format!("{option} applies only to +tls"))),
+                None => Ok(None),
+            };
+        }
+        let ca = match &options.tls_ca {
+            None => None,
+            Some(path) => {
+                let text = self
+                    .env
+                    .read_file(std::path::Path::new(path))
+                    .map_err(|e| Error::Usage(format!("cannot read +tls-ca {path}: {e}")))?;
+                Some(
+                    crate::transport::tls::certificates(text.as_bytes())
+                        .map_err(|e| Error::Usage(format!("+tls-ca {path}: {e}")))?,
+                )
+            }
+        };
+        let host_name = server_words.first().and_then(|word| {
+            let host = split_port(word)
+                .ok()?
+                .0
+                .trim_start_matches('[')
+                .trim_end_matches(']');
+            host.parse::<IpAddr>().is_err().then(|| host.to_owned())
+        });
+        Ok(Some(crate::transport::tls::TlsSettings {
+            server_name: options.tls_hostname.clone().or(host_name),
+            ca,
+            verify: options.tls_verify,
+        }))
+    }
+
     /// The TSIG key of `-y` or `-k`.
     fn tsig_key(&self) -> Result<Option<crate::dns::tsig::Key>, Error> {
         if let Some(text) = &self.cli.tsig {
@@ -481,7 +542,7 @@ impl<'a> Planner<'a> {
                 .map(|ip| SocketAddr::new(IpAddr::from(*ip), DEFAULT_PORT))
                 .collect()
         } else {
-            self.servers(words, conf)?.addresses
+            self.servers(words, conf, DEFAULT_PORT)?.addresses
         };
         let read = |given: &Option<PathBuf>, default: &str| {
             let path = given.clone().unwrap_or_else(|| PathBuf::from(default));
@@ -496,8 +557,8 @@ impl<'a> Planner<'a> {
         })
     }
 
-    fn servers(&self, words: &[String], conf: &ResolvConf) -> Result<Servers, Error> {
-        let port = self.cli.port.unwrap_or(DEFAULT_PORT);
+    fn servers(&self, words: &[String], conf: &ResolvConf, default_port: u16) -> Result<Servers, Error> {
+        let port = self.cli.port.unwrap_or(default_port);
         let family_ok = |ip: &IpAddr| !(self.cli.ipv4 && ip.is_ipv6() || self.cli.ipv6 && ip.is_ipv4());
         let mut addresses = Vec::new();
         let label;
@@ -572,6 +633,31 @@ impl<'a> Planner<'a> {
             };
         display
     }
+}
+
+/// A server word as doggo and q take it, `tls://HOST[:PORT]`, made dig's `HOST#PORT`;
+/// whether it named TLS.
+fn server_url(word: &str) -> Result<(bool, String), Error> {
+    let Some(rest) = word.strip_prefix("tls://") else {
+        if word.contains("://") {
+            return Err(Error::Usage(format!(
+                "'@{word}': the server schemes are tls:// (and +tls); https:// is not supported yet"
+            )));
+        }
+        return Ok((false, word.to_owned()));
+    };
+    let rest = rest.trim_end_matches('/');
+    // [v6]:port, host:port, or a bare host or address.
+    let (host, port) = match rest.rsplit_once(':') {
+        Some((host, port)) if !host.is_empty() && (host.ends_with(']') || !host.contains(':')) => {
+            (host, Some(port))
+        }
+        _ => (rest, None),
+    };
+    Ok((
+        true,
+        port.map_or_else(|| host.to_owned(), |p| format!("{host}#{p}")),
+    ))
 }
 
 fn split_port(word: &str) -> Result<(&str, Option<u16>), Error> {

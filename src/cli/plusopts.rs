@@ -71,6 +71,31 @@ pub const OPTIONS: &[Spec] = &[
         "with +trace +nsall: ask each server the zone's SOA over TCP too, and report a server that does not answer over TCP",
     ),
     flag("tcp", "query over TCP (also +vc)"),
+    flag(
+        "tls",
+        "query over TLS, DNS over TLS (RFC 7858), port 853 unless -p; the certificate is verified (also @tls://SERVER[:PORT])",
+    ),
+    Spec {
+        name: "tls-ca",
+        negatable: true,
+        value: Value::Optional("FILE"),
+        help: "with +tls: verify the certificate against the CAs of PEM FILE instead of the system's roots (+tls-ca alone: the system's roots, the default)",
+    },
+    Spec {
+        name: "tls-hostname",
+        negatable: false,
+        value: Value::Required("NAME"),
+        help: "with +tls: the name to verify in the certificate and send as SNI (default: the server's host name, or its IP address)",
+    },
+    flag(
+        "tls-verify",
+        "with +tls: verify the server's certificate (default on); +notls-verify accepts any, with a warning",
+    ),
+    flag("tls-insecure", "same as +notls-verify"),
+    flag(
+        "padding",
+        "pad queries to a multiple of 128 bytes with the EDNS Padding option (RFC 7830, RFC 8467); default on over TLS",
+    ),
     flag("vc", "same as +tcp"),
     flag(
         "ignore",
@@ -182,6 +207,10 @@ pub(crate) enum Setting {
     Tries(u32),
     /// `+connect[=PORT]` (`Some`), `+noconnect` (`None`).
     Connect(Option<u16>),
+    /// `+tls-ca[=FILE]` (`Some`, with the file), `+notls-ca` (`None`).
+    TlsCa(Option<Option<String>>),
+    /// `+tls-hostname=NAME`.
+    TlsHostname(String),
 }
 
 /// Parses one `+word` (with its leading `+`).
@@ -269,6 +298,10 @@ fn setting(spec: &'static Spec, value: Option<&str>, on: bool) -> Result<Setting
             value.map_or(Ok(443), |v| number(Some(v), "a port from 1 to 65535"))?,
         )),
         "vc" => Setting::Flag("tcp", on),
+        "tls-insecure" => Setting::Flag("tls-verify", !on),
+        "tls-ca" if !on => Setting::TlsCa(None),
+        "tls-ca" => Setting::TlsCa(Some(value.map(str::to_owned))),
+        "tls-hostname" => Setting::TlsHostname(value.unwrap_or_default().to_owned()),
         "cdflag" => Setting::Flag("cd", on),
         name => Setting::Flag(name, on),
     })

@@ -19,6 +19,8 @@ pub(crate) mod option_code {
     pub(crate) const COOKIE: u16 = 10;
     /// RFC 8914.
     pub(crate) const EDE: u16 = 15;
+    /// RFC 7830.
+    pub(crate) const PADDING: u16 = 12;
 }
 
 /// The question of one query.
@@ -47,7 +49,12 @@ pub(crate) struct EdnsSettings {
     pub cookie: Option<Vec<u8>>,
     /// EDNS Client Subnet: address and source prefix length.
     pub subnet: Option<(IpAddr, u8)>,
+    /// Pad the query to a multiple of [`PADDING_BLOCK`] bytes (RFC 7830, RFC 8467).
+    pub padding: bool,
 }
+
+/// RFC 8467 §4.1: queries padded to a multiple of 128 octets.
+pub(crate) const PADDING_BLOCK: usize = 128;
 
 impl EdnsSettings {
     /// EDNS version 0 with a `udp_size` buffer, no DO bit and no options.
@@ -60,6 +67,7 @@ impl EdnsSettings {
             nsid: false,
             cookie: None,
             subnet: None,
+            padding: false,
         }
     }
 }
@@ -95,9 +103,23 @@ impl QueryFlags {
 /// # Errors
 /// Only when hickory-proto cannot encode the message (a name it rejects).
 pub(crate) fn build_query(question: &Question, flags: &QueryFlags, id: u16) -> Result<Vec<u8>, String> {
-    query_message(question, flags, id)
-        .to_vec()
-        .map_err(|e| format!("cannot encode the query: {e}"))
+    let encode = |message: &Message| {
+        message
+            .to_vec()
+            .map_err(|e| format!("cannot encode the query: {e}"))
+    };
+    let mut message = query_message(question, flags, id);
+    let bytes = encode(&message)?;
+    match (&mut message.edns, flags.edns.as_ref().is_some_and(|e| e.padding)) {
+        (Some(edns), true) => {
+            // The option's own 4 bytes of code and length count towards the block.
+            let length = (PADDING_BLOCK - (bytes.len() + 4) % PADDING_BLOCK) % PADDING_BLOCK;
+            edns.options_mut()
+                .insert(EdnsOption::Unknown(option_code::PADDING, vec![0; length]));
+            encode(&message)
+        }
+        _ => Ok(bytes),
+    }
 }
 
 /// The query message, for callers that add to it (a transfer's IXFR serial).

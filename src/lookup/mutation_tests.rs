@@ -279,6 +279,7 @@ fn exercise(question: &Question, server: SocketAddr, bytes: &[u8], display: crat
             rtt: Duration::from_micros(1234),
             ignored: Vec::new(),
             wire: None,
+            tls: None,
         },
         server,
         protocol: Protocol::Udp,

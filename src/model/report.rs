@@ -55,6 +55,9 @@ pub(crate) struct Report {
     /// With a TSIG key (`-y`, `-k`): whether the reply's signature verified.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub tsig: Option<TsigInfo>,
+    /// Over TLS: the session (version, cipher, ALPN, certificate, times, reuse).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub tls: Option<crate::transport::tls::TlsInfo>,
 }
 
 /// TSIG on a transfer or a query. Never the secret.
@@ -317,7 +320,16 @@ pub(crate) fn completed(ctx: Context<'_>, done: &Completed) -> Report {
     let sent_cookie = done.flags.edns.as_ref().and_then(|e| e.cookie.as_deref());
     let mut response = response(message, done.reply.size, ctx.names, sent_cookie);
     response.outside_answer = reading.outside;
+    let mut warnings = reading.warnings;
+    if done.reply.tls.as_ref().is_some_and(|t| !t.verified) {
+        warnings.insert(
+            0,
+            "+notls-verify: the server's certificate was not verified; anyone on the path could have answered"
+                .to_owned(),
+        );
+    }
     let mut report = Report {
+        tls: done.reply.tls.clone(),
         schema_version: SCHEMA_VERSION,
         mode: "query",
         line: None,
@@ -330,7 +342,7 @@ pub(crate) fn completed(ctx: Context<'_>, done: &Completed) -> Report {
         response: Some(response),
         attempts: done.attempts.clone(),
         ignored: done.ignored.clone(),
-        warnings: reading.warnings,
+        warnings,
         error: reading.problem.map(|problem| ErrorInfo {
             kind: Error::NoReply(String::new()).kind(),
             message: problem,
@@ -373,6 +385,7 @@ pub(crate) fn failed(ctx: Context<'_>, flags: &QueryFlags, failure: &Failed, fal
         }),
         expectations: Vec::new(),
         tsig: None,
+        tls: None,
     };
     report.exit_code = report.exit().code();
     report
@@ -435,6 +448,9 @@ pub(crate) fn query_info(ctx: Context<'_>, flags: &QueryFlags) -> QueryInfo {
                 let mut info = option(option_code::SUBNET, &[], None);
                 info.subnet = Some(format!("{addr}/{prefix}"));
                 options.push(info);
+            }
+            if e.padding {
+                options.push(option(option_code::PADDING, &[], None));
             }
             EdnsInfo {
                 version: e.version,

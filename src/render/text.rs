@@ -220,6 +220,9 @@ fn stats(report: &Report, response: &Response, p: &Palette, out: &mut dyn Write)
     writeln!(out, "{}", super::server_line(s))?;
     writeln!(out, ";; WHEN: {}", report.when)?;
     writeln!(out, ";; MSG SIZE  rcvd: {}", response.size)?;
+    if let Some(tls) = &report.tls {
+        tls_lines(tls, p, out)?;
+    }
     if let Some(tsig) = &report.tsig {
         let state = match &tsig.problem {
             None => p.good.style("verified".to_owned()),
@@ -241,6 +244,40 @@ fn stats(report: &Report, response: &Response, p: &Palette, out: &mut dyn Write)
             ";; IGNORED: {} message(s) that were not the reply: {}",
             p.warn.style(report.ignored.len()),
             report.ignored.join("; ")
+        )?;
+    }
+    Ok(())
+}
+
+/// The TLS session: what was agreed, the certificate, and where the time went.
+fn tls_lines(tls: &crate::transport::tls::TlsInfo, p: &Palette, out: &mut dyn Write) -> io::Result<()> {
+    let ms = |us: u64| humantime::format_duration(Duration::from_micros(us)).to_string();
+    let alpn = tls.alpn.as_deref().unwrap_or("none");
+    let verified = if tls.verified {
+        p.good.style("verified".to_owned())
+    } else {
+        p.bad.style("NOT verified (+notls-verify)".to_owned())
+    };
+    writeln!(
+        out,
+        ";; TLS: {} {}, ALPN {alpn}, certificate {verified}",
+        tls.version, tls.cipher
+    )?;
+    if let Some(cert) = &tls.certificate {
+        writeln!(
+            out,
+            ";; CERTIFICATE: {}, issued by {}, expires {}",
+            cert.subject, cert.issuer, cert.not_after
+        )?;
+    }
+    if tls.reused {
+        writeln!(out, ";; SESSION: reused, opened by an earlier query")?;
+    } else {
+        writeln!(
+            out,
+            ";; SESSION: new: connect {}, TLS handshake {}",
+            ms(tls.connect_us),
+            ms(tls.handshake_us)
         )?;
     }
     Ok(())

@@ -8,6 +8,7 @@
 
 pub(crate) mod policy;
 mod tcp;
+pub mod tls;
 mod udp;
 
 use std::sync::atomic::AtomicBool;
@@ -26,6 +27,8 @@ pub enum Protocol {
     Udp,
     /// RFC 1035 §4.2.2 and RFC 7766: a 2-byte length before each message.
     Tcp,
+    /// RFC 7858: the TCP framing inside TLS.
+    Tls,
 }
 
 impl Protocol {
@@ -34,6 +37,7 @@ impl Protocol {
         match self {
             Protocol::Udp => "udp",
             Protocol::Tcp => "tcp",
+            Protocol::Tls => "tls",
         }
     }
 }
@@ -56,6 +60,8 @@ pub struct Request<'a> {
     /// Keep the reply's bytes in [`Reply::wire`] (a TSIG-signed query's reply is
     /// verified over them).
     pub keep_wire: bool,
+    /// How to reach and judge a TLS server (with [`Protocol::Tls`]).
+    pub tls: Option<&'a tls::TlsSettings>,
 }
 
 /// How often a cancellable exchange looks at its flag while it waits.
@@ -74,6 +80,8 @@ pub struct Reply {
     pub ignored: Vec<String>,
     /// The reply's bytes, when the request asked to keep them.
     pub wire: Option<Vec<u8>>,
+    /// Over TLS: the session it came on.
+    pub tls: Option<tls::TlsInfo>,
 }
 
 /// Why no reply was accepted.
@@ -89,6 +97,9 @@ pub enum Failure {
     Io(String),
     /// No longer waited for: another server, asked at the same time, answered first.
     Abandoned,
+    /// The TLS session could not be made: the certificate does not verify (and why),
+    /// or the handshake failed.
+    Tls(String),
 }
 
 impl std::fmt::Display for Failure {
@@ -96,7 +107,7 @@ impl std::fmt::Display for Failure {
         match self {
             Failure::Timeout => f.write_str("timed out"),
             Failure::Refused => f.write_str("connection refused"),
-            Failure::Malformed(why) | Failure::Io(why) => f.write_str(why),
+            Failure::Malformed(why) | Failure::Io(why) | Failure::Tls(why) => f.write_str(why),
             Failure::Abandoned => f.write_str("not waited for: another server answered first"),
         }
     }
@@ -149,15 +160,24 @@ pub trait MessageStream {
     fn next_message(&mut self, timeout: Duration) -> Result<Option<Vec<u8>>, Failure>;
 }
 
-/// The real network.
+/// The real network, with the TLS sessions it keeps for reuse.
 #[derive(Debug, Default)]
-pub struct Net;
+pub struct Net {
+    tls: tls::Pool,
+}
 
 impl Transport for Net {
     fn exchange(&self, request: &Request<'_>) -> Result<Reply, TransportError> {
         match request.protocol {
             Protocol::Udp => udp::exchange(request),
             Protocol::Tcp => tcp::exchange(request),
+            Protocol::Tls => match request.tls {
+                Some(settings) => tls::exchange(&self.tls, request, settings),
+                None => Err(TransportError {
+                    failure: Failure::Io("a TLS query without TLS settings".to_owned()),
+                    ignored: Vec::new(),
+                }),
+            },
         }
     }
 

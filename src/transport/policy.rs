@@ -28,6 +28,8 @@ pub(crate) struct Settings {
     pub tries: u32,
     /// Wait per attempt.
     pub timeout: Duration,
+    /// `+tls`: every query over TLS (RFC 7858), judged so.
+    pub tls: Option<super::tls::TlsSettings>,
 }
 
 /// What happened to one attempt that did not end the lookup, or did.
@@ -236,8 +238,9 @@ impl Session {
                 attempt.outcome = error.failure.to_string().into();
                 self.attempts.push(attempt);
                 self.malformed += usize::from(matches!(error.failure, Failure::Malformed(_)));
-                // A refused connection moves on to the next server without more tries.
-                self.tries_left = if error.failure == Failure::Refused {
+                // A refused connection, or a certificate that does not verify, moves on
+                // to the next server without more tries.
+                self.tries_left = if matches!(error.failure, Failure::Refused | Failure::Tls(_)) {
                     0
                 } else {
                     self.tries_left - 1
@@ -291,7 +294,9 @@ impl Session {
 }
 
 fn first_protocol(settings: &Settings) -> Protocol {
-    if settings.tcp {
+    if settings.tls.is_some() {
+        Protocol::Tls
+    } else if settings.tcp {
         Protocol::Tcp
     } else {
         Protocol::Udp
@@ -419,6 +424,7 @@ pub(crate) fn resume(
             timeout: ask.settings.timeout,
             cancel,
             keep_wire: mac.is_some(),
+            tls: ask.settings.tls.as_ref(),
         };
         if let Some(mut done) = session.record(ask, transport.exchange(&request)) {
             if let (Some(key), Some(mac)) = (ask.tsig, mac) {
@@ -493,6 +499,7 @@ mod tests {
                 rtt: Duration::from_micros(250),
                 ignored: vec![],
                 wire: None,
+                tls: None,
             })
         }
     }
@@ -514,6 +521,7 @@ mod tests {
             ignore_truncation: false,
             tries: 2,
             timeout: Duration::from_millis(10),
+            tls: None,
         };
         let mut id = 0u16;
         let result = lookup(&net, &servers, &question, &flags, &settings, &mut || {

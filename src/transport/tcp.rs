@@ -65,6 +65,7 @@ pub(super) fn exchange(request: &Request<'_>) -> Result<Reply, TransportError> {
                     rtt,
                     ignored,
                     wire: request.keep_wire.then(|| body.clone()),
+                    tls: None,
                 });
             }
             Arrival::Ignored(why) => ignored.push(why),
@@ -228,6 +229,7 @@ mod tests {
                 timeout: Duration::from_secs(5),
                 cancel: Some(&cancel),
                 keep_wire: false,
+                tls: None,
             })
         });
         let took = started.elapsed();

@@ -83,6 +83,7 @@ fn receive(
                     rtt,
                     ignored,
                     wire: request.keep_wire.then(|| buffer[..len].to_vec()),
+                    tls: None,
                 });
             }
             Arrival::Ignored(why) => ignored.push(why),

@@ -171,6 +171,7 @@ fn answered(reply: &Message, query: &Message) -> Reply {
         rtt: Duration::from_millis(5),
         ignored: vec![],
         wire: None,
+        tls: None,
     }
 }
 
@@ -246,6 +247,7 @@ fn settings(family: Family) -> Settings {
             ignore_truncation: false,
             tries: 1,
             timeout: Duration::from_millis(50),
+            tls: None,
         },
         flags: QueryFlags::recursive(Some(EdnsSettings::new(1232))),
         port: 53,

@@ -3,6 +3,7 @@
 //! uses a different part of it, hence the `dead_code` allowance.
 #![allow(dead_code)]
 
+pub(crate) mod dot;
 pub(crate) mod lab;
 pub(crate) mod server;
 pub(crate) mod signer;
@@ -215,6 +216,6 @@ impl dnscope::transport::Transport for Buggy {
     ) -> Result<dnscope::transport::Reply, dnscope::transport::TransportError> {
         let name = request.expect.question.name.to_ascii();
         assert!(!name.starts_with("boom"), "a deliberate bug for {name}");
-        dnscope::transport::Net.exchange(request)
+        dnscope::transport::Net::default().exchange(request)
     }
 }

@@ -752,7 +752,7 @@ fn serve_tcp(listener: TcpListener, state: Arc<State>) {
 }
 
 /// One length-prefixed message of a TCP stream (RFC 1035 §4.2.2), or `None` at its end.
-pub(crate) fn read_framed(stream: &mut TcpStream) -> Option<Vec<u8>> {
+pub(crate) fn read_framed(stream: &mut impl Read) -> Option<Vec<u8>> {
     let mut length = [0u8; 2];
     stream.read_exact(&mut length).ok()?;
     let mut message = vec![0u8; usize::from(u16::from_be_bytes(length))];

@@ -1,0 +1,211 @@
+//! DNS over TLS end to end: the real binary against an in-process DoT server on loopback
+//! (tests/support/dot.rs) with certificates from a test CA. Real servers (BIND, unbound)
+//! are in the interop suite.
+
+mod support;
+
+use std::sync::atomic::Ordering;
+
+use support::dot::{DotServer, Leaf};
+use support::{Run, example_zone, json_lines};
+
+fn ask(server: &DotServer, words: &[&str]) -> Run {
+    let mut args = server.at();
+    args.extend(["--timeout", "2s"].map(str::to_owned));
+    args.extend(words.iter().map(|w| (*w).to_owned()));
+    let refs: Vec<&str> = args.iter().map(String::as_str).collect();
+    support::dnscope(&refs)
+}
+
+#[test]
+fn a_query_over_tls_verifies_the_certificate_and_says_what_the_session_was() {
+    let server = DotServer::start(example_zone(), Leaf::Good);
+    let run = ask(&server, &["www.example.test", "A"]);
+    assert_eq!(run.code, 0, "{run:?}");
+    assert!(run.stdout.contains("192.0.2.10"), "{}", run.stdout);
+    assert!(
+        run.stdout.contains(&format!(
+            ";; SERVER: 127.0.0.1#{}(127.0.0.1) (TLS)",
+            server.addr.port()
+        )),
+        "{}",
+        run.stdout
+    );
+    assert!(run.stdout.contains(";; TLS: TLSv1.3 TLS13_"), "{}", run.stdout);
+    assert!(
+        run.stdout.contains("ALPN dot, certificate verified"),
+        "{}",
+        run.stdout
+    );
+    assert!(
+        run.stdout.contains(
+            ";; CERTIFICATE: CN=dns.test, issued by CN=dnscope test CA, expires 4096-01-01T00:00:00Z"
+        ),
+        "{}",
+        run.stdout
+    );
+    assert!(run.stdout.contains(";; SESSION: new: connect "), "{}", run.stdout);
+
+    let doc = &json_lines(&ask(&server, &["www.example.test", "A", "--json"]).stdout)[0];
+    assert_eq!(doc["server"]["protocol"], "tls");
+    assert_eq!(doc["tls"]["version"], "TLSv1.3");
+    assert_eq!(doc["tls"]["alpn"], "dot");
+    assert_eq!(doc["tls"]["verified"], true);
+    assert_eq!(doc["tls"]["reused"], false);
+    assert_eq!(doc["tls"]["certificate"]["subject"], "CN=dns.test");
+    assert!(doc["tls"]["handshake_us"].as_u64().unwrap() > 0);
+}
+
+#[test]
+fn queries_on_one_line_share_one_session_and_are_padded() {
+    let server = DotServer::start(example_zone(), Leaf::Good);
+    let run = ask(
+        &server,
+        &[
+            "www.example.test",
+            "A",
+            "mail.example.test",
+            "A",
+            "txt.example.test",
+            "TXT",
+            "--json",
+        ],
+    );
+    assert_eq!(run.code, 0, "{run:?}");
+    let docs = json_lines(&run.stdout);
+    assert_eq!(docs.len(), 3);
+    let reused: Vec<bool> = docs
+        .iter()
+        .map(|d| d["tls"]["reused"].as_bool().unwrap())
+        .collect();
+    assert_eq!(reused, [false, true, true]);
+    assert_eq!(server.connections.load(Ordering::SeqCst), 1);
+    // RFC 8467: each query padded to a multiple of 128 bytes with option 12.
+    let queries = server.queries.lock().unwrap().clone();
+    assert_eq!(queries.len(), 3);
+    for q in &queries {
+        assert_eq!(q.len() % 128, 0, "{} bytes", q.len());
+        let message = hickory_proto::op::Message::from_vec(q).unwrap();
+        let edns = message.edns.unwrap();
+        assert!(
+            edns.options()
+                .as_ref()
+                .iter()
+                .any(|(code, _)| u16::from(*code) == 12)
+        );
+    }
+    assert!(
+        docs[0]["query"]["edns"]["options"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|o| o["name"] == "PADDING")
+    );
+
+    let run = ask(&server, &["www.example.test", "A", "+nopadding"]);
+    assert_eq!(run.code, 0);
+    let last = server.queries.lock().unwrap().last().unwrap().clone();
+    let message = hickory_proto::op::Message::from_vec(&last).unwrap();
+    assert!(
+        !message
+            .edns
+            .unwrap()
+            .options()
+            .as_ref()
+            .iter()
+            .any(|(code, _)| u16::from(*code) == 12)
+    );
+}
+
+#[test]
+fn a_certificate_that_does_not_verify_says_why_and_no_query_goes_in_clear() {
+    for (leaf, says) in [
+        (
+            Leaf::Expired,
+            "the server's certificate does not verify: it has expired",
+        ),
+        (
+            Leaf::OtherName,
+            "it is not valid for 127.0.0.1 (it names other.test",
+        ),
+        (Leaf::SelfSigned, "unknown issuer"),
+    ] {
+        let server = DotServer::start(example_zone(), leaf);
+        let run = ask(&server, &["www.example.test", "A"]);
+        assert_eq!(run.code, 9, "{leaf:?}: {run:?}");
+        assert!(run.stderr.contains(says), "{leaf:?}: {}", run.stderr);
+        assert_eq!(run.stderr.lines().count(), 1, "{}", run.stderr);
+        // One try only: a certificate does not get better by asking again.
+        assert_eq!(server.connections.load(Ordering::SeqCst), 1, "{leaf:?}");
+        assert!(
+            server.queries.lock().unwrap().is_empty(),
+            "{leaf:?}: a query was sent"
+        );
+    }
+}
+
+#[test]
+fn the_name_to_verify_and_skipping_verification() {
+    // A certificate for dns.test only: the address does not match; the name does.
+    let server = DotServer::start(example_zone(), Leaf::NameOnly);
+    assert_eq!(ask(&server, &["www.example.test"]).code, 9);
+    let run = ask(&server, &["www.example.test", "+tls-hostname=dns.test"]);
+    assert_eq!(run.code, 0, "{run:?}");
+
+    let server = DotServer::start(example_zone(), Leaf::SelfSigned);
+    let run = ask(&server, &["www.example.test", "+notls-verify"]);
+    assert_eq!(run.code, 0, "{run:?}");
+    assert!(
+        run.stdout
+            .contains(";; WARNING: +notls-verify: the server's certificate was not verified"),
+        "{}",
+        run.stdout
+    );
+    assert!(
+        run.stdout.contains("certificate NOT verified (+notls-verify)"),
+        "{}",
+        run.stdout
+    );
+    let run = ask(&server, &["www.example.test", "+tls-insecure", "--json"]);
+    assert_eq!(json_lines(&run.stdout)[0]["tls"]["verified"], false);
+}
+
+#[test]
+fn a_tls_url_names_the_server_and_its_port() {
+    let server = DotServer::start(example_zone(), Leaf::Good);
+    let url = format!("@tls://127.0.0.1:{}", server.addr.port());
+    let ca = format!("+tls-ca={}", server.ca_file.display());
+    let run = support::dnscope(&[&url, &ca, "www.example.test", "+short"]);
+    assert_eq!(run.code, 0, "{run:?}");
+    assert_eq!(run.stdout, "192.0.2.10\n192.0.2.11\n");
+}
+
+#[test]
+fn tls_options_that_make_no_sense_are_usage_errors() {
+    for (words, says) in [
+        (
+            vec!["@127.0.0.1", "+tls", "+trace", "a.test"],
+            "+tls asks one server directly",
+        ),
+        (
+            vec!["@127.0.0.1", "+tls-ca=/x.pem", "a.test"],
+            "+tls-ca applies only to +tls",
+        ),
+        (
+            vec!["@127.0.0.1", "+notls-verify", "a.test"],
+            "+notls-verify applies only to +tls",
+        ),
+        (
+            vec!["@127.0.0.1", "+tls", "+tls-ca=/no/such/ca.pem", "a.test"],
+            "cannot read +tls-ca /no/such/ca.pem",
+        ),
+        (
+            vec!["@quic://127.0.0.1", "a.test"],
+            "the server schemes are tls://",
+        ),
+    ] {
+        let run = support::dnscope(&words);
+        assert_eq!(run.code, 1, "{words:?}: {run:?}");
+        assert!(run.stderr.contains(says), "{words:?}: {}", run.stderr);
+    }
+}
