@@ -21,7 +21,8 @@ if [ -z "${DNSCOPE_BENCH_INSIDE:-}" ]; then
   for tool in nsd knotd named unbound kdig drill dig delv dnssec-signzone dnsperf hyperfine python3; do
     command -v "$tool" >/dev/null || { echo "interop: $tool is missing and could not be installed" >&2; exit 1; }
   done
-  (cd "$root" && cargo build --locked -q && { [ "${1:-}" != bench ] || cargo build --release --locked -q; })
+  (cd "$root" && cargo build --locked -q && cargo build --locked -q --example certs \
+    && { [ "${1:-}" != bench ] || cargo build --release --locked -q; })
   RUNS="${RUNS:-10}" enter_private_network "$0" "$@"
 fi
 
@@ -42,6 +43,9 @@ srv=127.0.1
 # BIND listens only on addresses that an interface carries.
 ip addr add $srv.20/32 dev lo
 
+# DNS over TLS (tests/interop/dot.py): certificates from a test CA (examples/certs.rs) for
+# BIND and unbound, and expired, wrong-name and self-signed ones for BIND's other ports.
+"$root/target/debug/examples/certs" "$work/tls" dns.interop 127.0.1.20 127.0.1.53
 # Zone transfers (tests/interop/xfr.py): the TSIG keys the servers know, and which zone
 # each server gives to whom. The secrets are test-only.
 XFR_SECRET_256=$(printf 'dnscope interop transfer key 256' | base64)
@@ -110,12 +114,22 @@ options {
   directory "$work";
   pid-file "$work/named.pid";
   listen-on port 53 { $srv.20; };
+  listen-on port 853 tls good { $srv.20; };
+  listen-on port 8531 tls expired { $srv.20; };
+  listen-on port 8532 tls other { $srv.20; };
+  listen-on port 8533 tls self { $srv.20; };
   listen-on-v6 { none; };
   recursion no;
   dnssec-validation no;
+  // RFC 8467: pad the replies to padded queries (over TLS), as unbound does by default.
+  response-padding { any; } block-size 468;
   // Transfers refused unless a zone says otherwise (amazonaws.com. is the refusing one).
   allow-transfer { none; };
 };
+tls good { cert-file "$work/tls/good.pem"; key-file "$work/tls/good.key"; };
+tls expired { cert-file "$work/tls/expired.pem"; key-file "$work/tls/expired.key"; };
+tls other { cert-file "$work/tls/other.pem"; key-file "$work/tls/other.key"; };
+tls self { cert-file "$work/tls/self.pem"; key-file "$work/tls/self.key"; };
 key "xfr-key" { algorithm hmac-sha224; secret "$XFR_SECRET_224"; };
 key "xfr-key-256" { algorithm hmac-sha256; secret "$XFR_SECRET_256"; };
 zone "cloudfront.net" { type primary; file "$zones/cloudfront.net.zone"; allow-transfer { any; }; };
@@ -152,7 +166,11 @@ remote-control:
 CONF
   unbound -d -c "$work/$name.conf" 2>>"$work/$name.log" & pids+=($!)
 }
-unbound_instance unbound 127.0.1.53 "$here/hints" '  module-config: "iterator"'
+unbound_instance unbound 127.0.1.53 "$here/hints" "  module-config: \"iterator\"
+  interface: 127.0.1.53@853
+  tls-port: 853
+  tls-service-key: \"$work/tls/good.key\"
+  tls-service-pem: \"$work/tls/good.pem\""
 
 if [ "${1:-}" != bench ]; then
   # A private signed hierarchy (tests/interop/sign.sh), served by NSD, and an unbound
@@ -209,6 +227,11 @@ wait_for 127.0.1.20 types.com. SOA
 wait_for 127.0.1.30 types.com. SOA
 wait_for 127.0.1.32 bulk.interop. SOA
 wait_for 127.0.1.20 dyn.com. SOA
+for _ in $(seq 50); do
+  kdig @127.0.1.20 +tls +timeout=1 +retry=0 +short cloudfront.net SOA 2>/dev/null | grep -q . \
+    && kdig @127.0.1.53 +tls +timeout=1 +retry=0 +short palette.com SOA 2>/dev/null | grep -q . && break
+  sleep 0.2
+done
 wait_for 127.0.1.20 bulk.interop. SOA
 wait_for 127.0.1.10 bulk.interop. SOA
 if [ "${1:-}" != bench ]; then
@@ -224,6 +247,7 @@ else
   DNSCOPE="$root/target/debug/dnscope" HINTS="$here/hints" python3 "$here/compare.py" || status=1
   DNSCOPE="$root/target/debug/dnscope" python3 "$here/types.py" || status=1
   DNSCOPE="$root/target/debug/dnscope" SIGNED="$signed" python3 "$here/dnssec.py" || status=1
+  DNSCOPE="$root/target/debug/dnscope" TLS="$work/tls" python3 "$here/dot.py" || status=1
   DNSCOPE="$root/target/debug/dnscope" XFR_SECRET_256="$XFR_SECRET_256" XFR_SECRET_224="$XFR_SECRET_224" \
     WORK="$work" python3 "$here/xfr.py" || status=1
   exit $status

@@ -10,9 +10,9 @@ use std::sync::{Arc, Mutex};
 use std::thread;
 
 use hickory_proto::op::Message;
-use rcgen::{BasicConstraints, CertificateParams, DnType, IsCa, Issuer, KeyPair, date_time_ymd};
-use rustls::pki_types::{CertificateDer, PrivateKeyDer, PrivatePkcs8KeyDer};
+use rustls::pki_types::{CertificateDer, PrivateKeyDer};
 
+use super::certs::{TestCa, self_signed};
 use super::server::{Zone, read_framed};
 
 /// Which certificate the server presents.
@@ -109,32 +109,14 @@ impl DotServer {
 
 /// The leaf's chain and key, and the CA's certificate as PEM.
 fn certificates(ip: IpAddr, leaf: Leaf) -> (Vec<CertificateDer<'static>>, PrivateKeyDer<'static>, String) {
-    let ca_key = KeyPair::generate().unwrap();
-    let mut ca_params = CertificateParams::new(Vec::<String>::new()).unwrap();
-    ca_params.is_ca = IsCa::Ca(BasicConstraints::Unconstrained);
-    ca_params
-        .distinguished_name
-        .push(DnType::CommonName, "dnscope test CA");
-    let ca = ca_params.self_signed(&ca_key).unwrap();
-    let issuer = Issuer::new(ca_params, ca_key);
-
-    let names = match leaf {
-        Leaf::Good | Leaf::Expired | Leaf::SelfSigned => vec!["dns.test".to_owned(), ip.to_string()],
-        Leaf::NameOnly => vec!["dns.test".to_owned()],
-        Leaf::OtherName => vec!["other.test".to_owned()],
+    let ca = TestCa::new();
+    let address = ip.to_string();
+    let issued = match leaf {
+        Leaf::Good => ca.issue(&["dns.test", &address], false),
+        Leaf::NameOnly => ca.issue(&["dns.test"], false),
+        Leaf::Expired => ca.issue(&["dns.test", &address], true),
+        Leaf::OtherName => ca.issue(&["other.test"], false),
+        Leaf::SelfSigned => self_signed(&["dns.test", &address]),
     };
-    let key = KeyPair::generate().unwrap();
-    let mut params = CertificateParams::new(names).unwrap();
-    params.distinguished_name.push(DnType::CommonName, "dns.test");
-    if leaf == Leaf::Expired {
-        params.not_before = date_time_ymd(2019, 1, 1);
-        params.not_after = date_time_ymd(2020, 1, 1);
-    }
-    let cert = if leaf == Leaf::SelfSigned {
-        params.self_signed(&key).unwrap()
-    } else {
-        params.signed_by(&key, &issuer).unwrap()
-    };
-    let der = PrivateKeyDer::Pkcs8(PrivatePkcs8KeyDer::from(key.serialize_der()));
-    (vec![cert.der().clone()], der, ca.pem())
+    (vec![issued.cert], issued.key, ca.pem)
 }

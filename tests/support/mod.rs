@@ -3,6 +3,7 @@
 //! uses a different part of it, hence the `dead_code` allowance.
 #![allow(dead_code)]
 
+pub(crate) mod certs;
 pub(crate) mod dot;
 pub(crate) mod lab;
 pub(crate) mod server;
