@@ -54,6 +54,8 @@ fn a_query_over_tls_verifies_the_certificate_and_says_what_the_session_was() {
     assert_eq!(doc["tls"]["reused"], false);
     assert_eq!(doc["tls"]["certificate"]["subject"], "CN=dns.test");
     assert!(doc["tls"]["handshake_us"].as_u64().unwrap() > 0);
+    let answer = doc["tls"]["answer_us"].as_u64().unwrap();
+    assert!(answer > 0 && answer <= doc["rtt_us"].as_u64().unwrap(), "{doc}");
 }
 
 #[test]
@@ -208,4 +210,26 @@ fn tls_options_that_make_no_sense_are_usage_errors() {
         assert_eq!(run.code, 1, "{words:?}: {run:?}");
         assert!(run.stderr.contains(says), "{words:?}: {}", run.stderr);
     }
+}
+
+#[test]
+fn a_batch_over_tls_keeps_a_few_sessions_for_all_its_lines() {
+    let server = DotServer::start(example_zone(), Leaf::Good);
+    let dir = std::env::temp_dir().join(format!("dnscope-dot-batch-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let lines = dir.join("names");
+    let names: Vec<String> = (0..40)
+        .map(|i| format!("n{i}.example.test\nwww.example.test"))
+        .collect();
+    std::fs::write(&lines, names.join("\n")).unwrap();
+    let run = ask(&server, &["-f", lines.to_str().unwrap(), "-j", "4", "--json"]);
+    let docs = json_lines(&run.stdout);
+    assert_eq!(docs.len(), 80, "{}", run.stderr);
+    assert!(docs.iter().all(|d| d["server"]["protocol"] == "tls"));
+    let connections = server.connections.load(Ordering::SeqCst);
+    // At most one session per worker, kept for every later line.
+    assert!(
+        (1..=4).contains(&connections),
+        "{connections} connections for 80 lines"
+    );
 }

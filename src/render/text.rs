@@ -271,13 +271,18 @@ fn tls_lines(tls: &crate::transport::tls::TlsInfo, p: &Palette, out: &mut dyn Wr
         )?;
     }
     if tls.reused {
-        writeln!(out, ";; SESSION: reused, opened by an earlier query")?;
+        writeln!(
+            out,
+            ";; SESSION: reused, opened by an earlier query; answer {}",
+            ms(tls.answer_us)
+        )?;
     } else {
         writeln!(
             out,
-            ";; SESSION: new: connect {}, TLS handshake {}",
+            ";; SESSION: new: connect {}, TLS handshake {}, answer {}",
             ms(tls.connect_us),
-            ms(tls.handshake_us)
+            ms(tls.handshake_us),
+            ms(tls.answer_us)
         )?;
     }
     Ok(())

@@ -76,6 +76,8 @@ pub struct TlsInfo {
     pub connect_us: u64,
     /// Microseconds of the TLS handshake, for the query that opened the session.
     pub handshake_us: u64,
+    /// Microseconds from sending this query on the session to its reply.
+    pub answer_us: u64,
 }
 
 /// The server's (leaf) certificate.
@@ -177,6 +179,7 @@ fn ask(
     framed.extend_from_slice(&len.to_be_bytes());
     framed.extend_from_slice(request.wire);
     let stream = &mut session.stream;
+    let sent = Instant::now();
     stream
         .write_all(&framed)
         .and_then(|()| stream.flush())
@@ -188,13 +191,15 @@ fn ask(
         read_by(stream, &mut body, deadline).map_err(|f| fail(f, std::mem::take(&mut ignored)))?;
         match request.expect.judge(request.expect.server, &body) {
             Arrival::Reply(message) => {
+                let mut info = session.info.clone();
+                info.answer_us = micros(sent.elapsed());
                 return Ok(Reply {
                     message: *message,
                     size: body.len(),
                     rtt: started.elapsed(),
                     ignored,
                     wire: request.keep_wire.then_some(body),
-                    tls: Some(session.info.clone()),
+                    tls: Some(info),
                 });
             }
             Arrival::Ignored(why) => ignored.push(why),
@@ -281,6 +286,7 @@ fn open(server: SocketAddr, settings: &TlsSettings, timeout: Duration) -> Result
         reused: false,
         connect_us: micros(connected),
         handshake_us: micros(handshake),
+        answer_us: 0,
     };
     Ok(Session {
         server,
