@@ -187,7 +187,7 @@ fn tls_options_that_make_no_sense_are_usage_errors() {
     for (words, says) in [
         (
             vec!["@127.0.0.1", "+tls", "+trace", "a.test"],
-            "+tls asks one server directly",
+            "+tls and +https ask one server directly",
         ),
         (
             vec!["@127.0.0.1", "+tls-ca=/x.pem", "a.test"],

@@ -32,6 +32,10 @@ pub(crate) struct Options {
     pub(crate) tls_ca: Option<String>,
     pub(crate) tls_hostname: Option<String>,
     pub(crate) tls_verify: bool,
+    /// `+https[=PATH]`, `@https://`: the path.
+    pub(crate) https: Option<String>,
+    /// `+https-get`.
+    pub(crate) https_get: bool,
     /// `+[no]padding`; unset, on over TLS.
     pub(crate) padding: Option<bool>,
     pub(crate) ignore: bool,
@@ -87,6 +91,8 @@ impl Options {
             tls_ca: None,
             tls_hostname: None,
             tls_verify: true,
+            https: None,
+            https_get: false,
             padding: None,
             ignore: false,
             short: false,
@@ -114,6 +120,7 @@ impl Options {
                 "tcp" => self.tcp = on,
                 "tls" => self.tls = on,
                 "tls-verify" => self.tls_verify = on,
+                "https-get" => self.https_get = on,
                 "padding" => self.padding = Some(on),
                 "ignore" => self.ignore = on,
                 "recurse" => self.flags.recurse = on,
@@ -173,7 +180,13 @@ impl Options {
             Setting::Connect(port) => self.connect = port,
             Setting::TlsCa(file) => self.tls_ca = file.flatten(),
             Setting::TlsHostname(name) => self.tls_hostname = Some(name),
+            Setting::Https(path) => self.https = path,
         }
+    }
+
+    /// Whether queries go over TLS or HTTPS.
+    pub(crate) fn encrypted(&self) -> bool {
+        self.tls || self.https.is_some()
     }
 
     fn mark_edns_user(&mut self, option: &'static str, on: bool) {
@@ -224,7 +237,7 @@ impl Options {
             nsid: self.nsid,
             cookie,
             subnet: self.subnet,
-            padding: self.padding.unwrap_or(self.tls),
+            padding: self.padding.unwrap_or(self.encrypted()),
         });
         Ok(flags)
     }

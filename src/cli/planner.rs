@@ -35,6 +35,7 @@ const TRACE_TRIES: u32 = 1;
 const DEFAULT_PORT: u16 = 53;
 /// RFC 7858 §3.1.
 const DOT_PORT: u16 = 853;
+const HTTPS_PORT: u16 = 443;
 /// The longest wait for one reply: anything longer is a typing mistake, and a bound
 /// keeps every deadline far from the clock's limits.
 pub(crate) const MAX_TIMEOUT: Duration = Duration::from_secs(300);
@@ -72,8 +73,12 @@ impl<'a> Planner<'a> {
 
         for word in &self.cli.words {
             if let Some(server) = word.strip_prefix('@') {
-                let (tls, server) = server_url(server)?;
-                options.tls |= tls;
+                let (scheme, server) = server_url(server)?;
+                match scheme {
+                    Scheme::Plain => {}
+                    Scheme::Tls => options.tls = true,
+                    Scheme::Https(path) => options.https = Some(path),
+                }
                 server_words.push(server);
             } else if word.starts_with('+') {
                 options.apply(plusopts::parse(word).map_err(usage)?);
@@ -188,11 +193,7 @@ impl<'a> Planner<'a> {
                 addresses: Vec::new(),
             }
         } else {
-            self.servers(
-                &server_words,
-                &conf,
-                if options.tls { DOT_PORT } else { DEFAULT_PORT },
-            )?
+            self.servers(&server_words, &conf, default_port(&options))?
         };
         let flags = options.query_flags()?;
         let (default_timeout, default_tries) = if trace {
@@ -204,6 +205,13 @@ impl<'a> Planner<'a> {
             // A transfer always goes over TCP (RFC 5936 §4.2).
             tcp: options.tcp || transfer,
             tls: self.tls_settings(&options, &server_words)?,
+            https: options
+                .https
+                .clone()
+                .map(|path| crate::transport::doh::HttpsSettings {
+                    path,
+                    get: options.https_get,
+                }),
             ignore_truncation: options.ignore,
             tries: self
                 .cli
@@ -330,11 +338,17 @@ impl<'a> Planner<'a> {
                 e.text
             )));
         }
-        if options.tls && (trace || transfer) {
+        if options.encrypted() && (trace || transfer) {
             return Err(usage(
-                "+tls asks one server directly; +trace walks with UDP and TCP, and zone transfers over TLS (RFC 9103) are not supported yet"
+                "+tls and +https ask one server directly; +trace walks with UDP and TCP, and zone transfers over TLS (RFC 9103) are not supported yet"
                     .to_owned(),
             ));
+        }
+        if options.tls && options.https.is_some() {
+            return Err(usage("+tls and +https are two transports: pick one".to_owned()));
+        }
+        if options.https_get && options.https.is_none() {
+            return Err(usage("+https-get applies only to +https".to_owned()));
         }
         if trace && (self.cli.tsig.is_some() || self.cli.tsig_file.is_some()) {
             return Err(usage(
@@ -450,9 +464,9 @@ impl<'a> Planner<'a> {
             (options.tls_hostname.is_some(), "+tls-hostname"),
             (!options.tls_verify, "+notls-verify"),
         ];
-        if !options.tls {
+        if !options.encrypted() {
             return match given.iter().find(|(on, _)| *on) {
-                Some((_, option)) => Err(Error::Usage(format!("{option} applies only to +tls"))),
+                Some((_, option)) => Err(Error::Usage(format!("{option} applies only to +tls and +https"))),
                 None => Ok(None),
             };
         }
@@ -635,18 +649,42 @@ impl<'a> Planner<'a> {
     }
 }
 
-/// A server word as doggo and q take it, `tls://HOST[:PORT]`, made dig's `HOST#PORT`;
-/// whether it named TLS.
-fn server_url(word: &str) -> Result<(bool, String), Error> {
-    let Some(rest) = word.strip_prefix("tls://") else {
-        if word.contains("://") {
-            return Err(Error::Usage(format!(
-                "'@{word}': the server schemes are tls:// (and +tls); https:// is not supported yet"
-            )));
-        }
-        return Ok((false, word.to_owned()));
+/// The port of a transport: 53, 853 for DNS over TLS (RFC 7858 §3.1), 443 for HTTPS.
+fn default_port(options: &Options) -> u16 {
+    if options.https.is_some() {
+        HTTPS_PORT
+    } else if options.tls {
+        DOT_PORT
+    } else {
+        DEFAULT_PORT
+    }
+}
+
+/// The transport a server word names by its scheme.
+enum Scheme {
+    Plain,
+    Tls,
+    /// With the path, `/dns-query` when none is given.
+    Https(String),
+}
+
+/// A server word as doggo and q take it, `tls://HOST[:PORT]` or
+/// `https://HOST[:PORT][/PATH]`, made dig's `HOST#PORT`, with its transport.
+fn server_url(word: &str) -> Result<(Scheme, String), Error> {
+    let (scheme, rest) = if let Some(rest) = word.strip_prefix("tls://") {
+        (Scheme::Tls, rest.trim_end_matches('/'))
+    } else if let Some(rest) = word.strip_prefix("https://") {
+        let (host, path) = rest
+            .find('/')
+            .map_or((rest, "/dns-query"), |at| rest.split_at(at));
+        (Scheme::Https(path.to_owned()), host)
+    } else if word.contains("://") {
+        return Err(Error::Usage(format!(
+            "'@{word}': the server schemes are tls:// and https:// (DNS over QUIC is not supported)"
+        )));
+    } else {
+        return Ok((Scheme::Plain, word.to_owned()));
     };
-    let rest = rest.trim_end_matches('/');
     // [v6]:port, host:port, or a bare host or address.
     let (host, port) = match rest.rsplit_once(':') {
         Some((host, port)) if !host.is_empty() && (host.ends_with(']') || !host.contains(':')) => {
@@ -655,7 +693,7 @@ fn server_url(word: &str) -> Result<(bool, String), Error> {
         _ => (rest, None),
     };
     Ok((
-        true,
+        scheme,
         port.map_or_else(|| host.to_owned(), |p| format!("{host}#{p}")),
     ))
 }

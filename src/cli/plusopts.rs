@@ -76,6 +76,17 @@ pub const OPTIONS: &[Spec] = &[
         "query over TLS, DNS over TLS (RFC 7858), port 853 unless -p; the certificate is verified (also @tls://SERVER[:PORT])",
     ),
     Spec {
+        name: "https",
+        negatable: true,
+        value: Value::Optional("PATH"),
+        help: "query over HTTPS, DNS over HTTPS (RFC 8484) on HTTP/2, port 443 unless -p, at PATH (default /dns-query); TLS as with +tls (also @https://SERVER[:PORT][/PATH])",
+    },
+    flag("https-get", "with +https: send the query as ?dns= in a GET"),
+    flag(
+        "https-post",
+        "with +https: send the query as the body of a POST (the default)",
+    ),
+    Spec {
         name: "tls-ca",
         negatable: true,
         value: Value::Optional("FILE"),
@@ -211,6 +222,8 @@ pub(crate) enum Setting {
     TlsCa(Option<Option<String>>),
     /// `+tls-hostname=NAME`.
     TlsHostname(String),
+    /// `+https[=PATH]` (`Some`), `+nohttps` (`None`).
+    Https(Option<String>),
 }
 
 /// Parses one `+word` (with its leading `+`).
@@ -299,6 +312,9 @@ fn setting(spec: &'static Spec, value: Option<&str>, on: bool) -> Result<Setting
         )),
         "vc" => Setting::Flag("tcp", on),
         "tls-insecure" => Setting::Flag("tls-verify", !on),
+        "https-post" => Setting::Flag("https-get", !on),
+        "https" if !on => Setting::Https(None),
+        "https" => Setting::Https(Some(value.unwrap_or("/dns-query").to_owned())),
         "tls-ca" if !on => Setting::TlsCa(None),
         "tls-ca" => Setting::TlsCa(Some(value.map(str::to_owned))),
         "tls-hostname" => Setting::TlsHostname(value.unwrap_or_default().to_owned()),

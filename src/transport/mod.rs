@@ -6,6 +6,7 @@
 //! one (UDP and TCP through socket2), tests use fakes, and [`policy`] (retries, TC→TCP,
 //! EDNS fallback) is written against the trait so it can be tested without a network.
 
+pub mod doh;
 pub(crate) mod policy;
 mod tcp;
 pub mod tls;
@@ -29,6 +30,8 @@ pub enum Protocol {
     Tcp,
     /// RFC 7858: the TCP framing inside TLS.
     Tls,
+    /// RFC 8484: DNS messages as HTTP/2 (or HTTP/1.1) bodies, over TLS.
+    Https,
 }
 
 impl Protocol {
@@ -38,6 +41,7 @@ impl Protocol {
             Protocol::Udp => "udp",
             Protocol::Tcp => "tcp",
             Protocol::Tls => "tls",
+            Protocol::Https => "https",
         }
     }
 }
@@ -60,8 +64,10 @@ pub struct Request<'a> {
     /// Keep the reply's bytes in [`Reply::wire`] (a TSIG-signed query's reply is
     /// verified over them).
     pub keep_wire: bool,
-    /// How to reach and judge a TLS server (with [`Protocol::Tls`]).
+    /// How to reach and judge a TLS server (with [`Protocol::Tls`] and [`Protocol::Https`]).
     pub tls: Option<&'a tls::TlsSettings>,
+    /// The path and method of DNS over HTTPS (with [`Protocol::Https`]).
+    pub https: Option<&'a doh::HttpsSettings>,
 }
 
 /// How often a cancellable exchange looks at its flag while it waits.
@@ -100,6 +106,9 @@ pub enum Failure {
     /// The TLS session could not be made: the certificate does not verify (and why),
     /// or the handshake failed.
     Tls(String),
+    /// A DoH server answered, but not with a DNS message (an HTTP error status, another
+    /// media type).
+    Http(String),
 }
 
 impl std::fmt::Display for Failure {
@@ -107,7 +116,9 @@ impl std::fmt::Display for Failure {
         match self {
             Failure::Timeout => f.write_str("timed out"),
             Failure::Refused => f.write_str("connection refused"),
-            Failure::Malformed(why) | Failure::Io(why) | Failure::Tls(why) => f.write_str(why),
+            Failure::Malformed(why) | Failure::Io(why) | Failure::Tls(why) | Failure::Http(why) => {
+                f.write_str(why)
+            }
             Failure::Abandoned => f.write_str("not waited for: another server answered first"),
         }
     }
@@ -164,6 +175,7 @@ pub trait MessageStream {
 #[derive(Debug, Default)]
 pub struct Net {
     tls: tls::Pool,
+    https: doh::Client,
 }
 
 impl Transport for Net {
@@ -175,6 +187,13 @@ impl Transport for Net {
                 Some(settings) => tls::exchange(&self.tls, request, settings),
                 None => Err(TransportError {
                     failure: Failure::Io("a TLS query without TLS settings".to_owned()),
+                    ignored: Vec::new(),
+                }),
+            },
+            Protocol::Https => match (request.tls, request.https) {
+                (Some(tls), Some(https)) => self.https.exchange(request, tls, https),
+                _ => Err(TransportError {
+                    failure: Failure::Io("a DoH query without its settings".to_owned()),
                     ignored: Vec::new(),
                 }),
             },

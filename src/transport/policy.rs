@@ -28,8 +28,11 @@ pub(crate) struct Settings {
     pub tries: u32,
     /// Wait per attempt.
     pub timeout: Duration,
-    /// `+tls`: every query over TLS (RFC 7858), judged so.
+    /// `+tls`: every query over TLS (RFC 7858), judged so; with `+https` the TLS of
+    /// DNS over HTTPS.
     pub tls: Option<super::tls::TlsSettings>,
+    /// `+https`: every query over HTTPS (RFC 8484).
+    pub https: Option<super::doh::HttpsSettings>,
 }
 
 /// What happened to one attempt that did not end the lookup, or did.
@@ -240,7 +243,10 @@ impl Session {
                 self.malformed += usize::from(matches!(error.failure, Failure::Malformed(_)));
                 // A refused connection, or a certificate that does not verify, moves on
                 // to the next server without more tries.
-                self.tries_left = if matches!(error.failure, Failure::Refused | Failure::Tls(_)) {
+                self.tries_left = if matches!(
+                    error.failure,
+                    Failure::Refused | Failure::Tls(_) | Failure::Http(_)
+                ) {
                     0
                 } else {
                     self.tries_left - 1
@@ -294,7 +300,9 @@ impl Session {
 }
 
 fn first_protocol(settings: &Settings) -> Protocol {
-    if settings.tls.is_some() {
+    if settings.https.is_some() {
+        Protocol::Https
+    } else if settings.tls.is_some() {
         Protocol::Tls
     } else if settings.tcp {
         Protocol::Tcp
@@ -425,6 +433,7 @@ pub(crate) fn resume(
             cancel,
             keep_wire: mac.is_some(),
             tls: ask.settings.tls.as_ref(),
+            https: ask.settings.https.as_ref(),
         };
         if let Some(mut done) = session.record(ask, transport.exchange(&request)) {
             if let (Some(key), Some(mac)) = (ask.tsig, mac) {
@@ -522,6 +531,7 @@ mod tests {
             tries: 2,
             timeout: Duration::from_millis(10),
             tls: None,
+            https: None,
         };
         let mut id = 0u16;
         let result = lookup(&net, &servers, &question, &flags, &settings, &mut || {

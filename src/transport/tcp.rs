@@ -230,6 +230,7 @@ mod tests {
                 cancel: Some(&cancel),
                 keep_wire: false,
                 tls: None,
+                https: None,
             })
         });
         let took = started.elapsed();

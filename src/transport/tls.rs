@@ -241,12 +241,8 @@ fn read_by(
 
 /// Connects and completes the handshake, within `timeout` for each.
 fn open(server: SocketAddr, settings: &TlsSettings, timeout: Duration) -> Result<Session, Failure> {
-    let config = config(settings)?;
-    let name = match &settings.server_name {
-        Some(name) => ServerName::try_from(name.clone())
-            .map_err(|_| Failure::Tls(format!("'{name}' is not a valid TLS server name")))?,
-        None => ServerName::IpAddress(server.ip().into()),
-    };
+    let config = config(settings, &[b"dot"])?;
+    let name = server_name(server, settings)?;
     let started = Instant::now();
     let tcp = TcpStream::connect_timeout(&server, timeout).map_err(|e| failure_of(&e))?;
     let connected = started.elapsed();
@@ -263,8 +259,35 @@ fn open(server: SocketAddr, settings: &TlsSettings, timeout: Duration) -> Result
             .map_err(|e| tls_failure(&e))?;
     }
     let handshake = started.elapsed() - connected;
-    let conn = &stream.conn;
-    let info = TlsInfo {
+    let info = session_info(&stream.conn, settings.verify, connected, handshake);
+    Ok(Session {
+        server,
+        name: settings.server_name.clone(),
+        stream,
+        info,
+    })
+}
+
+/// The name the certificate must carry and the client sends as SNI.
+pub(super) fn server_name(
+    server: SocketAddr,
+    settings: &TlsSettings,
+) -> Result<ServerName<'static>, Failure> {
+    match &settings.server_name {
+        Some(name) => ServerName::try_from(name.clone())
+            .map_err(|_| Failure::Tls(format!("'{name}' is not a valid TLS server name"))),
+        None => Ok(ServerName::IpAddress(server.ip().into())),
+    }
+}
+
+/// What a session that just finished its handshake is.
+pub(super) fn session_info(
+    conn: &ClientConnection,
+    verified: bool,
+    connected: Duration,
+    handshake: Duration,
+) -> TlsInfo {
+    TlsInfo {
         version: conn
             .protocol_version()
             .and_then(|v| v.as_str())
@@ -282,21 +305,15 @@ fn open(server: SocketAddr, settings: &TlsSettings, timeout: Duration) -> Result
             .peer_certificates()
             .and_then(|certs| certs.first())
             .and_then(|leaf| certificate_info(leaf)),
-        verified: settings.verify,
+        verified,
         reused: false,
         connect_us: micros(connected),
         handshake_us: micros(handshake),
         answer_us: 0,
-    };
-    Ok(Session {
-        server,
-        name: settings.server_name.clone(),
-        stream,
-        info,
-    })
+    }
 }
 
-fn micros(d: Duration) -> u64 {
+pub(super) fn micros(d: Duration) -> u64 {
     u64::try_from(d.as_micros()).unwrap_or(u64::MAX)
 }
 
@@ -311,8 +328,9 @@ fn certificate_info(der: &CertificateDer<'_>) -> Option<CertificateInfo> {
     })
 }
 
-/// The client configuration: roots (or none, unverified), ALPN `dot` (RFC 7858 §3.2).
-fn config(settings: &TlsSettings) -> Result<Arc<ClientConfig>, Failure> {
+/// The client configuration: roots (or none, unverified), and the ALPN protocols
+/// offered (`dot`, RFC 7858 §3.2; `h2` and `http/1.1` for DNS over HTTPS).
+pub(super) fn config(settings: &TlsSettings, alpn: &[&[u8]]) -> Result<Arc<ClientConfig>, Failure> {
     let provider = Arc::new(rustls::crypto::ring::default_provider());
     let builder = ClientConfig::builder_with_provider(Arc::clone(&provider))
         .with_safe_default_protocol_versions()
@@ -333,7 +351,7 @@ fn config(settings: &TlsSettings) -> Result<Arc<ClientConfig>, Failure> {
             .with_custom_certificate_verifier(Arc::new(AnyCertificate(provider)))
             .with_no_client_auth()
     };
-    config.alpn_protocols = vec![b"dot".to_vec()];
+    config.alpn_protocols = alpn.iter().map(|p| p.to_vec()).collect();
     Ok(Arc::new(config))
 }
 
@@ -395,7 +413,7 @@ impl ServerCertVerifier for AnyCertificate {
 }
 
 /// A socket or TLS error as a failure; a certificate that does not verify says why.
-fn tls_failure(error: &std::io::Error) -> Failure {
+pub(super) fn tls_failure(error: &std::io::Error) -> Failure {
     let Some(tls) = error.get_ref().and_then(|e| e.downcast_ref::<rustls::Error>()) else {
         return failure_of(error);
     };

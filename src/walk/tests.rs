@@ -248,6 +248,7 @@ fn settings(family: Family) -> Settings {
             tries: 1,
             timeout: Duration::from_millis(50),
             tls: None,
+            https: None,
         },
         flags: QueryFlags::recursive(Some(EdnsSettings::new(1232))),
         port: 53,

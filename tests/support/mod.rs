@@ -4,6 +4,7 @@
 #![allow(dead_code)]
 
 pub(crate) mod certs;
+pub(crate) mod doh;
 pub(crate) mod dot;
 pub(crate) mod lab;
 pub(crate) mod server;
