@@ -1,9 +1,12 @@
-"""DNS over TLS against BIND 9.18 (authoritative) and unbound (resolving): dnscope's
+"""DNS over TLS against BIND 9.18 (authoritative) and unbound (resolving), and DNS over
+HTTPS (HTTP/2) against BIND: dnscope's
 answers over TLS against kdig +tls, record for record; the session (TLS version, ALPN,
 the certificate the suite made); padding (the servers pad their replies only to padded
 queries, RFC 8467 §4); one session for several queries, counted at a relay in front of
 BIND; and an expired, a wrong-name and a self-signed certificate each refused with its
-reason. Prints one line per check and 'N passed, N failed'."""
+reason; over HTTPS, POST and GET against kdig +https, a path the server does not serve
+(HTTP 404), and one HTTP/2 connection for several queries. Prints one line per check and
+'N passed, N failed'."""
 
 import json
 import os
@@ -114,6 +117,33 @@ def main():
         insecure = dnscope("+tls", "+notls-verify", "-p", str(port), "@127.0.1.20", "cloudfront.net", "SOA")
         check(insecure.returncode == 0 and "WARNING: +notls-verify" in insecure.stdout,
               f"port {port} with +notls-verify: answered, with the warning", insecure.stdout[-300:] + insecure.stderr)
+    # DNS over HTTPS against BIND: POST and GET, each answer as kdig +https gives it.
+    for name, rtype in [("cloudfront.net", "SOA"), ("d111abcdef8.cloudfront.net", "A"), ("cloudfront.net", "NS")]:
+        kdig = run(["kdig", "+json", "+https", f"+tls-ca={CA}", "+tls-hostname=dns.interop", "+timeout=3",
+                    "@127.0.1.20", name, rtype])
+        theirs = json.loads(kdig.stdout) if kdig.stdout.strip() else {}
+        kd = sorted((r["NAME"].lower(), r["TYPEname"], str(r.get(f"rdata{r['TYPEname']}", "")).lower().replace('"', ""))
+                    for r in theirs.get("answerRRs", []))
+        for method in ("+https-post", "+https-get"):
+            done = dnscope("--json", "+https", method, f"+tls-ca={CA}", "@127.0.1.20", name, rtype)
+            if not check(done.returncode == 0, f"DoH {method} {name} {rtype}: answered", done.stderr):
+                continue
+            doc = json.loads(done.stdout.splitlines()[0])
+            ours = sorted((r["name"].lower(), r["type"], r["data"].lower().replace('"', ""))
+                          for r in doc["response"]["answer"])
+            check(ours == kd and ours and doc["server"]["protocol"] == "https" and doc["server"]["port"] == 443
+                  and doc["tls"]["alpn"] == "h2" and doc["tls"]["verified"],
+                  f"DoH {method} {name} {rtype}: {len(ours)} record(s) as kdig +https, over h2", f"dnscope {ours}; kdig {kd}")
+    missing = dnscope("+https=/no-such-path", f"+tls-ca={CA}", "@127.0.1.20", "cloudfront.net", "SOA")
+    check(missing.returncode == 9 and "HTTP 404" in missing.stderr, "DoH at a path BIND does not serve: HTTP 404, exit 9",
+          f"exit {missing.returncode}: {missing.stderr}")
+    accepted = relay(("127.0.1.72", 443), ("127.0.1.20", 443))
+    done = dnscope("--json", "+https", f"+tls-ca={CA}", "+tls-hostname=dns.interop", "@127.0.1.72",
+                   "cloudfront.net", "SOA", "d111abcdef8.cloudfront.net", "A", "cloudfront.net", "NS")
+    docs = [json.loads(l) for l in done.stdout.splitlines()]
+    check(done.returncode == 0 and len(docs) == 3 and len(accepted) == 1,
+          f"DoH: three queries on one line, {len(accepted)} connection(s) at the server", done.stderr)
+
     # The system's roots do not know the test CA.
     done = dnscope("+tls", "@127.0.1.20", "cloudfront.net", "SOA")
     check(done.returncode == 9 and "unknown issuer" in done.stderr, "without +tls-ca: unknown issuer", done.stderr)

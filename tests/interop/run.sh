@@ -118,6 +118,7 @@ options {
   listen-on port 8531 tls expired { $srv.20; };
   listen-on port 8532 tls other { $srv.20; };
   listen-on port 8533 tls self { $srv.20; };
+  listen-on port 443 tls good http doh { $srv.20; };
   listen-on-v6 { none; };
   recursion no;
   dnssec-validation no;
@@ -130,6 +131,7 @@ tls good { cert-file "$work/tls/good.pem"; key-file "$work/tls/good.key"; };
 tls expired { cert-file "$work/tls/expired.pem"; key-file "$work/tls/expired.key"; };
 tls other { cert-file "$work/tls/other.pem"; key-file "$work/tls/other.key"; };
 tls self { cert-file "$work/tls/self.pem"; key-file "$work/tls/self.key"; };
+http doh { endpoints { "/dns-query"; }; };
 key "xfr-key" { algorithm hmac-sha224; secret "$XFR_SECRET_224"; };
 key "xfr-key-256" { algorithm hmac-sha256; secret "$XFR_SECRET_256"; };
 zone "cloudfront.net" { type primary; file "$zones/cloudfront.net.zone"; allow-transfer { any; }; };
