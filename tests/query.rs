@@ -260,7 +260,7 @@ fn json_document_has_the_documented_shape() {
     assert_eq!(doc["query"]["class"], "IN");
     assert_eq!(
         doc["query"]["flags"],
-        serde_json::json!({"rd": true, "cd": false, "ad": true})
+        serde_json::json!({"rd": true, "cd": false, "ad": true, "z": false})
     );
     assert_eq!(doc["query"]["edns"]["udp_size"], 1232);
     assert_eq!(doc["server"]["address"], "127.0.0.1");
@@ -872,4 +872,127 @@ fn identify_names_the_server_after_each_short_record() {
     // Without +short it changes nothing; +noidentify turns it off.
     let plain = query(&s, &["www.example.test", "+short", "+identify", "+noidentify"]);
     assert_eq!(plain.stdout, "192.0.2.10\n192.0.2.11\n");
+}
+
+/// The EDNS options of a query the server saw: (code, value).
+fn options_seen(seen: &support::Seen) -> Vec<(u16, Vec<u8>)> {
+    let edns = seen.message.edns.as_ref().expect("an EDNS query");
+    // hickory-proto keeps the options it does not model as they came.
+    edns.options()
+        .as_ref()
+        .iter()
+        .map(|(code, option)| {
+            let value = match option {
+                hickory_proto::rr::rdata::opt::EdnsOption::Unknown(_, v) => v.clone(),
+                _ => Vec::new(),
+            };
+            (u16::from(*code), value)
+        })
+        .collect()
+}
+
+#[test]
+fn edns_options_and_flags_of_dig_are_sent_as_asked() {
+    let s = server();
+    let run = query(
+        &s,
+        &[
+            "www.example.test",
+            "+ednsopt=65001:abcd",
+            "+ednsopt=nsid",
+            "+expire",
+            "+keepalive",
+            "+ednsflags=0x5",
+            "--json",
+        ],
+    );
+    assert_eq!(run.code, 0, "{run:?}");
+    let seen = s.seen();
+    let options = options_seen(&seen[0]);
+    for (code, value) in [
+        (65001u16, vec![0xab, 0xcd]),
+        (3, vec![]),
+        (9, vec![]),
+        (11, vec![]),
+    ] {
+        assert!(
+            options.contains(&(code, value.clone())),
+            "option {code} {value:?} not in {options:?}"
+        );
+    }
+    // The OPT TTL's flag bits: DO clear, MBZ 5 (RFC 6891 §6.1.3).
+    let opt_flags = seen[0].message.edns.as_ref().unwrap().flags().z;
+    assert_eq!(opt_flags, 5);
+    let doc = &json_lines(&run.stdout)[0];
+    assert_eq!(doc["query"]["edns"]["mbz"], 5);
+    let names: Vec<&str> = doc["query"]["edns"]["options"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|o| o["name"].as_str().unwrap())
+        .collect();
+    assert!(
+        names.contains(&"EXPIRE") && names.contains(&"TCP-KEEPALIVE") && names.contains(&"OPT65001"),
+        "{names:?}"
+    );
+
+    // +noednsopt drops them; +noexpire, +nokeepalive, +ednsflags=0 too.
+    let run = query(
+        &s,
+        &[
+            "www.example.test",
+            "+ednsopt=65001:ab",
+            "+noednsopt",
+            "+expire",
+            "+noexpire",
+        ],
+    );
+    assert_eq!(run.code, 0);
+    let options = options_seen(s.seen().last().unwrap());
+    assert!(
+        options.iter().all(|(code, _)| ![65001, 9].contains(code)),
+        "{options:?}"
+    );
+
+    for (word, says) in [
+        ("+ednsopt=70000", "expected an option code from 0 to 65535"),
+        ("+ednsopt=8:zz", "expected the value in hex digits"),
+        ("+ednsflags=0x8000", "the top bit is DO"),
+    ] {
+        let run = query(&s, &["www.example.test", word]);
+        assert_eq!(run.code, 1, "{word}");
+        assert!(run.stderr.contains(says), "{word}: {}", run.stderr);
+    }
+    let run = query(&s, &["www.example.test", "+noedns", "+expire"]);
+    assert!(run.stderr.contains("+expire needs EDNS"), "{}", run.stderr);
+}
+
+#[test]
+fn header_bits_opcode_and_header_only_are_sent_as_asked() {
+    let s = server();
+    let run = query(&s, &["www.example.test", "+zflag", "--json"]);
+    assert_eq!(run.code, 0, "{run:?}");
+    assert_eq!(s.seen()[0].bytes[3] & 0x40, 0x40, "Z bit");
+    assert_eq!(json_lines(&run.stdout)[0]["query"]["flags"]["z"], true);
+
+    // A NOTIFY: the server copies the opcode, and the reply is accepted.
+    let run = query(&s, &["example.test", "SOA", "+opcode=notify", "--json"]);
+    assert_eq!(run.code, 0, "{run:?}");
+    let seen = s.seen();
+    assert_eq!(seen.last().unwrap().bytes[2] >> 3 & 0x0f, 4);
+    let doc = &json_lines(&run.stdout)[0];
+    assert_eq!(doc["query"]["opcode"], "NOTIFY");
+    assert_eq!(doc["response"]["header"]["opcode"], "NOTIFY");
+    assert_eq!(query(&s, &["www.example.test", "+opcode=16"]).code, 1);
+
+    // No question at all: the test server refuses it, and the reply without a question
+    // section is taken as the reply.
+    let run = query(&s, &["www.example.test", "+header-only", "--json"]);
+    let last = s.seen().last().unwrap().bytes.clone();
+    assert_eq!(&last[4..6], &[0, 0], "QDCOUNT");
+    let doc = &json_lines(&run.stdout)[0];
+    assert_eq!(doc["query"]["header_only"], true);
+    assert_eq!(doc["response"]["header"]["rcode"], "REFUSED");
+    assert_eq!(doc["response"]["question"].as_array().unwrap().len(), 0);
+    assert_eq!(run.code, 5, "{run:?}");
 }

@@ -427,6 +427,8 @@ impl<'s> Window<'s, '_> {
             server: entry.server,
             id,
             question: entry.line.question.clone(),
+            opcode: 0,
+            header_only: false,
         };
         match expect.judge(from, bytes) {
             Arrival::Ignored(why) => entry.ignored.push(why),

@@ -21,6 +21,11 @@ pub(crate) struct Options {
     pub(crate) edns_version: Option<u8>,
     pub(crate) bufsize: u16,
     pub(crate) nsid: bool,
+    pub(crate) expire: bool,
+    pub(crate) keepalive: bool,
+    /// `+ednsopt` values, in order.
+    pub(crate) edns_extra: Vec<(u16, Vec<u8>)>,
+    pub(crate) edns_flags: u16,
     pub(crate) cookie: Option<Option<Vec<u8>>>,
     pub(crate) subnet: Option<(IpAddr, u8)>,
     pub(crate) dnssec: bool,
@@ -78,10 +83,17 @@ impl Options {
                 checking_disabled: false,
                 authentic_data: true,
                 edns: None,
+                z: false,
+                opcode: 0,
+                header_only: false,
             },
             edns_version: Some(0),
             bufsize: DEFAULT_BUFSIZE,
             nsid: false,
+            expire: false,
+            keepalive: false,
+            edns_extra: Vec::new(),
+            edns_flags: 0,
             cookie: Some(None),
             subnet: None,
             dnssec: false,
@@ -134,6 +146,16 @@ impl Options {
                     self.nsid = on;
                     self.mark_edns_user("+nsid", on);
                 }
+                "expire" => {
+                    self.expire = on;
+                    self.mark_edns_user("+expire", on);
+                }
+                "keepalive" => {
+                    self.keepalive = on;
+                    self.mark_edns_user("+keepalive", on);
+                }
+                "zflag" => self.flags.z = on,
+                "header-only" => self.flags.header_only = on,
                 "all" => {
                     d.cmd = on;
                     d.comments = on;
@@ -181,6 +203,19 @@ impl Options {
             Setting::TlsCa(file) => self.tls_ca = file.flatten(),
             Setting::TlsHostname(name) => self.tls_hostname = Some(name),
             Setting::Https(path) => self.https = path,
+            Setting::EdnsOpt(Some(option)) => {
+                self.mark_edns_user("+ednsopt", true);
+                self.edns_extra.push(option);
+            }
+            Setting::EdnsOpt(None) => {
+                self.mark_edns_user("+ednsopt", false);
+                self.edns_extra.clear();
+            }
+            Setting::EdnsFlags(bits) => {
+                self.mark_edns_user("+ednsflags", bits != 0);
+                self.edns_flags = bits;
+            }
+            Setting::Opcode(opcode) => self.flags.opcode = opcode,
         }
     }
 
@@ -238,6 +273,10 @@ impl Options {
             cookie,
             subnet: self.subnet,
             padding: self.padding.unwrap_or(self.encrypted()),
+            z_flags: self.edns_flags,
+            expire: self.expire,
+            keepalive: self.keepalive,
+            extra: self.edns_extra.clone(),
         });
         Ok(flags)
     }

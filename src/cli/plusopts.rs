@@ -130,6 +130,34 @@ pub const OPTIONS: &[Spec] = &[
         help: "send EDNS, of version VERSION (default on, version 0); +noedns sends a plain query",
     },
     flag("nsid", "ask for the server's name server identifier (NSID)"),
+    flag("expire", "ask for the zone's EXPIRE timer (RFC 7314 EDNS option)"),
+    flag(
+        "keepalive",
+        "ask for the server's TCP idle timeout (RFC 7828 EDNS TCP keepalive option)",
+    ),
+    Spec {
+        name: "ednsopt",
+        negatable: true,
+        value: Value::Required("CODE[:HEX]"),
+        help: "send the EDNS option CODE (a number, or NSID, EXPIRE, COOKIE, KEEPALIVE, PADDING, CHAIN, ...) with the value HEX; repeatable; +noednsopt drops them",
+    },
+    Spec {
+        name: "ednsflags",
+        negatable: true,
+        value: Value::Required("N"),
+        help: "set the must-be-zero EDNS flag bits to N (decimal, 0x hex or 0 octal; the DO bit is +dnssec)",
+    },
+    Spec {
+        name: "opcode",
+        negatable: true,
+        value: Value::Required("N"),
+        help: "send the query with opcode N: QUERY, IQUERY, STATUS, NOTIFY, UPDATE or 0 to 15 (+noopcode: QUERY)",
+    },
+    flag("zflag", "set the reserved Z bit of the query's header"),
+    flag(
+        "header-only",
+        "send a query with a header and no question section",
+    ),
     Spec {
         name: "cookie",
         negatable: true,
@@ -224,6 +252,12 @@ pub(crate) enum Setting {
     TlsHostname(String),
     /// `+https[=PATH]` (`Some`), `+nohttps` (`None`).
     Https(Option<String>),
+    /// `+ednsopt=CODE[:HEX]` (`Some`), `+noednsopt` (`None`: drop them all).
+    EdnsOpt(Option<(u16, Vec<u8>)>),
+    /// `+ednsflags=N`.
+    EdnsFlags(u16),
+    /// `+opcode=N`.
+    Opcode(u8),
 }
 
 /// Parses one `+word` (with its leading `+`).
@@ -313,6 +347,17 @@ fn setting(spec: &'static Spec, value: Option<&str>, on: bool) -> Result<Setting
         "vc" => Setting::Flag("tcp", on),
         "tls-insecure" => Setting::Flag("tls-verify", !on),
         "https-post" => Setting::Flag("https-get", !on),
+        "ednsopt" if !on => Setting::EdnsOpt(None),
+        "ednsopt" => Setting::EdnsOpt(Some(edns_option(value.unwrap_or_default())?)),
+        "ednsflags" if !on => Setting::EdnsFlags(0),
+        "ednsflags" => Setting::EdnsFlags(
+            integer(value.unwrap_or_default())
+                .and_then(|n| u16::try_from(n).ok())
+                .filter(|&n| n < 0x8000)
+                .ok_or("expected flag bits from 0 to 0x7fff (the top bit is DO: +dnssec)")?,
+        ),
+        "opcode" if !on => Setting::Opcode(0),
+        "opcode" => Setting::Opcode(opcode(value.unwrap_or_default())?),
         "https" if !on => Setting::Https(None),
         "https" => Setting::Https(Some(value.unwrap_or("/dns-query").to_owned())),
         "tls-ca" if !on => Setting::TlsCa(None),
@@ -321,6 +366,73 @@ fn setting(spec: &'static Spec, value: Option<&str>, on: bool) -> Result<Setting
         "cdflag" => Setting::Flag("cd", on),
         name => Setting::Flag(name, on),
     })
+}
+
+/// A number as dig reads one: decimal, `0x` hex or `0` octal.
+fn integer(text: &str) -> Option<u32> {
+    if let Some(hex) = text.strip_prefix("0x").or_else(|| text.strip_prefix("0X")) {
+        u32::from_str_radix(hex, 16).ok()
+    } else if text.len() > 1
+        && let Some(octal) = text.strip_prefix('0')
+    {
+        u32::from_str_radix(octal, 8).ok()
+    } else {
+        text.parse().ok()
+    }
+}
+
+/// `CODE[:HEX]`: a number or an option's name, and its value in hex.
+fn edns_option(text: &str) -> Result<(u16, Vec<u8>), String> {
+    let (code, hex) = text.split_once(':').unwrap_or((text, ""));
+    let names = [
+        ("LLQ", 1),
+        ("UL", 2),
+        ("NSID", 3),
+        ("DAU", 5),
+        ("DHU", 6),
+        ("N3U", 7),
+        ("ECS", 8),
+        ("CLIENT-SUBNET", 8),
+        ("EXPIRE", 9),
+        ("COOKIE", 10),
+        ("KEEPALIVE", 11),
+        ("TCP-KEEPALIVE", 11),
+        ("PADDING", 12),
+        ("CHAIN", 13),
+        ("KEY-TAG", 14),
+        ("EDE", 15),
+    ];
+    let code = names
+        .iter()
+        .find(|(name, _)| name.eq_ignore_ascii_case(code))
+        .map(|(_, n)| *n)
+        .or_else(|| integer(code).and_then(|n| u16::try_from(n).ok()))
+        .ok_or_else(|| format!("expected an option code from 0 to 65535 or a name, not '{code}'"))?;
+    let bytes = data_encoding::HEXLOWER_PERMISSIVE
+        .decode(hex.as_bytes())
+        .map_err(|_| format!("expected the value in hex digits, not '{hex}'"))?;
+    Ok((code, bytes))
+}
+
+/// An opcode by its name (RFC 1035, RFC 1996, RFC 2136) or number.
+fn opcode(text: &str) -> Result<u8, String> {
+    let named = [
+        ("QUERY", 0),
+        ("IQUERY", 1),
+        ("STATUS", 2),
+        ("NOTIFY", 4),
+        ("UPDATE", 5),
+    ];
+    named
+        .iter()
+        .find(|(name, _)| name.eq_ignore_ascii_case(text))
+        .map(|(_, n)| *n)
+        .or_else(|| {
+            integer(text)
+                .and_then(|n| u8::try_from(n).ok())
+                .filter(|&n| n < 16)
+        })
+        .ok_or_else(|| "expected QUERY, IQUERY, STATUS, NOTIFY, UPDATE or 0 to 15".to_owned())
 }
 
 fn number<T: std::str::FromStr>(value: Option<&str>, what: &str) -> Result<T, String> {

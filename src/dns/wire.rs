@@ -21,6 +21,10 @@ pub(crate) mod option_code {
     pub(crate) const EDE: u16 = 15;
     /// RFC 7830.
     pub(crate) const PADDING: u16 = 12;
+    /// RFC 7314.
+    pub(crate) const EXPIRE: u16 = 9;
+    /// RFC 7828.
+    pub(crate) const KEEPALIVE: u16 = 11;
 }
 
 /// The question of one query.
@@ -51,6 +55,14 @@ pub(crate) struct EdnsSettings {
     pub subnet: Option<(IpAddr, u8)>,
     /// Pad the query to a multiple of [`PADDING_BLOCK`] bytes (RFC 7830, RFC 8467).
     pub padding: bool,
+    /// `+ednsflags=N`: the must-be-zero flag bits (the DO bit is `dnssec_ok`).
+    pub z_flags: u16,
+    /// `+expire`: ask for the zone's expire timer (RFC 7314).
+    pub expire: bool,
+    /// `+keepalive`: ask for the server's TCP idle timeout (RFC 7828).
+    pub keepalive: bool,
+    /// `+ednsopt=CODE[:HEX]`: options sent as given, in order.
+    pub extra: Vec<(u16, Vec<u8>)>,
 }
 
 /// RFC 8467 §4.1: queries padded to a multiple of 128 octets.
@@ -68,6 +80,10 @@ impl EdnsSettings {
             cookie: None,
             subnet: None,
             padding: false,
+            z_flags: 0,
+            expire: false,
+            keepalive: false,
+            extra: Vec::new(),
         }
     }
 }
@@ -83,6 +99,12 @@ pub(crate) struct QueryFlags {
     pub authentic_data: bool,
     /// EDNS, or `None` for a plain RFC 1035 query.
     pub edns: Option<EdnsSettings>,
+    /// `+zflag`: the header's reserved Z bit.
+    pub z: bool,
+    /// `+opcode=N`: the query's opcode (0, QUERY, unless told).
+    pub opcode: u8,
+    /// `+header-only`: no question section.
+    pub header_only: bool,
 }
 
 impl QueryFlags {
@@ -94,6 +116,9 @@ impl QueryFlags {
             checking_disabled: false,
             authentic_data: false,
             edns,
+            z: false,
+            opcode: 0,
+            header_only: false,
         }
     }
 }
@@ -120,6 +145,22 @@ pub(crate) fn build_query(question: &Question, flags: &QueryFlags, id: u16) -> R
         }
         _ => Ok(bytes),
     }
+    .map(|mut bytes| {
+        set_header_bits(&mut bytes, flags);
+        bytes
+    })
+}
+
+/// The header bits hickory-proto does not set: the opcode's four bits and Z
+/// (RFC 1035 §4.1.1; dig's `+opcode` and `+zflag`).
+fn set_header_bits(bytes: &mut [u8], flags: &QueryFlags) {
+    if bytes.len() < HEADER_LEN {
+        return;
+    }
+    bytes[2] = (bytes[2] & !0x78) | ((flags.opcode & 0x0f) << 3);
+    if flags.z {
+        bytes[3] |= 0x40;
+    }
 }
 
 /// The query message, for callers that add to it (a transfer's IXFR serial).
@@ -128,9 +169,11 @@ pub(crate) fn query_message(question: &Question, flags: &QueryFlags, id: u16) ->
     message.metadata.recursion_desired = flags.recurse;
     message.metadata.checking_disabled = flags.checking_disabled;
     message.metadata.authentic_data = flags.authentic_data;
-    let mut query = Query::query(question.name.clone(), question.rtype);
-    query.set_query_class(question.class);
-    message.add_query(query);
+    if !flags.header_only {
+        let mut query = Query::query(question.name.clone(), question.rtype);
+        query.set_query_class(question.class);
+        message.add_query(query);
+    }
     if let Some(settings) = &flags.edns {
         message.set_edns(edns_of(settings));
     }
@@ -199,7 +242,17 @@ fn edns_of(settings: &EdnsSettings) -> Edns {
     edns.set_max_payload(settings.udp_size)
         .set_version(settings.version)
         .set_dnssec_ok(settings.dnssec_ok);
+    edns.flags_mut().z = settings.z_flags & 0x7fff;
     let options = edns.options_mut();
+    if settings.expire {
+        options.insert(EdnsOption::Unknown(option_code::EXPIRE, Vec::new()));
+    }
+    if settings.keepalive {
+        options.insert(EdnsOption::Unknown(option_code::KEEPALIVE, Vec::new()));
+    }
+    for (code, bytes) in &settings.extra {
+        options.insert(EdnsOption::Unknown(*code, bytes.clone()));
+    }
     if settings.nsid {
         options.insert(EdnsOption::Unknown(option_code::NSID, Vec::new()));
     }
@@ -222,6 +275,10 @@ pub struct Awaited {
     pub id: u16,
     /// The question of the query.
     pub question: Question,
+    /// The opcode of the query, which the reply repeats (RFC 1035 §4.1.1).
+    pub opcode: u8,
+    /// `+header-only`: the query had no question, and the reply need not repeat one.
+    pub header_only: bool,
 }
 
 /// What became of one datagram or stream message received while waiting for a reply.
@@ -254,12 +311,13 @@ impl Awaited {
         if message.metadata.message_type != MessageType::Response {
             return Arrival::Ignored("a query, not a response (QR=0)".to_owned());
         }
-        // Every query dnscope sends is a QUERY; a reply of another opcode answers
-        // something else (RFC 1035 §4.1.1: the opcode is copied into the response).
-        if message.metadata.op_code != OpCode::Query {
+        // The opcode is copied into the response (RFC 1035 §4.1.1): another one answers
+        // something else.
+        if u8::from(message.metadata.op_code) != self.opcode {
             return Arrival::Ignored(format!(
-                "reply with opcode {} to a QUERY",
-                opcode_text(message.metadata.op_code)
+                "reply with opcode {} to a query of opcode {}",
+                opcode_text(message.metadata.op_code),
+                opcode_text(OpCode::from_u8(self.opcode))
             ));
         }
         match message.queries.as_slice() {
@@ -267,7 +325,8 @@ impl Awaited {
                 && q.query_type == self.question.rtype
                 && q.query_class == self.question.class => {}
             // RFC 1035 allows an empty question section in some error replies (FORMERR, NOTIMP).
-            [] if message.metadata.response_code != hickory_proto::op::ResponseCode::NoError => {}
+            [] if message.metadata.response_code != hickory_proto::op::ResponseCode::NoError
+                || self.header_only => {}
             _ => {
                 return Arrival::Ignored(format!(
                     "reply for another question ({})",
@@ -458,6 +517,8 @@ mod tests {
             server: SERVER.parse().unwrap(),
             id,
             question: question(),
+            opcode: 0,
+            header_only: false,
         }
     }
 

@@ -261,6 +261,8 @@ fn exercise(question: &Question, server: SocketAddr, bytes: &[u8], display: crat
         server,
         id: 0x4242,
         question: question.clone(),
+        opcode: 0,
+        header_only: false,
     };
     let message = match awaited.judge(server, bytes) {
         Arrival::Reply(message) => *message,

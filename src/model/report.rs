@@ -85,6 +85,10 @@ pub(crate) struct QueryInfo {
     pub class: Mnemonic,
     pub flags: QueryFlagsInfo,
     pub edns: Option<EdnsInfo>,
+    /// QUERY unless `+opcode`.
+    pub opcode: Mnemonic,
+    /// `+header-only`: the query had no question section.
+    pub header_only: bool,
 }
 
 /// Header bits of a query.
@@ -93,6 +97,8 @@ pub(crate) struct QueryFlagsInfo {
     pub rd: bool,
     pub cd: bool,
     pub ad: bool,
+    /// The reserved Z bit (`+zflag`).
+    pub z: bool,
 }
 
 /// The server that answered, or the last one asked.
@@ -161,6 +167,8 @@ pub(crate) struct EdnsInfo {
     pub udp_size: u16,
     #[serde(rename = "do")]
     pub dnssec_ok: bool,
+    /// The must-be-zero flag bits besides DO (`+ednsflags`), as dig's `MBZ`.
+    pub mbz: u16,
     pub options: Vec<EdnsOptionInfo>,
 }
 
@@ -191,6 +199,12 @@ pub(crate) struct EdnsOptionInfo {
     /// EDE: extra text (escaped).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub extra_text: Option<String>,
+    /// EXPIRE (RFC 7314): the zone's expire timer, in seconds.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub expire: Option<u32>,
+    /// TCP-KEEPALIVE (RFC 7828): the server's idle timeout, in milliseconds.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub timeout_ms: Option<u32>,
     /// CLIENT-SUBNET: address/source prefix, and scope prefix.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub subnet: Option<String>,
@@ -435,7 +449,10 @@ pub(crate) fn query_info(ctx: Context<'_>, flags: &QueryFlags) -> QueryInfo {
             rd: flags.recurse,
             cd: flags.checking_disabled,
             ad: flags.authentic_data,
+            z: flags.z,
         },
+        opcode: wire::opcode_text(hickory_proto::op::OpCode::from_u8(flags.opcode)),
+        header_only: flags.header_only,
         edns: flags.edns.as_ref().map(|e| {
             let mut options = Vec::new();
             if e.nsid {
@@ -452,10 +469,20 @@ pub(crate) fn query_info(ctx: Context<'_>, flags: &QueryFlags) -> QueryInfo {
             if e.padding {
                 options.push(option(option_code::PADDING, &[], None));
             }
+            if e.expire {
+                options.push(option(option_code::EXPIRE, &[], None));
+            }
+            if e.keepalive {
+                options.push(option(option_code::KEEPALIVE, &[], None));
+            }
+            for (code, bytes) in &e.extra {
+                options.push(option(*code, bytes, None));
+            }
             EdnsInfo {
                 version: e.version,
                 udp_size: e.udp_size,
                 dnssec_ok: e.dnssec_ok,
+                mbz: e.z_flags,
                 options,
             }
         }),
@@ -532,6 +559,7 @@ fn edns_info(edns: &Edns, sent_cookie: Option<&[u8]>) -> EdnsInfo {
         version: edns.version(),
         udp_size: edns.max_payload(),
         dnssec_ok: edns.flags().dnssec_ok,
+        mbz: edns.flags().z,
         options: wire::edns_options(edns)
             .iter()
             .map(|(code, bytes)| option(*code, bytes, sent_cookie))
@@ -560,6 +588,13 @@ fn option(code: u16, bytes: &[u8], sent_cookie: Option<&[u8]>) -> EdnsOptionInfo
             info.info_code = Some(info_code);
             info.purpose = Some(wire::ede_purpose(info_code).to_owned());
             info.extra_text = (bytes.len() > 2).then(|| presentation::escape_string(&bytes[2..]));
+        }
+        option_code::EXPIRE if bytes.len() == 4 => {
+            info.expire = Some(u32::from_be_bytes([bytes[0], bytes[1], bytes[2], bytes[3]]));
+        }
+        // RFC 7828 §3.1: in units of 100 milliseconds.
+        option_code::KEEPALIVE if bytes.len() == 2 => {
+            info.timeout_ms = Some(u32::from(u16::from_be_bytes([bytes[0], bytes[1]])) * 100);
         }
         option_code::SUBNET if bytes.len() >= 4 => {
             let family = u16::from_be_bytes([bytes[0], bytes[1]]);
@@ -650,5 +685,15 @@ mod tests {
         );
         let unknown = option(65001, &[0xab], None);
         assert_eq!((&*unknown.name, unknown.hex.as_str()), ("OPT65001", "ab"));
+        let expire = option(option_code::EXPIRE, &604_800u32.to_be_bytes(), None);
+        assert_eq!((&*expire.name, expire.expire), ("EXPIRE", Some(604_800)));
+        // RFC 7828: in units of 100 ms.
+        let keepalive = option(option_code::KEEPALIVE, &[0, 150], None);
+        assert_eq!(
+            (&*keepalive.name, keepalive.timeout_ms),
+            ("TCP-KEEPALIVE", Some(15_000))
+        );
+        // Empty, as a query sends them: nothing to decode.
+        assert_eq!(option(option_code::EXPIRE, &[], None).expire, None);
     }
 }

@@ -118,9 +118,14 @@ fn header(response: &Response, p: &Palette, out: &mut dyn Write) -> io::Result<(
 fn opt_section(edns: &EdnsInfo, p: &Palette, out: &mut dyn Write) -> io::Result<()> {
     writeln!(out, "\n{}", p.comment.style(";; OPT PSEUDOSECTION:"))?;
     let flags = if edns.dnssec_ok { " do" } else { "" };
+    let mbz = if edns.mbz == 0 {
+        String::new()
+    } else {
+        format!("; MBZ: {:#06x}", edns.mbz)
+    };
     writeln!(
         out,
-        "; EDNS: version: {}, flags:{flags}; udp: {}",
+        "; EDNS: version: {}, flags:{flags}{mbz}; udp: {}",
         edns.version, edns.udp_size
     )?;
     for option in &edns.options {
@@ -153,6 +158,15 @@ fn option_text(o: &EdnsOptionInfo, p: &Palette) -> String {
             .map(|t| format!(": \"{t}\""))
             .unwrap_or_default();
         return format!("{} ({purpose}){extra}", p.warn.style(code));
+    }
+    if let Some(expire) = o.expire {
+        return format!("{expire} ({})", ttl_units(expire));
+    }
+    if let Some(ms) = o.timeout_ms {
+        return format!(
+            "{}",
+            humantime::format_duration(Duration::from_millis(u64::from(ms)))
+        );
     }
     if let Some(subnet) = &o.subnet {
         return format!("{subnet} scope /{}", o.scope_prefix.unwrap_or(0));

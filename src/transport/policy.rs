@@ -421,6 +421,8 @@ pub(crate) fn resume(
             server,
             id,
             question: ask.question.clone(),
+            opcode: ask.flags.opcode,
+            header_only: ask.flags.header_only,
         };
         if cancel.is_some_and(|c| c.load(Ordering::Relaxed)) {
             return Err(session.abort(Failure::Abandoned));

@@ -214,6 +214,8 @@ mod tests {
             server,
             id: 7,
             question,
+            opcode: 0,
+            header_only: false,
         };
         let cancel = AtomicBool::new(false);
         let started = Instant::now();

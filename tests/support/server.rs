@@ -225,7 +225,8 @@ impl Zone {
     }
 
     fn plain_answer(&self, query: &Message) -> Message {
-        let mut reply = Message::response(query.metadata.id, OpCode::Query);
+        // The opcode is copied into the response (RFC 1035 §4.1.1).
+        let mut reply = Message::response(query.metadata.id, query.metadata.op_code);
         reply.metadata.recursion_desired = query.metadata.recursion_desired;
         reply.queries = query.queries.clone();
         let Some(question) = query.queries.first() else {
@@ -310,6 +311,8 @@ impl Zone {
 pub(crate) struct Seen {
     pub message: Message,
     pub over_tcp: bool,
+    /// The query's bytes, for what hickory-proto does not decode (the Z bit).
+    pub bytes: Vec<u8>,
 }
 
 /// The reply of a server holding `zones`: from the deepest zone containing the name.
@@ -501,6 +504,7 @@ fn respond(state: &State, query_bytes: &[u8], over_tcp: bool) -> (Vec<Outgoing>,
     state.seen.lock().unwrap().push(Seen {
         message: query.clone(),
         over_tcp,
+        bytes: query_bytes.to_vec(),
     });
     let reply = |q: &Message| finish(state, q, answer_from(&state.zones.lock().unwrap(), q), over_tcp);
     let plain = |bytes| {
