@@ -35,7 +35,7 @@ _dnscope() {
 
     case "${cmd}" in
         dnscope)
-            opts="-t -c -x -y -k -p -4 -6 -f -j -h -V --type --class --reverse --tsig --tsig-file --port --json --short --trace --root-hints --expect --file --jobs --ordered --qps --max-per-server --tcp --timeout --all-servers --tcp-check --lifecycle --hosts --nsswitch --resolvers --trust-anchor --dnssec-time --strict --trace-timeout --tries --color --resolv-conf --generate --help --version check help"
+            opts="-t -c -x -y -k -b -r -p -4 -6 -f -j -h -V --type --class --reverse --tsig --tsig-file --source --port --json --short --trace --root-hints --expect --file --jobs --ordered --qps --max-per-server --tcp --timeout --all-servers --tcp-check --lifecycle --hosts --nsswitch --resolvers --trust-anchor --dnssec-time --strict --trace-timeout --tries --color --resolv-conf --generate --help --version check help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -78,6 +78,14 @@ _dnscope() {
                     return 0
                     ;;
                 -k)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --source)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -b)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

@@ -1,6 +1,6 @@
 # Print an optspec for argparse to handle cmd's options that are independent of any subcommand.
 function __fish_dnscope_global_optspecs
-    string join \n t/type= c/class= x/reverse= y/tsig= k/tsig-file= p/port= 4 6 json short trace root-hints= expect= f/file= j/jobs= ordered qps= max-per-server= tcp timeout= all-servers tcp-check lifecycle hosts= nsswitch= resolvers= trust-anchor= dnssec-time= strict trace-timeout= tries= color= resolv-conf= generate= h/help V/version
+    string join \n t/type= c/class= x/reverse= y/tsig= k/tsig-file= b/source= r p/port= 4 6 json short trace root-hints= expect= f/file= j/jobs= ordered qps= max-per-server= tcp timeout= all-servers tcp-check lifecycle hosts= nsswitch= resolvers= trust-anchor= dnssec-time= strict trace-timeout= tries= color= resolv-conf= generate= h/help V/version
 end
 
 function __fish_dnscope_needs_command
@@ -29,6 +29,7 @@ complete -c dnscope -n "__fish_dnscope_needs_command" -s c -l class -d 'Class fo
 complete -c dnscope -n "__fish_dnscope_needs_command" -s x -l reverse -d 'Reverse lookup: query the PTR record of this IPv4 or IPv6 address (repeatable)' -r
 complete -c dnscope -n "__fish_dnscope_needs_command" -s y -l tsig -d 'TSIG: sign queries and transfers with this key, as dig -y ([HMAC:]NAME:SECRET, base64 secret; hmac-sha256 unless named). Other users of this machine may see it in the process list: prefer -k' -r
 complete -c dnscope -n "__fish_dnscope_needs_command" -s k -l tsig-file -d 'TSIG: read the key from a BIND key file, as dig -k (what tsig-keygen writes)' -r -F
+complete -c dnscope -n "__fish_dnscope_needs_command" -s b -l source -d 'Send from this local address (and port), as dig -b; only servers of its family are asked' -r
 complete -c dnscope -n "__fish_dnscope_needs_command" -s p -l port -d 'Server port (default 53)' -r
 complete -c dnscope -n "__fish_dnscope_needs_command" -l root-hints -d 'Root hints for +trace, in named.root format, instead of the embedded IANA list' -r -F
 complete -c dnscope -n "__fish_dnscope_needs_command" -l expect -d 'Assert on the result, e.g. A=192.0.2.10, \'CNAME=*.cloudfront.net\', rcode=NXDOMAIN, \'ttl<=300\', answers>=2, \'ns=ns-*.awsdns-*\' (repeatable; exit 6 when one fails)' -r
@@ -54,6 +55,7 @@ fish\t'Fish completion'
 powershell\t'PowerShell completion'
 elvish\t'Elvish completion'
 man\t'The man page (roff)'"
+complete -c dnscope -n "__fish_dnscope_needs_command" -s r -d 'Do not read ~/.digrc (whose words dnscope takes as the first of the command line, as dig does)'
 complete -c dnscope -n "__fish_dnscope_needs_command" -s 4 -d 'Use IPv4 servers only'
 complete -c dnscope -n "__fish_dnscope_needs_command" -s 6 -d 'Use IPv6 servers only'
 complete -c dnscope -n "__fish_dnscope_needs_command" -l json -d 'Print JSON: one object per query, one per line (same as +json)'

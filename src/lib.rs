@@ -41,6 +41,7 @@ pub fn run(
     out: &mut dyn Write,
     err: &mut dyn Write,
 ) -> Exit {
+    let args = &request::with_digrc(args, env);
     let json = request::wants_json(args);
     let plan = match request::build(args, env) {
         Ok(Request::Run(plan)) => plan,

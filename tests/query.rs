@@ -996,3 +996,65 @@ fn header_bits_opcode_and_header_only_are_sent_as_asked() {
     assert_eq!(doc["response"]["question"].as_array().unwrap().len(), 0);
     assert_eq!(run.code, 5, "{run:?}");
 }
+
+#[test]
+fn digrc_words_come_first_and_minus_r_skips_them() {
+    let s = server();
+    let home = std::env::temp_dir().join(format!("dnscope-digrc-{}", std::process::id()));
+    std::fs::create_dir_all(&home).unwrap();
+    std::fs::write(home.join(".digrc"), "# defaults\n+short +nocookie\n").unwrap();
+    let home = home.to_str().unwrap();
+    let run = query_with(&s, &["www.example.test"], &[("HOME", home)]);
+    assert_eq!(run.code, 0, "{run:?}");
+    assert_eq!(run.stdout, "192.0.2.10\n192.0.2.11\n");
+    // The command line overrides what ~/.digrc says.
+    let run = query_with(&s, &["www.example.test", "+noshort"], &[("HOME", home)]);
+    assert!(run.stdout.contains(";; ANSWER SECTION:"), "{}", run.stdout);
+    assert!(
+        !run.stdout.contains("COOKIE"),
+        "+nocookie from ~/.digrc: {}",
+        run.stdout
+    );
+    let run = query_with(&s, &["-r", "www.example.test"], &[("HOME", home)]);
+    assert!(run.stdout.contains(";; ANSWER SECTION:"), "{}", run.stdout);
+    assert!(run.stdout.contains("COOKIE"), "{}", run.stdout);
+}
+
+#[test]
+fn minus_b_sends_from_the_address_given() {
+    let s = server();
+    for words in [
+        &["-b", "127.0.0.9", "www.example.test"][..],
+        &["-b", "127.0.0.9", "+tcp", "www.example.test"],
+    ] {
+        let run = query(&s, words);
+        assert_eq!(run.code, 0, "{run:?}");
+        assert_eq!(
+            s.seen().last().unwrap().from.ip(),
+            "127.0.0.9".parse::<IpAddr>().unwrap(),
+            "{words:?}"
+        );
+    }
+    let port = {
+        let probe = std::net::UdpSocket::bind("127.0.0.9:0").unwrap();
+        probe.local_addr().unwrap().port()
+    };
+    let run = query(&s, &["-b", &format!("127.0.0.9#{port}"), "www.example.test"]);
+    assert_eq!(run.code, 0, "{run:?}");
+    assert_eq!(s.seen().last().unwrap().from.port(), port);
+    // Only servers of the source's family are asked.
+    let run = support::dnscope(&["@::1", "-b", "127.0.0.9", "a.test"]);
+    assert_eq!(run.code, 1);
+    assert!(
+        run.stderr.contains("no IPv4 address for the server"),
+        "{}",
+        run.stderr
+    );
+    let run = support::dnscope(&["@127.0.0.1", "-b", "nowhere", "a.test"]);
+    assert!(
+        run.stderr
+            .contains("-b needs a local address, ADDR or ADDR#PORT, not 'nowhere'"),
+        "{}",
+        run.stderr
+    );
+}

@@ -160,6 +160,7 @@ fn plain(plan: &Plan) -> Option<(SocketAddr, Question)> {
     (plan.mode == Mode::Direct
         && !plan.transport.tcp
         && plan.transport.tls.is_none()
+        && plan.transport.source.is_none()
         && ipv4
         && plan.tsig.is_none())
     .then(|| (server, question.clone()))

@@ -92,6 +92,14 @@ pub(crate) struct Cli {
     #[arg(short = 'k', long = "tsig-file", value_name = "FILE")]
     pub tsig_file: Option<PathBuf>,
 
+    /// Send from this local address (and port), as dig -b; only servers of its family are asked.
+    #[arg(short = 'b', long = "source", value_name = "ADDR[#PORT]")]
+    pub source: Option<String>,
+
+    /// Do not read ~/.digrc (whose words dnscope takes as the first of the command line, as dig does).
+    #[arg(short = 'r')]
+    pub no_digrc: bool,
+
     /// Server port (default 53).
     #[arg(short = 'p', long = "port", value_name = "PORT", value_parser = clap::value_parser!(u16).range(1..))]
     pub port: Option<u16>,

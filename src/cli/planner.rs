@@ -205,6 +205,7 @@ impl<'a> Planner<'a> {
             // A transfer always goes over TCP (RFC 5936 §4.2).
             tcp: options.tcp || transfer,
             tls: self.tls_settings(&options, &server_words)?,
+            source: self.source()?,
             https: options
                 .https
                 .clone()
@@ -231,9 +232,11 @@ impl<'a> Planner<'a> {
             Mode::Trace(Box::new(TracePlan {
                 hints: self.hints()?,
                 prime_from: (!server_words.is_empty() && !lifecycle).then(|| servers.addresses.clone()),
-                family: match (self.cli.ipv4, self.cli.ipv6) {
-                    (true, _) => Family::V4,
-                    (_, true) => Family::V6,
+                family: match (self.cli.ipv4, self.cli.ipv6, self.source()?) {
+                    (true, _, _) => Family::V4,
+                    (_, true, _) => Family::V6,
+                    (_, _, Some(source)) if source.is_ipv4() => Family::V4,
+                    (_, _, Some(_)) => Family::V6,
                     _ => Family::Any,
                 },
                 port: self.cli.port.unwrap_or(DEFAULT_PORT),
@@ -498,6 +501,28 @@ impl<'a> Planner<'a> {
         }))
     }
 
+    /// `-b ADDR[#PORT]`.
+    fn source(&self) -> Result<Option<SocketAddr>, Error> {
+        let Some(word) = &self.cli.source else {
+            return Ok(None);
+        };
+        let bad = || {
+            Error::Usage(format!(
+                "-b needs a local address, ADDR or ADDR#PORT, not '{word}'"
+            ))
+        };
+        let (host, port) = match word.rsplit_once('#') {
+            Some((host, port)) => (host, port.parse::<u16>().map_err(|_| bad())?),
+            None => (word.as_str(), 0),
+        };
+        let ip = host
+            .trim_start_matches('[')
+            .trim_end_matches(']')
+            .parse::<IpAddr>()
+            .map_err(|_| bad())?;
+        Ok(Some(SocketAddr::new(ip, port)))
+    }
+
     /// The TSIG key of `-y` or `-k`.
     fn tsig_key(&self) -> Result<Option<crate::dns::tsig::Key>, Error> {
         if let Some(text) = &self.cli.tsig {
@@ -573,7 +598,12 @@ impl<'a> Planner<'a> {
 
     fn servers(&self, words: &[String], conf: &ResolvConf, default_port: u16) -> Result<Servers, Error> {
         let port = self.cli.port.unwrap_or(default_port);
-        let family_ok = |ip: &IpAddr| !(self.cli.ipv4 && ip.is_ipv6() || self.cli.ipv6 && ip.is_ipv4());
+        // -b sends from one address: only servers of its family can be asked.
+        let (v4_only, v6_only) = match self.source().ok().flatten() {
+            Some(source) => (source.is_ipv4(), source.is_ipv6()),
+            None => (self.cli.ipv4, self.cli.ipv6),
+        };
+        let family_ok = |ip: &IpAddr| !(v4_only && ip.is_ipv6() || v6_only && ip.is_ipv4());
         let mut addresses = Vec::new();
         let label;
         if words.is_empty() {
@@ -619,7 +649,7 @@ impl<'a> Planner<'a> {
             }
         }
         if addresses.is_empty() {
-            let family = if self.cli.ipv4 { "IPv4" } else { "IPv6" };
+            let family = if v4_only { "IPv4" } else { "IPv6" };
             return Err(Error::Usage(format!(
                 "no {family} address for the server ({label})"
             )));

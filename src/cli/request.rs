@@ -24,6 +24,31 @@ pub(crate) enum Request {
     Batch(Box<BatchPlan>),
 }
 
+/// argv with the words of `~/.digrc` after the program name, as dig reads them (its
+/// default options, which the command line can override), unless `-r` is given. A
+/// missing or unreadable file is no error, as in dig; `#` starts a comment line.
+pub(crate) fn with_digrc(args: &[String], env: &dyn Env) -> Vec<String> {
+    let skip = args.iter().skip(1).any(|a| a == "-r") || args.get(1).is_some_and(|a| a == "check");
+    let text = env
+        .var("HOME")
+        .filter(|home| !skip && !home.is_empty())
+        .and_then(|home| env.read_file(&std::path::Path::new(&home).join(".digrc")).ok());
+    let Some(text) = text else {
+        return args.to_vec();
+    };
+    let words = text
+        .lines()
+        .filter(|l| !l.trim_start().starts_with('#'))
+        .flat_map(str::split_whitespace)
+        .map(str::to_owned);
+    args.iter()
+        .take(1)
+        .cloned()
+        .chain(words)
+        .chain(args.iter().skip(1).cloned())
+        .collect()
+}
+
 /// Whether argv asks for JSON, so that even a usage error can be reported as JSON.
 pub(crate) fn wants_json(args: &[String]) -> bool {
     args.iter()

@@ -78,7 +78,7 @@ pub(crate) fn transfer(
     let mut refusals = Vec::new();
     let mut stream = None;
     for &server in &plan.servers.addresses {
-        match transport.open_stream(server, &wire, plan.transport.timeout) {
+        match transport.open_stream(server, plan.transport.source, &wire, plan.transport.timeout) {
             Ok(opened) => {
                 report.server = report::server_info(server, Protocol::Tcp, &plan.servers.label);
                 stream = Some(opened);

@@ -114,7 +114,7 @@ impl Client {
                         Err(other) => return Err(other),
                     }
                 }
-                let mut connection = connect(server, tls, request.timeout).await?;
+                let mut connection = connect(server, request.source, tls, request.timeout).await?;
                 let body = ask(&mut connection, request, https).await?;
                 Ok((connection, body))
             })
@@ -146,13 +146,25 @@ impl Client {
 /// the HTTP/2 handshake, whose connection task runs on the runtime from then on.
 async fn connect(
     server: SocketAddr,
+    source: Option<SocketAddr>,
     settings: &TlsSettings,
     timeout: Duration,
 ) -> Result<Connection, Failure> {
     let config = tls::config(settings, &[b"h2", b"http/1.1"])?;
     let name = tls::server_name(server, settings)?;
     let started = Instant::now();
-    let tcp = tokio::time::timeout(timeout, TcpStream::connect(server))
+    let socket = if server.is_ipv4() {
+        tokio::net::TcpSocket::new_v4()
+    } else {
+        tokio::net::TcpSocket::new_v6()
+    }
+    .map_err(|e| Failure::Io(format!("cannot open a TCP socket: {e}")))?;
+    if let Some(source) = source {
+        socket
+            .bind(source)
+            .map_err(|e| Failure::Io(format!("cannot bind to {source}: {e}")))?;
+    }
+    let tcp = tokio::time::timeout(timeout, socket.connect(server))
         .await
         .map_err(|_| Failure::Timeout)?
         .map_err(|e| super::failure_of(&e))?;

@@ -12,6 +12,7 @@ mod tcp;
 pub mod tls;
 mod udp;
 
+use std::net::SocketAddr;
 use std::sync::atomic::AtomicBool;
 use std::time::Duration;
 
@@ -68,6 +69,8 @@ pub struct Request<'a> {
     pub tls: Option<&'a tls::TlsSettings>,
     /// The path and method of DNS over HTTPS (with [`Protocol::Https`]).
     pub https: Option<&'a doh::HttpsSettings>,
+    /// `-b ADDR[#PORT]`: the local address (and port) to send from.
+    pub source: Option<SocketAddr>,
 }
 
 /// How often a cancellable exchange looks at its flag while it waits.
@@ -152,11 +155,12 @@ pub trait Transport: Sync {
     /// When the connection cannot be made or the query not sent.
     fn open_stream(
         &self,
-        server: std::net::SocketAddr,
+        server: SocketAddr,
+        source: Option<SocketAddr>,
         wire: &[u8],
         timeout: Duration,
     ) -> Result<Box<dyn MessageStream>, Failure> {
-        let _ = (server, wire, timeout);
+        let _ = (server, source, wire, timeout);
         Err(Failure::Io("this transport carries no zone transfers".to_owned()))
     }
 }
@@ -202,11 +206,12 @@ impl Transport for Net {
 
     fn open_stream(
         &self,
-        server: std::net::SocketAddr,
+        server: SocketAddr,
+        source: Option<SocketAddr>,
         wire: &[u8],
         timeout: Duration,
     ) -> Result<Box<dyn MessageStream>, Failure> {
-        Ok(Box::new(tcp::open_stream(server, wire, timeout)?))
+        Ok(Box::new(tcp::open_stream(server, source, wire, timeout)?))
     }
 }
 
@@ -214,7 +219,7 @@ impl Transport for Net {
 ///
 /// # Errors
 /// When the socket cannot be opened.
-pub(crate) fn udp_socket(server: std::net::SocketAddr) -> std::io::Result<std::net::UdpSocket> {
+pub(crate) fn udp_socket(server: SocketAddr) -> std::io::Result<std::net::UdpSocket> {
     udp::open(server)
 }
 

@@ -33,6 +33,8 @@ pub(crate) struct Settings {
     pub tls: Option<super::tls::TlsSettings>,
     /// `+https`: every query over HTTPS (RFC 8484).
     pub https: Option<super::doh::HttpsSettings>,
+    /// `-b ADDR[#PORT]`: send from this address.
+    pub source: Option<SocketAddr>,
 }
 
 /// What happened to one attempt that did not end the lookup, or did.
@@ -436,6 +438,7 @@ pub(crate) fn resume(
             keep_wire: mac.is_some(),
             tls: ask.settings.tls.as_ref(),
             https: ask.settings.https.as_ref(),
+            source: ask.settings.source,
         };
         if let Some(mut done) = session.record(ask, transport.exchange(&request)) {
             if let (Some(key), Some(mac)) = (ask.tsig, mac) {
@@ -534,6 +537,7 @@ mod tests {
             timeout: Duration::from_millis(10),
             tls: None,
             https: None,
+            source: None,
         };
         let mut id = 0u16;
         let result = lookup(&net, &servers, &question, &flags, &settings, &mut || {

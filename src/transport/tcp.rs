@@ -78,10 +78,11 @@ pub(super) fn exchange(request: &Request<'_>) -> Result<Reply, TransportError> {
 /// messages from: a zone transfer's many.
 pub(super) fn open_stream(
     server: SocketAddr,
+    source: Option<SocketAddr>,
     wire: &[u8],
     timeout: std::time::Duration,
 ) -> Result<Messages, Failure> {
-    let mut stream = connect_within(server, timeout)?;
+    let mut stream = connect_within(server, source, timeout)?;
     let len =
         u16::try_from(wire.len()).map_err(|_| Failure::Io("query longer than 65535 bytes".to_owned()))?;
     let mut framed = Vec::with_capacity(wire.len() + 2);
@@ -117,12 +118,22 @@ impl super::MessageStream for Messages {
 }
 
 fn connect(server: SocketAddr, request: &Request<'_>) -> Result<TcpStream, Failure> {
-    connect_within(server, request.timeout)
+    connect_within(server, request.source, request.timeout)
 }
 
-fn connect_within(server: SocketAddr, timeout: std::time::Duration) -> Result<TcpStream, Failure> {
+/// A TCP connection to `server`, from `source` when given (`-b`).
+pub(super) fn connect_within(
+    server: SocketAddr,
+    source: Option<SocketAddr>,
+    timeout: std::time::Duration,
+) -> Result<TcpStream, Failure> {
     let socket = Socket::new(Domain::for_address(server), Type::STREAM, Some(SockProtocol::TCP))
         .map_err(|e| Failure::Io(format!("cannot open a TCP socket: {e}")))?;
+    if let Some(source) = source {
+        socket
+            .bind(&SockAddr::from(source))
+            .map_err(|e| Failure::Io(format!("cannot bind to {source}: {e}")))?;
+    }
     socket
         .connect_timeout(&SockAddr::from(server), timeout)
         .map_err(|e| failure_of(&e))?;
@@ -233,6 +244,7 @@ mod tests {
                 keep_wire: false,
                 tls: None,
                 https: None,
+                source: None,
             })
         });
         let took = started.elapsed();

@@ -154,7 +154,7 @@ pub(super) fn exchange(
             Err(error) => return Err(error),
         }
     }
-    let mut session = open(server, settings, request.timeout).map_err(fail)?;
+    let mut session = open(server, request.source, settings, request.timeout).map_err(fail)?;
     let reply = ask(&mut session, request, started, deadline)?;
     pool.put(session);
     Ok(reply)
@@ -240,11 +240,16 @@ fn read_by(
 }
 
 /// Connects and completes the handshake, within `timeout` for each.
-fn open(server: SocketAddr, settings: &TlsSettings, timeout: Duration) -> Result<Session, Failure> {
+fn open(
+    server: SocketAddr,
+    source: Option<SocketAddr>,
+    settings: &TlsSettings,
+    timeout: Duration,
+) -> Result<Session, Failure> {
     let config = config(settings, &[b"dot"])?;
     let name = server_name(server, settings)?;
     let started = Instant::now();
-    let tcp = TcpStream::connect_timeout(&server, timeout).map_err(|e| failure_of(&e))?;
+    let tcp = super::tcp::connect_within(server, source, timeout)?;
     let connected = started.elapsed();
     tcp.set_nodelay(true).map_err(|e| Failure::Io(e.to_string()))?;
     tcp.set_read_timeout(Some(timeout))

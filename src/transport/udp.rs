@@ -20,8 +20,15 @@ const MAX_DATAGRAM: usize = 65_535;
 pub(super) fn exchange(request: &Request<'_>) -> Result<Reply, TransportError> {
     let server = request.expect.server;
     let fail = |failure, ignored| TransportError { failure, ignored };
-    let socket =
-        open(server).map_err(|e| fail(Failure::Io(format!("cannot open a UDP socket: {e}")), vec![]))?;
+    let socket = open_from(server, request.source).map_err(|e| {
+        fail(
+            Failure::Io(format!(
+                "cannot open a UDP socket{}: {e}",
+                bound_to(request.source)
+            )),
+            vec![],
+        )
+    })?;
     let started = Instant::now();
     socket
         .send_to(request.wire, server)
@@ -97,11 +104,22 @@ fn receive(
 
 /// An unconnected socket of the server's address family on an OS-chosen port.
 pub(super) fn open(server: SocketAddr) -> std::io::Result<UdpSocket> {
+    open_from(server, None)
+}
+
+/// An unconnected socket bound to `source` (`-b`), else to the server's family's
+/// unspecified address and an OS-chosen port.
+fn open_from(server: SocketAddr, source: Option<SocketAddr>) -> std::io::Result<UdpSocket> {
     let socket = Socket::new(Domain::for_address(server), Type::DGRAM, Some(SockProtocol::UDP))?;
-    let local: SocketAddr = match server {
+    let local: SocketAddr = source.unwrap_or(match server {
         SocketAddr::V4(_) => (Ipv4Addr::UNSPECIFIED, 0).into(),
         SocketAddr::V6(_) => (Ipv6Addr::UNSPECIFIED, 0).into(),
-    };
+    });
     socket.bind(&local.into())?;
     Ok(socket.into())
+}
+
+/// `" from ADDR"` for an error about a socket bound with `-b`.
+pub(super) fn bound_to(source: Option<SocketAddr>) -> String {
+    source.map(|s| format!(" from {s}")).unwrap_or_default()
 }

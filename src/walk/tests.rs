@@ -249,6 +249,7 @@ fn settings(family: Family) -> Settings {
             timeout: Duration::from_millis(50),
             tls: None,
             https: None,
+            source: None,
         },
         flags: QueryFlags::recursive(Some(EdnsSettings::new(1232))),
         port: 53,

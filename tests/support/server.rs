@@ -313,6 +313,8 @@ pub(crate) struct Seen {
     pub over_tcp: bool,
     /// The query's bytes, for what hickory-proto does not decode (the Z bit).
     pub bytes: Vec<u8>,
+    /// Where it came from.
+    pub from: SocketAddr,
 }
 
 /// The reply of a server holding `zones`: from the deepest zone containing the name.
@@ -485,7 +487,12 @@ fn first_try(state: &State, query: &Message) -> bool {
         == 1
 }
 
-fn respond(state: &State, query_bytes: &[u8], over_tcp: bool) -> (Vec<Outgoing>, Duration, Mode) {
+fn respond(
+    state: &State,
+    query_bytes: &[u8],
+    over_tcp: bool,
+    from: SocketAddr,
+) -> (Vec<Outgoing>, Duration, Mode) {
     let mode = {
         let mut current = state.mode.lock().unwrap();
         let mode = current.clone();
@@ -505,6 +512,7 @@ fn respond(state: &State, query_bytes: &[u8], over_tcp: bool) -> (Vec<Outgoing>,
         message: query.clone(),
         over_tcp,
         bytes: query_bytes.to_vec(),
+        from,
     });
     let reply = |q: &Message| finish(state, q, answer_from(&state.zones.lock().unwrap(), q), over_tcp);
     let plain = |bytes| {
@@ -726,7 +734,7 @@ fn serve_udp(socket: UdpSocket, state: Arc<State>) {
         let Ok((len, from)) = socket.recv_from(&mut buffer) else {
             continue;
         };
-        let (outgoing, delay, _) = respond(&state, &buffer[..len], false);
+        let (outgoing, delay, _) = respond(&state, &buffer[..len], false, from);
         let (socket, other) = (Arc::clone(&socket), Arc::clone(&other));
         let held = Arc::clone(&state);
         let send = move || {
@@ -772,7 +780,10 @@ fn serve_connection(mut stream: TcpStream, state: &State) {
         if *state.mode.lock().unwrap() == Mode::UdpOnly {
             return;
         }
-        let (outgoing, delay, mode) = respond(state, &query, true);
+        let peer = stream
+            .peer_addr()
+            .unwrap_or_else(|_| SocketAddr::from(([0, 0, 0, 0], 0)));
+        let (outgoing, delay, mode) = respond(state, &query, true, peer);
         thread::sleep(delay);
         for out in outgoing {
             let mut framed = u16::try_from(out.bytes.len()).unwrap().to_be_bytes().to_vec();
