@@ -1058,3 +1058,21 @@ fn minus_b_sends_from_the_address_given() {
         run.stderr
     );
 }
+
+#[test]
+fn unknownformat_shows_every_type_in_rfc_3597_form() {
+    let s = server();
+    let run = query(&s, &["www.example.test", "+unknownformat", "+short"]);
+    assert_eq!(run.stdout, "\\# 4 C000020A\n\\# 4 C000020B\n", "{run:?}");
+    let run = query(&s, &["example.test", "MX", "+unknownformat", "--json"]);
+    let doc = &json_lines(&run.stdout)[0];
+    let first = &doc["response"]["answer"][0];
+    assert!(first["data"].as_str().unwrap().starts_with("\\# "), "{first}");
+    assert!(
+        first["rdata"]["hex"].as_str().unwrap().starts_with("000A04"),
+        "{first}"
+    );
+    // Names inside the rdata are written out in full, never compressed (RFC 3597 §4).
+    let run = query(&s, &["alias.example.test", "CNAME", "+unknownformat", "+short"]);
+    assert_eq!(run.stdout, "\\# 18 03777777076578616D706C65047465737400\n");
+}

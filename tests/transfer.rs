@@ -94,6 +94,18 @@ fn short_gives_the_data_and_json_one_line_per_message_then_the_summary() {
 }
 
 #[test]
+fn onesoa_prints_the_soa_once() {
+    let server = XfrServer::start([127, 0, 0, 1], axfr_script(), None);
+    let run = transfer(&server, &["AXFR", "+onesoa", "+short"]);
+    assert_eq!(run.code, 0, "{run:?}");
+    assert_eq!(run.stdout.lines().count(), 6);
+    assert_eq!(run.stdout.lines().filter(|l| l.contains("hostmaster")).count(), 1);
+    // JSON is the data: the closing SOA stays, labelled.
+    let run = transfer(&server, &["AXFR", "+onesoa", "--json"]);
+    assert_eq!(json_lines(&run.stdout).last().unwrap()["records"], 7);
+}
+
+#[test]
 fn records_are_printed_as_they_arrive() {
     let script: Script = Arc::new(|_| {
         vec![

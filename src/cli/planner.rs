@@ -304,7 +304,7 @@ impl<'a> Planner<'a> {
                 transport.tries
             )));
         }
-        let display = self.display(options.display, options.idnout, format);
+        let display = self.display(options.display, options.idnout, options.unknown_format, format);
         let expectations = self
             .cli
             .expect
@@ -657,10 +657,11 @@ impl<'a> Planner<'a> {
         Ok(Servers { label, addresses })
     }
 
-    fn display(&self, mut display: Display, idnout: Option<bool>, format: Format) -> Display {
+    fn display(&self, mut display: Display, idnout: Option<bool>, rfc3597: bool, format: Format) -> Display {
         let terminal = self.env.stdout_is_terminal();
         display.names = NameStyle {
             unicode: format != Format::Json && idnout.unwrap_or(terminal),
+            rfc3597,
         };
         display.colour = format == Format::Text
             && match self.cli.color {

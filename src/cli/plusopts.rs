@@ -213,6 +213,14 @@ pub const OPTIONS: &[Spec] = &[
         "with +short: follow each record with the server that answered and the time (\"from server ADDR in N ms.\")",
     ),
     flag("ttlid", "show TTLs"),
+    flag(
+        "unknownformat",
+        "show every record's data in RFC 3597 form (\\# LENGTH HEX), known types too",
+    ),
+    flag(
+        "onesoa",
+        "with AXFR: print the zone's SOA once, not again at the end",
+    ),
     flag("ttlunits", "show TTLs as durations (1h5m)"),
     flag("class", "show the class of each record"),
     flag(

@@ -154,11 +154,14 @@ fn idna_label(bytes: &[u8], whole: &str) -> Result<Vec<u8>, NameError> {
         })
 }
 
-/// How names are printed.
+/// How names are printed, and record data with them.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub(crate) struct NameStyle {
     /// Show `xn--` labels in Unicode (dig's `+idnout`).
     pub unicode: bool,
+    /// Show every record's data in RFC 3597 form, known types too (dig's
+    /// `+unknownformat`).
+    pub rfc3597: bool,
 }
 
 /// Prints a name in presentation format with a final dot, escaping per RFC 1035 §5.1.
@@ -294,7 +297,16 @@ mod tests {
     fn idn_round_trip() {
         let name = parse("café.test").unwrap();
         assert_eq!(ascii(&name), "xn--caf-dma.test.");
-        assert_eq!(format(&name, NameStyle { unicode: true }), "café.test.");
+        assert_eq!(
+            format(
+                &name,
+                NameStyle {
+                    unicode: true,
+                    ..NameStyle::default()
+                }
+            ),
+            "café.test."
+        );
     }
 
     #[test]

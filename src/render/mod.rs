@@ -49,6 +49,8 @@ pub(crate) struct Display {
     pub class: bool,
     /// `+identify`: with `+short`, each record followed by the server and the time.
     pub identify: bool,
+    /// `+onesoa`: a transfer's closing SOA is not printed.
+    pub onesoa: bool,
     /// How names are written.
     pub names: NameStyle,
     /// ANSI colour on or off, decided once by the planner.

@@ -47,7 +47,8 @@ impl<'a> Printer<'a> {
         match self.options.format {
             Format::Json => json::line(message, out),
             Format::Short | Format::NsSearch => {
-                for r in &message.records {
+                let onesoa = self.options.display.onesoa;
+                for r in message.records.iter().filter(|r| shown(onesoa, r.change)) {
                     writeln!(out, "{}", r.record.data)?;
                 }
                 Ok(())
@@ -55,7 +56,8 @@ impl<'a> Printer<'a> {
             Format::Text => {
                 let d = self.options.display;
                 let p = self.palette;
-                for r in &message.records {
+                let onesoa = self.options.display.onesoa;
+                for r in message.records.iter().filter(|r| shown(onesoa, r.change)) {
                     if let Some(heading) = self.heading(r.change) {
                         writeln!(out, "{}", p.comment.style(heading))?;
                     }
@@ -139,6 +141,11 @@ impl<'a> Printer<'a> {
         }
         Ok(())
     }
+}
+
+/// Whether a record is printed: `+onesoa` leaves out the closing SOA.
+fn shown(onesoa: bool, change: Change) -> bool {
+    !(onesoa && change == Change::Closing)
 }
 
 fn kind_line(report: &TransferReport) -> Option<String> {

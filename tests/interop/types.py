@@ -99,6 +99,12 @@ def main():
                     check(mine["rdata"]["hex"] == kd.get("RDATAHEX", ""), f"{label}: wire bytes",
                           f"dnscope {mine['rdata']['hex']}; kdig {kd.get('RDATAHEX')}")
                 check("note" not in mine["rdata"], f"{label}: decoded", json.dumps(mine["rdata"]))
+            # +unknownformat: every type in RFC 3597 form, byte for byte as dig gives it.
+            if server == "bind":
+                ours_raw = run([DNSCOPE, "--resolv-conf", "/dev/null", "+short", "+unknownformat", f"@{address}", asked, rtype])
+                dig_raw = run(["dig", f"@{address}", "+short", "+unknownformat", "+time=2", asked, rtype])
+                check(sorted(squash(l) for l in ours_raw.stdout.splitlines()) == sorted(squash(l) for l in dig_raw.stdout.splitlines())
+                      and ours_raw.stdout, f"{label}: +unknownformat as dig's", f"dnscope {ours_raw.stdout!r}; dig {dig_raw.stdout!r}")
             text = run([DNSCOPE, "--resolv-conf", "/dev/null", f"@{address}", "+noall", "+answer", asked, rtype])
             if owner not in ASKED_AS:
                 shown[server].extend(line for line in text.stdout.splitlines() if line)

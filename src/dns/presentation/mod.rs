@@ -266,6 +266,22 @@ type Shown = (String, RdataFields);
 
 /// Presents record data of type `rtype`.
 pub(crate) fn present(rtype: RecordType, rdata: &RData, style: NameStyle) -> Presented {
+    if style.rfc3597 {
+        let bytes = match rdata {
+            RData::Unknown { rdata, .. } => rdata.anything.clone(),
+            RData::NULL(null) => null.anything.clone(),
+            typed => uncompressed(typed),
+        };
+        return Presented {
+            text: rfc3597(&bytes),
+            fields: RdataFields::Opaque {
+                rdlength: bytes.len(),
+                hex: HEXUPPER.encode(&bytes),
+                note: None,
+            },
+            note: None,
+        };
+    }
     match rdata {
         RData::Unknown { rdata, .. } => present_wire(rtype, &rdata.anything, style),
         RData::NULL(null) => present_wire(rtype, &null.anything, style),
