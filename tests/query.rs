@@ -1076,3 +1076,29 @@ fn unknownformat_shows_every_type_in_rfc_3597_form() {
     let run = query(&s, &["alias.example.test", "CNAME", "+unknownformat", "+short"]);
     assert_eq!(run.stdout, "\\# 18 03777777076578616D706C65047465737400\n");
 }
+
+#[test]
+fn qr_shows_the_query_as_sent_before_the_reply() {
+    let s = server();
+    let run = query(&s, &["www.example.test", "+qr", "+nsid"]);
+    assert_eq!(run.code, 0, "{run:?}");
+    let sending = run.stdout.find(";; Sending:").expect(&run.stdout);
+    let got = run.stdout.find(";; Got answer:").unwrap();
+    assert!(sending < got);
+    let sent = &run.stdout[sending..got];
+    assert!(
+        sent.contains(";; flags: rd ad; QUERY: 1, ANSWER: 0, AUTHORITY: 0, ADDITIONAL: 1"),
+        "{sent}"
+    );
+    assert!(sent.contains("; NSID:"), "{sent}");
+    assert!(sent.contains(";www.example.test.\t\tIN\tA"), "{sent}");
+    let size = s.seen()[0].bytes.len();
+    assert!(sent.contains(&format!(";; QUERY SIZE: {size}")), "{sent}");
+
+    let doc = &json_lines(&query(&s, &["www.example.test", "+qr", "--json"]).stdout)[0];
+    assert_eq!(doc["sent"]["header"]["id"], doc["response"]["header"]["id"]);
+    assert_eq!(doc["sent"]["header"]["flags"]["qr"], false);
+    assert_eq!(doc["sent"]["question"][0]["name"], "www.example.test.");
+    let doc = &json_lines(&query(&s, &["www.example.test", "--json"]).stdout)[0];
+    assert!(doc.get("sent").is_none());
+}

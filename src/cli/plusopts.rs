@@ -209,6 +209,10 @@ pub const OPTIONS: &[Spec] = &[
     ),
     flag("cmd", "show the first line naming the version and the query"),
     flag(
+        "qr",
+        "show the query as it was sent, before the reply (JSON: sent)",
+    ),
+    flag(
         "identify",
         "with +short: follow each record with the server that answered and the time (\"from server ADDR in N ms.\")",
     ),

@@ -150,6 +150,9 @@ fn execute(plan: &Plan, lookup: &Lookup, transport: &dyn Transport) -> Report {
         let report = match result {
             Ok(done) => {
                 let mut report = report::completed(ctx, &done);
+                if plan.display.qr {
+                    report.show_sent(&done.query, plan.display.names);
+                }
                 if let (Some(key), Some(verdict)) = (&plan.tsig, &done.tsig) {
                     report.judge_tsig(key, verdict);
                 }

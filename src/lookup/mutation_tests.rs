@@ -290,6 +290,7 @@ fn exercise(question: &Question, server: SocketAddr, bytes: &[u8], display: crat
         edns_rejected: None,
         ignored: Vec::new(),
         tsig: None,
+        query: Vec::new(),
     };
     let ctx = Context {
         question,

@@ -58,6 +58,9 @@ pub(crate) struct Report {
     /// Over TLS: the session (version, cipher, ALPN, certificate, times, reuse).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub tls: Option<crate::transport::tls::TlsInfo>,
+    /// `+qr`: the query as it was sent (the last attempt's), decoded like a reply.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub sent: Option<Response>,
 }
 
 /// TSIG on a transfer or a query. Never the secret.
@@ -293,6 +296,13 @@ impl Report {
         }
     }
 
+    /// Adds the query as sent (`+qr`), from its bytes.
+    pub(crate) fn show_sent(&mut self, query: &[u8], style: NameStyle) {
+        if let Ok(message) = crate::dns::decode::message(query) {
+            self.sent = Some(response(&message, query.len(), style, None));
+        }
+    }
+
     /// Adds what came of the reply's TSIG (signed with `key`), and its effect on the exit.
     pub(crate) fn judge_tsig(
         &mut self,
@@ -363,6 +373,7 @@ pub(crate) fn completed(ctx: Context<'_>, done: &Completed) -> Report {
         }),
         expectations: Vec::new(),
         tsig: None,
+        sent: None,
     };
     report.exit_code = report.exit().code();
     report
@@ -400,6 +411,7 @@ pub(crate) fn failed(ctx: Context<'_>, flags: &QueryFlags, failure: &Failed, fal
         expectations: Vec::new(),
         tsig: None,
         tls: None,
+        sent: None,
     };
     report.exit_code = report.exit().code();
     report

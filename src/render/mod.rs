@@ -51,6 +51,8 @@ pub(crate) struct Display {
     pub identify: bool,
     /// `+onesoa`: a transfer's closing SOA is not printed.
     pub onesoa: bool,
+    /// `+qr`: the query as sent is printed before the reply.
+    pub qr: bool,
     /// How names are written.
     pub names: NameStyle,
     /// ANSI colour on or off, decided once by the planner.

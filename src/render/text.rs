@@ -24,13 +24,45 @@ pub(super) fn report(
         return Ok(());
     };
     let verdicts = super::verdict_lines(&report.expectations, &p);
+    // +qr: the query as it was sent, before the reply.
+    if let Some(sent) = &report.sent {
+        message(sent, ";; Sending:", &[], &d, &p, out)?;
+        writeln!(out, "\n;; QUERY SIZE: {}\n", sent.size)?;
+    }
+    message(response, ";; Got answer:", &report.warnings, &d, &p, out)?;
+    if d.stats {
+        stats(report, response, &p, out)?;
+    }
+    if !verdicts.is_empty() {
+        writeln!(out)?;
+        for line in verdicts {
+            writeln!(out, "{line}")?;
+        }
+    }
+    // A reply that answers nothing is shown, and said to stderr like a missing one.
+    if let Some(line) = super::error_line(report) {
+        writeln!(err, "{line}")?;
+    }
+    Ok(())
+}
+
+/// One message as dig prints it: the header with `title`, the warnings about it, the OPT
+/// pseudo-section and the sections the display shows.
+fn message(
+    response: &Response,
+    title: &str,
+    warnings: &[String],
+    d: &Display,
+    p: &Palette,
+    out: &mut dyn Write,
+) -> io::Result<()> {
     if d.comments {
-        header(response, &p, out)?;
-        for warning in &report.warnings {
+        header(response, title, p, out)?;
+        for warning in warnings {
             writeln!(out, "{}", p.warn.style(format!(";; WARNING: {warning}")))?;
         }
         if let Some(edns) = &response.edns {
-            opt_section(edns, &p, out)?;
+            opt_section(edns, p, out)?;
         }
     }
     if d.question {
@@ -59,29 +91,16 @@ pub(super) fn report(
             writeln!(out, "\n{}", p.comment.style(format!(";; {title} SECTION:")))?;
         }
         for record in records {
-            writeln!(out, "{}", record_line(record, &d, &p))?;
+            writeln!(out, "{}", record_line(record, d, p))?;
         }
-    }
-    if d.stats {
-        stats(report, response, &p, out)?;
-    }
-    if !verdicts.is_empty() {
-        writeln!(out)?;
-        for line in verdicts {
-            writeln!(out, "{line}")?;
-        }
-    }
-    // A reply that answers nothing is shown, and said to stderr like a missing one.
-    if let Some(line) = super::error_line(report) {
-        writeln!(err, "{line}")?;
     }
     Ok(())
 }
 
-fn header(response: &Response, p: &Palette, out: &mut dyn Write) -> io::Result<()> {
+fn header(response: &Response, title: &str, p: &Palette, out: &mut dyn Write) -> io::Result<()> {
     let h = &response.header;
     let status = if h.rcode_code == 0 { p.good } else { p.bad };
-    writeln!(out, "{}", p.comment.style(";; Got answer:"))?;
+    writeln!(out, "{}", p.comment.style(title))?;
     writeln!(
         out,
         ";; ->>HEADER<<- opcode: {}, status: {}, id: {}",

@@ -70,6 +70,8 @@ pub(crate) struct Completed {
     pub edns_rejected: Option<u16>,
     /// With a TSIG key: whether the reply's TSIG verified, and why not.
     pub tsig: Option<Result<(), tsig::Problem>>,
+    /// The bytes of the query that got the reply (`+qr` shows them).
+    pub query: Vec<u8>,
 }
 
 /// A lookup that got no usable reply.
@@ -288,6 +290,7 @@ impl Session {
             ignored: std::mem::take(&mut self.ignored),
             edns_rejected: self.edns_rejected,
             tsig: None,
+            query: Vec::new(),
         })
     }
 
@@ -445,6 +448,7 @@ pub(crate) fn resume(
                 let bytes = done.reply.wire.take().unwrap_or_default();
                 done.tsig = Some(tsig::Verifier::new(key, mac, now).check(&bytes).map(drop));
             }
+            done.query = query;
             return Ok(done);
         }
         send = match session.next(ask, next_id) {
