@@ -1102,3 +1102,52 @@ fn qr_shows_the_query_as_sent_before_the_reply() {
     let doc = &json_lines(&query(&s, &["www.example.test", "--json"]).stdout)[0];
     assert!(doc.get("sent").is_none());
 }
+
+#[test]
+fn multiline_split_and_rrcomments_lay_records_out_as_dig_does() {
+    let mut zone = example_zone();
+    zone.records.extend(
+        Zone::parse(
+            "example.test.",
+            "ds 300 IN DS 12345 13 2 AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA\n",
+        )
+        .records,
+    );
+    let s = support::TestServer::start(zone);
+    let run = query(&s, &["example.test", "SOA", "+multiline", "+noall", "+answer"]);
+    assert_eq!(
+        run.stdout,
+        "example.test.\t3600 IN SOA ns1.example.test. hostmaster.example.test. (\n\
+         \t\t\t\t2024010101 ; serial\n\
+         \t\t\t\t7200       ; refresh (2 hours)\n\
+         \t\t\t\t3600       ; retry (1 hour)\n\
+         \t\t\t\t1209600    ; expire (2 weeks)\n\
+         \t\t\t\t300        ; minimum (5 minutes)\n\
+         \t\t\t\t)\n"
+    );
+    let run = query(&s, &["ds.example.test", "DS", "+multiline", "+noall", "+answer"]);
+    assert_eq!(
+        run.stdout,
+        "ds.example.test.\t300 IN DS 12345 13 2 (\n\
+         \t\t\t\tAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA\n\
+         \t\t\t\tAAAAAAAAAAAAAAAAAAAA )\n"
+    );
+    let run = query(&s, &["ds.example.test", "DS", "+split=6", "+short"]);
+    assert_eq!(
+        run.stdout,
+        format!("12345 13 2 {}AAAAAAAA\n", "AAAAAAAA ".repeat(7))
+    );
+    let run = query(
+        &s,
+        &["example.test", "SOA", "+multiline", "+norrcomments", "+short"],
+    );
+    assert!(run.stdout.ends_with("\t\t\t\t300)\n"), "{}", run.stdout);
+    // JSON is data: the layout does not touch it.
+    let doc = &json_lines(&query(&s, &["ds.example.test", "DS", "+multiline", "--json"]).stdout)[0];
+    assert!(
+        !doc["response"]["answer"][0]["data"]
+            .as_str()
+            .unwrap()
+            .contains('(')
+    );
+}

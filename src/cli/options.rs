@@ -78,6 +78,7 @@ impl Options {
                 identify: false,
                 onesoa: false,
                 qr: false,
+                layout: crate::render::multiline::Layout::default(),
                 names: NameStyle::default(),
                 colour: false,
             },
@@ -184,6 +185,8 @@ impl Options {
                 "unknownformat" => self.unknown_format = on,
                 "onesoa" => d.onesoa = on,
                 "qr" => d.qr = on,
+                "multiline" => d.layout.multiline = on,
+                "rrcomments" => d.layout.comments = Some(on),
                 "search" => self.search = on,
                 "trace" => self.trace = on,
                 "nsall" => self.all_servers = on,
@@ -223,6 +226,7 @@ impl Options {
                 self.edns_flags = bits;
             }
             Setting::Opcode(opcode) => self.flags.opcode = opcode,
+            Setting::Split(width) => self.display.layout.split = Some(width),
         }
     }
 

@@ -218,6 +218,20 @@ pub const OPTIONS: &[Spec] = &[
     ),
     flag("ttlid", "show TTLs"),
     flag(
+        "multiline",
+        "write SOA, DNSKEY, RRSIG, DS and other long records as dig's commented multi-line form",
+    ),
+    flag(
+        "rrcomments",
+        "comment records as dig does (a DNSKEY's role, algorithm and key tag; the SOA's field names with +multiline); default on with +multiline",
+    ),
+    Spec {
+        name: "split",
+        negatable: true,
+        value: Value::Required("N"),
+        help: "cut base64 and hex fields (keys, signatures, digests) into chunks of N characters, rounded up to a multiple of 4; +nosplit or 0 never (default: 44 with +multiline, else none)",
+    },
+    flag(
         "unknownformat",
         "show every record's data in RFC 3597 form (\\# LENGTH HEX), known types too",
     ),
@@ -270,6 +284,8 @@ pub(crate) enum Setting {
     EdnsFlags(u16),
     /// `+opcode=N`.
     Opcode(u8),
+    /// `+split=N`, `+nosplit` (0).
+    Split(usize),
 }
 
 /// Parses one `+word` (with its leading `+`).
@@ -368,6 +384,8 @@ fn setting(spec: &'static Spec, value: Option<&str>, on: bool) -> Result<Setting
                 .filter(|&n| n < 0x8000)
                 .ok_or("expected flag bits from 0 to 0x7fff (the top bit is DO: +dnssec)")?,
         ),
+        "split" if !on => Setting::Split(0),
+        "split" => Setting::Split(number(value, "a width in characters")?),
         "opcode" if !on => Setting::Opcode(0),
         "opcode" => Setting::Opcode(opcode(value.unwrap_or_default())?),
         "https" if !on => Setting::Https(None),

@@ -5,6 +5,7 @@
 
 mod json;
 mod lifecycle_text;
+pub(crate) mod multiline;
 mod nssearch;
 mod palette;
 mod short;
@@ -53,6 +54,8 @@ pub(crate) struct Display {
     pub onesoa: bool,
     /// `+qr`: the query as sent is printed before the reply.
     pub qr: bool,
+    /// `+multiline`, `+split`, `+rrcomments`: how record data is laid out.
+    pub layout: multiline::Layout,
     /// How names are written.
     pub names: NameStyle,
     /// ANSI colour on or off, decided once by the planner.
@@ -83,7 +86,9 @@ pub(crate) fn report(
     match options.format {
         Format::Json => json::report(report, out),
         // +nssearch always traces; a direct report cannot meet it.
-        Format::Short | Format::NsSearch => short::report(report, options.display.identify, out, err),
+        Format::Short | Format::NsSearch => {
+            short::report(report, options.display.identify, options.display.layout, out, err)
+        }
         Format::Text => text::report(report, options, out, err),
     }
 }

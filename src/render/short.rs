@@ -7,6 +7,7 @@ use crate::model::report::Report;
 pub(super) fn report(
     report: &Report,
     identify: bool,
+    layout: super::multiline::Layout,
     out: &mut dyn Write,
     err: &mut dyn Write,
 ) -> io::Result<()> {
@@ -24,7 +25,11 @@ pub(super) fn report(
         String::new()
     };
     for record in report.response.iter().flat_map(|r| r.answering()) {
-        writeln!(out, "{}{from}", record.data)?;
+        if layout.plain() {
+            writeln!(out, "{}{from}", record.data)?;
+        } else {
+            writeln!(out, "{}{from}", super::multiline::data(record, layout))?;
+        }
     }
     super::write_failed_verdicts(&report.expectations, err)
 }

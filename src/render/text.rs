@@ -203,23 +203,35 @@ fn spaced_hex(hex: &str) -> String {
 
 pub(super) fn record_line(r: &RecordInfo, d: &Display, p: &Palette) -> String {
     let mut line = format!("{}", p.owner.style(&r.name));
+    // dig's multi-line form puts spaces between the fields after the owner.
+    let mut separator = '\t';
     if d.ttlid {
         let ttl = if d.ttlunits {
             ttl_units(r.ttl)
         } else {
             r.ttl.to_string()
         };
-        line.push('\t');
+        line.push(separator);
         line.push_str(&p.ttl.style(ttl).to_string());
+        if d.layout.multiline {
+            separator = ' ';
+        }
     }
     if d.class {
-        line.push('\t');
+        line.push(separator);
         line.push_str(&p.class.style(&r.class).to_string());
+        if d.layout.multiline {
+            separator = ' ';
+        }
     }
-    line.push('\t');
+    line.push(separator);
     line.push_str(&p.rtype.style(&r.rtype).to_string());
-    line.push('\t');
-    line.push_str(&p.data.style(&r.data).to_string());
+    line.push(if d.layout.multiline { ' ' } else { '\t' });
+    if d.layout.plain() {
+        line.push_str(&p.data.style(&r.data).to_string());
+    } else {
+        line.push_str(&p.data.style(super::multiline::data(r, d.layout)).to_string());
+    }
     // A zone-file comment, so the line still loads where the record is shown raw.
     if let Some(note) = r.note() {
         line.push_str(" ; ");

@@ -144,6 +144,19 @@ def main():
         check(dumps[0] == dumps[1] and dumps[0][0] == 0, f"reparse: {len(ours_lines)} signed lines from {zone} load as kdig's do",
               f"dnscope {dumps[0][0]}: {sorted(set(dumps[0][1]) - set(dumps[1][1]))[:3]}; kdig {dumps[1][0]}: {sorted(set(dumps[1][1]) - set(dumps[0][1]))[:3]}")
 
+    # +multiline, +split and +rrcomments: the same text as dig's, white space aside, on
+    # the records Knot signs (DNSKEY with its key-tag comment, RRSIG, SOA with its field
+    # names). dig splits at 56 characters by default on one line; dnscope does not, so
+    # the one-line case names the width.
+    for name, rtype in [("secure.com.", "DNSKEY"), ("secure.com.", "SOA"), ("www.secure.com.", "A")]:
+        for options in (["+multiline"], ["+multiline", "+norrcomments"], ["+split=16"], ["+rrcomments", "+split=56"]):
+            words = ["@127.0.1.10", "+dnssec", *options, "+noall", "+answer", name, rtype]
+            ours = run([DNSCOPE, "--resolv-conf", "/dev/null", *words]).stdout
+            dig = run(["dig", "+time=2", *words]).stdout
+            flat = lambda t: re.sub(r"\s+", " ", t).strip()
+            check(flat(ours) == flat(dig) and "(" in ours if "+multiline" in options else flat(ours) == flat(dig),
+                  f"{name} {rtype} {' '.join(options)}: laid out as dig", f"dnscope {ours!r}\n     dig {dig!r}")
+
     # The reparse test: dnscope's lines as a zone, checked and dumped in canonical form by
     # BIND, against the zone file itself dumped the same way.
     def canonical(path):
