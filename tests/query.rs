@@ -1151,3 +1151,43 @@ fn multiline_split_and_rrcomments_lay_records_out_as_dig_does() {
             .contains('(')
     );
 }
+
+#[test]
+fn yaml_writes_the_reply_as_dig_does() {
+    let s = server();
+    let run = query(&s, &["www.example.test", "+yaml", "+norec"]);
+    assert_eq!(run.code, 0, "{run:?}");
+    let lines: Vec<&str> = run.stdout.lines().collect();
+    assert_eq!(
+        &lines[..3],
+        ["- type: MESSAGE", "  message:", "    type: AUTH_RESPONSE"]
+    );
+    assert!(
+        lines[3].starts_with("    query_time: !!timestamp 20"),
+        "{}",
+        lines[3]
+    );
+    for expected in [
+        "    socket_family: INET",
+        "    socket_protocol: UDP",
+        "    response_address: \"127.0.0.1\"",
+        &format!("    response_port: {}", s.addr.port()),
+        "      status: NOERROR",
+        "      flags: qr aa",
+        "      ANSWER: 2",
+        "      QUESTION_SECTION:",
+        "        - 'www.example.test. IN A'",
+        "        - 'www.example.test. 300 IN A 192.0.2.10'",
+    ] {
+        assert!(lines.contains(&expected), "no {expected:?} in\n{}", run.stdout);
+    }
+    let run = query(&s, &["www.example.test", "+yaml", "+short"]);
+    assert_eq!(run.code, 1);
+    assert!(run.stderr.contains("+yaml cannot be combined"), "{}", run.stderr);
+    let run = support::dnscope(&["@127.0.0.1", "+yaml", "+trace", "a.test"]);
+    assert!(
+        run.stderr.contains("a trace or a transfer has text or JSON"),
+        "{}",
+        run.stderr
+    );
+}

@@ -46,6 +46,7 @@ pub(crate) struct Options {
     pub(crate) ignore: bool,
     pub(crate) short: bool,
     pub(crate) json: bool,
+    pub(crate) yaml: bool,
     pub(crate) search: bool,
     pub(crate) trace: bool,
     pub(crate) all_servers: bool,
@@ -113,6 +114,7 @@ impl Options {
             ignore: false,
             short: false,
             json: false,
+            yaml: false,
             search: false,
             trace: false,
             idnout: None,
@@ -134,6 +136,7 @@ impl Options {
             Setting::Flag(name, on) => match name {
                 "short" => self.short = on,
                 "json" => self.json = on,
+                "yaml" => self.yaml = on,
                 "tcp" => self.tcp = on,
                 "tls" => self.tls = on,
                 "tls-verify" => self.tls_verify = on,
@@ -249,6 +252,14 @@ impl Options {
     }
 
     pub(crate) fn format(&self) -> Result<Format, Error> {
+        if self.yaml {
+            if self.json || self.short {
+                return Err(Error::Usage(
+                    "+yaml cannot be combined with +short or +json: pick one output format".to_owned(),
+                ));
+            }
+            return Ok(Format::Yaml);
+        }
         match (self.json, self.short) {
             (true, true) => Err(Error::Usage(
                 "+short (--short) and +json (--json) cannot be combined: pick one output format".to_owned(),

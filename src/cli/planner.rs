@@ -341,6 +341,12 @@ impl<'a> Planner<'a> {
                 e.text
             )));
         }
+        if format == Format::Yaml && (trace || transfer) {
+            return Err(usage(
+                "+yaml writes a direct query's reply as dig does; a trace or a transfer has text or JSON"
+                    .to_owned(),
+            ));
+        }
         if options.encrypted() && (trace || transfer) {
             return Err(usage(
                 "+tls and +https ask one server directly; +trace walks with UDP and TCP, and zone transfers over TLS (RFC 9103) are not supported yet"

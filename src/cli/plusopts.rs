@@ -45,6 +45,10 @@ pub const OPTIONS: &[Spec] = &[
     flag("short", "print only the answer data, one record per line"),
     flag("json", "print JSON, one object per query per line"),
     flag(
+        "yaml",
+        "print each reply in dig's YAML form (direct queries), for scripts written against dig +yaml",
+    ),
+    flag(
         "trace",
         "walk the delegation chain from the root hints (RD=0), following CNAMEs to the end",
     ),

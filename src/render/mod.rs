@@ -12,6 +12,7 @@ mod short;
 mod text;
 mod trace_text;
 pub(crate) mod transfer;
+mod yaml;
 
 use std::io::{self, Write};
 
@@ -33,6 +34,8 @@ pub(crate) enum Format {
     Json,
     /// `+nssearch`: each server's SOA of the zone, one line each, as dig prints them.
     NsSearch,
+    /// `+yaml`: dig's YAML form of a reply.
+    Yaml,
 }
 
 /// What the text output shows.
@@ -90,6 +93,7 @@ pub(crate) fn report(
             short::report(report, options.display.identify, options.display.layout, out, err)
         }
         Format::Text => text::report(report, options, out, err),
+        Format::Yaml => yaml::report(report, out, err),
     }
 }
 
@@ -146,7 +150,8 @@ pub(crate) fn trace(
             }
             write_failed_verdicts(&report.expectations, err)?;
         }
-        Format::Text => trace_text::report(report, options, out)?,
+        // The planner refuses +yaml for a trace.
+        Format::Text | Format::Yaml => trace_text::report(report, options, out)?,
         Format::NsSearch => {
             nssearch::trace(report, out)?;
             write_failed_verdicts(&report.expectations, err)?;

@@ -53,7 +53,8 @@ impl<'a> Printer<'a> {
                 }
                 Ok(())
             }
-            Format::Text => {
+            // The planner refuses +yaml for a transfer.
+            Format::Text | Format::Yaml => {
                 let d = self.options.display;
                 let p = self.palette;
                 let onesoa = self.options.display.onesoa;

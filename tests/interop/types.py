@@ -157,6 +157,17 @@ def main():
             check(flat(ours) == flat(dig) and "(" in ours if "+multiline" in options else flat(ours) == flat(dig),
                   f"{name} {rtype} {' '.join(options)}: laid out as dig", f"dnscope {ours!r}\n     dig {dig!r}")
 
+    # +yaml: dig's YAML, line for line, but for what differs between any two queries (the
+    # times, the ID, the cookie) and the response port's name (dig writes the server's port).
+    varying = re.compile(r"^\s*(query_time|response_time|id|COOKIE):")
+    for server, address in SERVERS.items():
+        for name, rtype in [("types.com.", "SOA"), ("mx.types.com.", "MX"), ("nope.types.com.", "A")]:
+            words = [f"@{address}", "+yaml", "+norec", name, rtype]
+            ours = [l for l in run([DNSCOPE, "--resolv-conf", "/dev/null", *words]).stdout.splitlines() if not varying.match(l)]
+            theirs = [l for l in run(["dig", "+time=2", *words]).stdout.splitlines() if not varying.match(l)]
+            check(ours == theirs and ours, f"{server} {name} {rtype} +yaml: dig's YAML, line for line",
+                  "\n".join(f"{a!r} | {b!r}" for a, b in zip(ours, theirs) if a != b) or f"{len(ours)} against {len(theirs)} lines")
+
     # The reparse test: dnscope's lines as a zone, checked and dumped in canonical form by
     # BIND, against the zone file itself dumped the same way.
     def canonical(path):
