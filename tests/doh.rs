@@ -146,3 +146,43 @@ fn an_https_url_names_the_server_port_and_path() {
         assert!(run.stderr.contains(says), "{words:?}: {}", run.stderr);
     }
 }
+
+#[test]
+fn a_certificate_the_ca_did_not_sign_is_refused_before_any_request() {
+    let server = DohServer::start(example_zone(), Behaviour::Answer);
+    // The system's roots (or none) do not know the test CA.
+    let args = [
+        "@127.0.0.1".to_owned(),
+        "-p".to_owned(),
+        server.addr.port().to_string(),
+        "+https".to_owned(),
+        "www.example.test".to_owned(),
+    ];
+    let refs: Vec<&str> = args.iter().map(String::as_str).collect();
+    let run = support::dnscope(&refs);
+    assert_eq!(run.code, 9, "{run:?}");
+    assert!(
+        run.stderr.contains("unknown issuer") || run.stderr.contains("no root certificate"),
+        "{}",
+        run.stderr
+    );
+    assert!(server.seen.lock().unwrap().is_empty());
+}
+
+#[test]
+fn a_batch_over_https_shares_the_connection() {
+    let server = DohServer::start(example_zone(), Behaviour::Answer);
+    let dir = std::env::temp_dir().join(format!("dnscope-doh-batch-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let lines = dir.join("names");
+    let names: Vec<String> = (0..30)
+        .map(|i| format!("n{i}.example.test\nwww.example.test"))
+        .collect();
+    std::fs::write(&lines, names.join("\n")).unwrap();
+    let run = ask(&server, &["-f", lines.to_str().unwrap(), "-j", "4", "--json"]);
+    let docs = json_lines(&run.stdout);
+    assert_eq!(docs.len(), 60, "{}", run.stderr);
+    assert!(docs.iter().all(|d| d["server"]["protocol"] == "https"));
+    assert_eq!(server.connections.load(Ordering::SeqCst), 1);
+    assert_eq!(server.seen.lock().unwrap().len(), 60);
+}

@@ -14,6 +14,7 @@ use crate::cli::request::{Request, build};
 use crate::dns::names::{self, NameStyle};
 use crate::dns::rrtype;
 use crate::model::exit::Error;
+use crate::render::Format;
 use crate::walk::Family;
 
 #[derive(Default)]
@@ -576,4 +577,153 @@ fn a_transfer_is_planned_over_tcp_with_its_serial_and_key() {
     assert_eq!(key.name.to_ascii(), "xfr.");
     assert!(p.command_line.contains("-y hmac-sha512:xfr:(secret hidden)"));
     assert!(usage_error(&["a.test", "AXFR", "-y", "k:c2VjcmV0", "-k", "f"]).contains("cannot be used with"));
+}
+
+#[test]
+fn each_option_of_issue_13_is_planned_and_its_no_form_undoes_it() {
+    let on = |words: &[&str]| plan(&[&["@127.0.0.1", "a.test"][..], words].concat());
+    let edns = |p: &Plan| p.flags.edns.clone().unwrap();
+    // (what, with the option, with the option then its +no form)
+    type Holds = Box<dyn Fn(&Plan) -> bool>;
+    let cases: Vec<(&str, Holds, Vec<&str>, Vec<&str>)> = vec![
+        (
+            "qr",
+            Box::new(|p| p.display.qr),
+            vec!["+qr"],
+            vec!["+qr", "+noqr"],
+        ),
+        (
+            "multiline",
+            Box::new(|p| p.display.layout.multiline),
+            vec!["+multiline"],
+            vec!["+multiline", "+nomultiline"],
+        ),
+        (
+            "rrcomments",
+            Box::new(|p| p.display.layout.comments == Some(true)),
+            vec!["+rrcomments"],
+            vec!["+rrcomments", "+norrcomments"],
+        ),
+        (
+            "split",
+            Box::new(|p| p.display.layout.split == Some(8)),
+            vec!["+split=8"],
+            vec!["+split=8", "+nosplit"],
+        ),
+        (
+            "onesoa",
+            Box::new(|p| p.display.onesoa),
+            vec!["+onesoa"],
+            vec!["+onesoa", "+noonesoa"],
+        ),
+        (
+            "unknownformat",
+            Box::new(|p| p.display.names.rfc3597),
+            vec!["+unknownformat"],
+            vec!["+unknownformat", "+nounknownformat"],
+        ),
+        (
+            "yaml",
+            Box::new(|p| p.format == Format::Yaml),
+            vec!["+yaml"],
+            vec!["+yaml", "+noyaml"],
+        ),
+        (
+            "zflag",
+            Box::new(|p| p.flags.z),
+            vec!["+zflag"],
+            vec!["+zflag", "+nozflag"],
+        ),
+        (
+            "header-only",
+            Box::new(|p| p.flags.header_only),
+            vec!["+header-only"],
+            vec!["+header-only", "+noheader-only"],
+        ),
+        (
+            "opcode",
+            Box::new(|p| p.flags.opcode == 5),
+            vec!["+opcode=update"],
+            vec!["+opcode=5", "+noopcode"],
+        ),
+        (
+            "ednsflags",
+            Box::new(move |p| edns(p).z_flags == 0x10),
+            vec!["+ednsflags=0x10"],
+            vec!["+ednsflags=16", "+noednsflags"],
+        ),
+        (
+            "ednsopt",
+            Box::new(move |p| edns(p).extra == [(65001, vec![0xab])]),
+            vec!["+ednsopt=65001:ab"],
+            vec!["+ednsopt=65001:ab", "+noednsopt"],
+        ),
+        (
+            "expire",
+            Box::new(move |p| edns(p).expire),
+            vec!["+expire"],
+            vec!["+expire", "+noexpire"],
+        ),
+        (
+            "keepalive",
+            Box::new(move |p| edns(p).keepalive),
+            vec!["+keepalive"],
+            vec!["+keepalive", "+nokeepalive"],
+        ),
+        (
+            "tls",
+            Box::new(|p| p.transport.tls.is_some()),
+            vec!["+tls"],
+            vec!["+tls", "+notls"],
+        ),
+        (
+            "https",
+            Box::new(|p| p.transport.https.is_some()),
+            vec!["+https"],
+            vec!["+https", "+nohttps"],
+        ),
+        (
+            "https-get",
+            Box::new(|p| p.transport.https.as_ref().is_some_and(|h| h.get)),
+            vec!["+https", "+https-get"],
+            vec!["+https", "+https-get", "+nohttps-get"],
+        ),
+        (
+            "tls-verify",
+            Box::new(|p| p.transport.tls.as_ref().is_some_and(|t| !t.verify)),
+            vec!["+tls", "+notls-verify"],
+            vec!["+tls", "+notls-verify", "+tls-verify"],
+        ),
+        (
+            "tls-insecure",
+            Box::new(|p| p.transport.tls.as_ref().is_some_and(|t| !t.verify)),
+            vec!["+tls", "+tls-insecure"],
+            vec!["+tls", "+tls-insecure", "+notls-insecure"],
+        ),
+        (
+            "tls-hostname",
+            Box::new(|p| {
+                p.transport
+                    .tls
+                    .as_ref()
+                    .is_some_and(|t| t.server_name.as_deref() == Some("dns.test"))
+            }),
+            vec!["+tls", "+tls-hostname=dns.test"],
+            vec!["+tls"],
+        ),
+        (
+            "padding",
+            Box::new(move |p| edns(p).padding),
+            vec!["+padding"],
+            vec!["+tls", "+nopadding"],
+        ),
+    ];
+    for (what, holds, with, undone) in cases {
+        assert!(holds(&on(&with)), "{what}: {with:?}");
+        assert!(!holds(&on(&undone)), "{what}: {undone:?}");
+    }
+    // Padding is on by itself over TLS and HTTPS only.
+    assert!(edns(&on(&["+tls"])).padding && edns(&on(&["+https"])).padding && !edns(&on(&[])).padding);
+    assert_eq!(on(&["+tls"]).servers.addresses[0].port(), 853);
+    assert_eq!(on(&["+https"]).servers.addresses[0].port(), 443);
 }
