@@ -141,9 +141,7 @@ fn an_https_url_names_the_server_port_and_path() {
             "ask one server directly",
         ),
     ] {
-        let run = support::dnscope(&words);
-        assert_eq!(run.code, 1, "{words:?}: {run:?}");
-        assert!(run.stderr.contains(says), "{words:?}: {}", run.stderr);
+        support::assert_usage_error(&words, says);
     }
 }
 
@@ -172,13 +170,10 @@ fn a_certificate_the_ca_did_not_sign_is_refused_before_any_request() {
 #[test]
 fn a_batch_over_https_shares_the_connection() {
     let server = DohServer::start(example_zone(), Behaviour::Answer);
-    let dir = std::env::temp_dir().join(format!("dnscope-doh-batch-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).unwrap();
-    let lines = dir.join("names");
     let names: Vec<String> = (0..30)
         .map(|i| format!("n{i}.example.test\nwww.example.test"))
         .collect();
-    std::fs::write(&lines, names.join("\n")).unwrap();
+    let lines = support::temp_file("doh-names", &names.join("\n"));
     let run = ask(&server, &["-f", lines.to_str().unwrap(), "-j", "4", "--json"]);
     let docs = json_lines(&run.stdout);
     assert_eq!(docs.len(), 60, "{}", run.stderr);

@@ -206,22 +206,17 @@ fn tls_options_that_make_no_sense_are_usage_errors() {
             "the server schemes are tls://",
         ),
     ] {
-        let run = support::dnscope(&words);
-        assert_eq!(run.code, 1, "{words:?}: {run:?}");
-        assert!(run.stderr.contains(says), "{words:?}: {}", run.stderr);
+        support::assert_usage_error(&words, says);
     }
 }
 
 #[test]
 fn a_batch_over_tls_keeps_a_few_sessions_for_all_its_lines() {
     let server = DotServer::start(example_zone(), Leaf::Good);
-    let dir = std::env::temp_dir().join(format!("dnscope-dot-batch-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).unwrap();
-    let lines = dir.join("names");
     let names: Vec<String> = (0..40)
         .map(|i| format!("n{i}.example.test\nwww.example.test"))
         .collect();
-    std::fs::write(&lines, names.join("\n")).unwrap();
+    let lines = support::temp_file("dot-names", &names.join("\n"));
     let run = ask(&server, &["-f", lines.to_str().unwrap(), "-j", "4", "--json"]);
     let docs = json_lines(&run.stdout);
     assert_eq!(docs.len(), 80, "{}", run.stderr);

@@ -294,14 +294,10 @@ fn tsig_signs_the_transfer_and_verifies_the_reply() {
     );
 
     // The same key from a BIND key file.
-    let dir = std::env::temp_dir().join(format!("dnscope-xfr-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).unwrap();
-    let file = dir.join("transfer.key");
-    std::fs::write(
-        &file,
-        format!("key \"transfer-key\" {{\n\talgorithm hmac-sha256;\n\tsecret \"{SECRET_B64}\";\n}};\n"),
-    )
-    .unwrap();
+    let file = support::temp_file(
+        "transfer.key",
+        &format!("key \"transfer-key\" {{\n\talgorithm hmac-sha256;\n\tsecret \"{SECRET_B64}\";\n}};\n"),
+    );
     let run = transfer(&server, &["AXFR", "-k", file.to_str().unwrap(), "--json"]);
     assert_eq!(run.code, 0, "{run:?}");
     let summary = json_lines(&run.stdout).pop().unwrap();
@@ -355,14 +351,9 @@ fn transfers_are_refused_where_they_make_no_sense() {
     ] {
         let mut args = vec!["@127.0.0.1"];
         args.extend(words.iter());
-        let run = support::dnscope(&args);
-        assert_eq!(run.code, 1, "{words:?}: {run:?}");
-        assert!(run.stderr.contains(says), "{words:?}: {}", run.stderr);
+        support::assert_usage_error(&args, says);
     }
-    let dir = std::env::temp_dir().join(format!("dnscope-xfr-batch-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).unwrap();
-    let batch = dir.join("lines");
-    std::fs::write(&batch, "example.test. AXFR\n").unwrap();
+    let batch = support::temp_file("xfr-lines", "example.test. AXFR\n");
     let run = support::dnscope(&["@127.0.0.1", "-f", batch.to_str().unwrap()]);
     assert!(
         run.stderr.contains("zone transfers are not run in a batch"),

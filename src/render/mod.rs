@@ -198,6 +198,28 @@ fn preamble(options: &Options<'_>, p: &Palette, out: &mut dyn Write) -> io::Resu
     Ok(())
 }
 
+/// The header bits that are set, as dig names them (`qr rd ra`).
+fn flag_names(f: &crate::model::report::HeaderFlags) -> String {
+    [
+        (f.qr, "qr"),
+        (f.aa, "aa"),
+        (f.tc, "tc"),
+        (f.rd, "rd"),
+        (f.ra, "ra"),
+        (f.ad, "ad"),
+        (f.cd, "cd"),
+    ]
+    .into_iter()
+    .filter_map(|(on, name)| on.then_some(name))
+    .collect::<Vec<_>>()
+    .join(" ")
+}
+
+/// ADDITIONAL as dig counts it: the OPT pseudo-record too, as it is on the wire.
+fn additional_count(response: &crate::model::report::Response) -> usize {
+    response.additional.len() + usize::from(response.edns.is_some())
+}
+
 /// dig's `;; SERVER: ADDR#PORT(NAME) (PROTOCOL)` line.
 fn server_line(s: &crate::model::report::ServerInfo) -> String {
     let host = if s.address.contains(':') {

@@ -108,29 +108,14 @@ fn header(response: &Response, title: &str, p: &Palette, out: &mut dyn Write) ->
         status.style(&h.rcode),
         h.id
     )?;
-    let f = &h.flags;
-    let flags: Vec<&str> = [
-        (f.qr, "qr"),
-        (f.aa, "aa"),
-        (f.tc, "tc"),
-        (f.rd, "rd"),
-        (f.ra, "ra"),
-        (f.ad, "ad"),
-        (f.cd, "cd"),
-    ]
-    .into_iter()
-    .filter_map(|(on, name)| on.then_some(name))
-    .collect();
-    // dig counts the OPT pseudo-record in ADDITIONAL, as it is on the wire.
-    let additional = response.additional.len() + usize::from(response.edns.is_some());
     writeln!(
         out,
         ";; flags: {}; QUERY: {}, ANSWER: {}, AUTHORITY: {}, ADDITIONAL: {}",
-        flags.join(" "),
+        super::flag_names(&h.flags),
         response.question.len(),
         response.answer.len(),
         response.authority.len(),
-        additional
+        super::additional_count(response)
     )
 }
 

@@ -66,28 +66,17 @@ fn times(report: &Report) -> (String, String) {
 
 fn message_data(response: &Response, y: &mut String) {
     let h = &response.header;
-    let f = &h.flags;
-    let flags: Vec<&str> = [
-        (f.qr, "qr"),
-        (f.aa, "aa"),
-        (f.tc, "tc"),
-        (f.rd, "rd"),
-        (f.ra, "ra"),
-        (f.ad, "ad"),
-        (f.cd, "cd"),
-    ]
-    .into_iter()
-    .filter_map(|(on, name)| on.then_some(name))
-    .collect();
     y.push_str(&format!("      opcode: {}\n", h.opcode));
     y.push_str(&format!("      status: {}\n", h.rcode));
     y.push_str(&format!("      id: {}\n", h.id));
-    y.push_str(&format!("      flags: {}\n", flags.join(" ")));
+    y.push_str(&format!("      flags: {}\n", super::flag_names(&h.flags)));
     y.push_str(&format!("      QUESTION: {}\n", response.question.len()));
     y.push_str(&format!("      ANSWER: {}\n", response.answer.len()));
     y.push_str(&format!("      AUTHORITY: {}\n", response.authority.len()));
-    let additional = response.additional.len() + usize::from(response.edns.is_some());
-    y.push_str(&format!("      ADDITIONAL: {additional}\n"));
+    y.push_str(&format!(
+        "      ADDITIONAL: {}\n",
+        super::additional_count(response)
+    ));
     if let Some(edns) = &response.edns {
         opt(edns, y);
     }

@@ -101,6 +101,22 @@ fn finish_run(output: &Output) -> Run {
     }
 }
 
+/// Asserts that `args` is a usage error (exit 1) whose message says `says`.
+pub(crate) fn assert_usage_error(args: &[&str], says: &str) {
+    let run = dnscope(args);
+    assert_eq!(run.code, 1, "{args:?}: {run:?}");
+    assert!(run.stderr.contains(says), "{args:?}: {}", run.stderr);
+}
+
+/// Writes `text` to a file named `name` in this test run's temporary folder.
+pub(crate) fn temp_file(name: &str, text: &str) -> PathBuf {
+    let dir = std::env::temp_dir().join(format!("dnscope-test-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let path = dir.join(name);
+    std::fs::write(&path, text).unwrap();
+    path
+}
+
 /// Parses each line of JSON output.
 pub(crate) fn json_lines(stdout: &str) -> Vec<serde_json::Value> {
     stdout
