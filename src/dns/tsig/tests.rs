@@ -327,3 +327,26 @@ fn keys_are_read_as_dig_reads_them_and_no_error_quotes_the_secret() {
     assert_eq!(error, "nokey.key: the key clause has no algorithm");
     assert!(from_file("options { };", "x").unwrap_err().contains("no 'key"));
 }
+
+#[test]
+fn a_signed_badtime_reply_is_the_servers_error_once_its_mac_verifies() {
+    let our_key = key(Algorithm::Sha256);
+    let signer = hickory_signer(TsigAlgorithm::HmacSha256);
+    let mut query = query_bytes(21);
+    let query_mac = sign(&mut query, &our_key, NOW).unwrap();
+    let mut reply = response_bytes(21, [192, 0, 2, 1]);
+    let context = TSigResponseContext::new(
+        21,
+        NOW + 5000,
+        signer,
+        query_mac.clone(),
+        Some(hickory_proto::rr::rdata::tsig::TsigError::BadTime),
+    );
+    let record = context.sign(&reply).unwrap();
+    reply.extend_from_slice(&record.to_bytes().unwrap());
+    reply[11] += 1;
+    let mut verifier = Verifier::new(&our_key, query_mac, NOW);
+    let problem = verifier.check(&reply).unwrap_err();
+    assert_eq!(problem, Problem::Server(18));
+    assert_eq!(problem.to_string(), "the server answered TSIG error BADTIME");
+}
