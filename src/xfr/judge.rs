@@ -13,6 +13,11 @@ use serde::Serialize;
 
 use crate::dns::wire::{self, Question};
 
+/// A transfer that sends this many messages in a row without a record makes no progress
+/// (RFC 5936 §2.2 has every message carry records): it is ended rather than read for
+/// ever, each message arriving within the timeout.
+pub(crate) const MAX_EMPTY_IN_A_ROW: usize = 64;
+
 /// Where one record of a transfer belongs.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case", tag = "change")]
@@ -100,6 +105,8 @@ pub(crate) struct Transfer {
     steps: Vec<Step>,
     records: usize,
     messages: usize,
+    /// Messages in a row without a record.
+    empty: usize,
 }
 
 impl Transfer {
@@ -115,6 +122,7 @@ impl Transfer {
             steps: Vec::new(),
             records: 0,
             messages: 0,
+            empty: 0,
         }
     }
 
@@ -126,6 +134,16 @@ impl Transfer {
     pub(crate) fn feed(&mut self, message: &Message) -> Result<Vec<Change>, Failure> {
         self.check_header(message)?;
         self.messages += 1;
+        self.empty = if message.answers.is_empty() {
+            self.empty + 1
+        } else {
+            0
+        };
+        if self.empty >= MAX_EMPTY_IN_A_ROW {
+            return Err(Failure::Form(format!(
+                "{MAX_EMPTY_IN_A_ROW} messages in a row without a record: the transfer makes no progress"
+            )));
+        }
         let mut changes = Vec::with_capacity(message.answers.len());
         for record in &message.answers {
             changes.push(self.record(record)?);

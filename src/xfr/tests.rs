@@ -217,3 +217,27 @@ fn an_ixfr_answered_with_the_whole_zone_or_only_the_soa() {
         }
     }
 }
+
+#[test]
+fn a_stream_of_empty_messages_is_ended() {
+    let mut t = Transfer::new(question(RecordType::AXFR), 5, None);
+    t.feed(&message(5, Some(RecordType::AXFR), vec![soa(7)])).unwrap();
+    let empty = message(5, None, vec![]);
+    for _ in 1..super::judge::MAX_EMPTY_IN_A_ROW {
+        t.feed(&empty).unwrap();
+    }
+    let error = t.feed(&empty).unwrap_err();
+    assert_eq!(
+        error,
+        Failure::Form("64 messages in a row without a record: the transfer makes no progress".to_owned())
+    );
+    // Records in between reset the count.
+    let mut t = Transfer::new(question(RecordType::AXFR), 5, None);
+    t.feed(&message(5, Some(RecordType::AXFR), vec![soa(7)])).unwrap();
+    for _ in 0..3 * super::judge::MAX_EMPTY_IN_A_ROW {
+        t.feed(&empty).unwrap_or_else(|e| panic!("{e}"));
+        if t.counts().1.is_multiple_of(10) {
+            t.feed(&message(5, None, vec![a("x.example.test.", 1)])).unwrap();
+        }
+    }
+}
