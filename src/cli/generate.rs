@@ -248,6 +248,18 @@ Two queries, answers only.
 .TP
 \fBdnscope @127.0.0.1 \-p 5353 +tcp +dnssec +nsid example.test SOA\fR
 Query a local server on port 5353 over TCP, with DO and NSID.
+.TP
+\fBdnscope +tls @1.1.1.1 example.com\fR
+Ask over DNS over TLS; the certificate is verified for 1.1.1.1, and the stats show the session.
+.TP
+\fBdnscope @https://dns.example/dns\-query example.com AAAA\fR
+Ask over DNS over HTTPS (HTTP/2).
+.TP
+\fBdnscope @ns1.example.com example.com AXFR \-k xfr.key\fR
+Transfer the zone, signed with a TSIG key from a BIND key file; records print as they arrive.
+.TP
+\fBdnscope @ns1.example.com example.com IXFR=2024010101\fR
+Show what changed since serial 2024010101, step by step.
 .SH ENVIRONMENT
 .TP
 \fBNO_COLOR\fR
@@ -259,6 +271,9 @@ When set to a non-empty value other than 0, colour even when stdout is not a ter
 .TP
 \fI/etc/resolv.conf\fR
 Default servers (\fBnameserver\fR), search list (\fBsearch\fR, \fBdomain\fR, used with \fB+search\fR) and \fBoptions ndots: timeout: attempts:\fR. It is read only when no \fB@server\fR is given or \fB+search\fR is on; \fB\-\-resolv\-conf\fR names another file.
+.TP
+\fI~/.digrc\fR
+Words taken as the first of every command line, as dig reads them: default options the command line can override; lines starting with # are comments; \fB\-r\fR skips the file.
 .SH "SEE ALSO"
 dig(1), kdig(1), drill(1), resolv.conf(5)
 "#;
