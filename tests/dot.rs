@@ -228,3 +228,37 @@ fn a_batch_over_tls_keeps_a_few_sessions_for_all_its_lines() {
         "{connections} connections for 80 lines"
     );
 }
+
+#[test]
+fn a_server_that_never_speaks_tls_costs_the_timeout_and_no_more() {
+    // Accepts the connection and says nothing: the handshake never completes.
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = listener.local_addr().unwrap().port().to_string();
+    std::thread::spawn(move || {
+        let mut held = Vec::new();
+        for stream in listener.incoming() {
+            held.push(stream);
+        }
+    });
+    for transport in ["+tls", "+https"] {
+        let started = std::time::Instant::now();
+        let run = support::dnscope(&[
+            "@127.0.0.1",
+            "-p",
+            &port,
+            transport,
+            "+tries=1",
+            "--timeout",
+            "500ms",
+            "www.example.test",
+        ]);
+        let took = started.elapsed();
+        assert_eq!(run.code, 9, "{transport}: {run:?}");
+        assert!(
+            run.stderr.contains("timed out") || run.stderr.contains("no reply"),
+            "{}",
+            run.stderr
+        );
+        assert!(took < std::time::Duration::from_secs(3), "{transport}: {took:?}");
+    }
+}
