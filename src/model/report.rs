@@ -37,6 +37,9 @@ pub(crate) struct Report {
     pub rtt_us: Option<u64>,
     /// When the lookup started, RFC 3339 UTC.
     pub when: String,
+    /// The same moment, whole (`+yaml` gives it to the millisecond, as dig does).
+    #[serde(skip)]
+    pub started: SystemTime,
     /// What the reply means: answer, nodata, nxdomain, error; null without a reply.
     pub status: Option<Status>,
     /// The exit status this lookup alone would give.
@@ -361,6 +364,7 @@ pub(crate) fn completed(ctx: Context<'_>, done: &Completed) -> Report {
         server: server_info(done.server, done.protocol, ctx.server_name),
         rtt_us: Some(u64::try_from(done.reply.rtt.as_micros()).unwrap_or(u64::MAX)),
         when: rfc3339(ctx.when),
+        started: ctx.when,
         status: reading.status,
         exit_code: 0,
         response: Some(response),
@@ -398,6 +402,7 @@ pub(crate) fn failed(ctx: Context<'_>, flags: &QueryFlags, failure: &Failed, fal
         server: server_info(server, protocol, ctx.server_name),
         rtt_us: None,
         when: rfc3339(ctx.when),
+        started: ctx.when,
         status: None,
         exit_code: 0,
         response: None,

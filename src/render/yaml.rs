@@ -54,9 +54,7 @@ pub(super) fn report(report: &Report, out: &mut dyn Write, err: &mut dyn Write) 
 
 /// The start of the lookup, and it plus the round trip, to the millisecond.
 fn times(report: &Report) -> (String, String) {
-    let Ok(start) = humantime::parse_rfc3339(&report.when) else {
-        return (report.when.clone(), report.when.clone());
-    };
+    let start = report.started;
     let end = start + Duration::from_micros(report.rtt_us.unwrap_or(0));
     (
         humantime::format_rfc3339_millis(start).to_string(),
