@@ -181,3 +181,16 @@ fn a_batch_over_https_shares_the_connection() {
     assert_eq!(server.connections.load(Ordering::SeqCst), 1);
     assert_eq!(server.seen.lock().unwrap().len(), 60);
 }
+
+#[test]
+fn a_batch_sends_its_queries_to_one_server_as_concurrent_http2_streams() {
+    let server = DohServer::start(example_zone(), Behaviour::Slow(200));
+    let names: Vec<String> = (0..16).map(|i| format!("n{i}.example.test")).collect();
+    let lines = support::temp_file("doh-slow-names", &names.join("\n"));
+    let run = ask(&server, &["-f", lines.to_str().unwrap(), "-j", "8", "--json"]);
+    assert_eq!(json_lines(&run.stdout).len(), 16, "{}", run.stderr);
+    assert_eq!(server.connections.load(Ordering::SeqCst), 1);
+    // Workers' queries were in flight together on the one connection.
+    let most = server.most_at_once.load(Ordering::SeqCst);
+    assert!(most >= 2, "at most {most} request(s) at once");
+}

@@ -4,13 +4,15 @@
 //!
 //! HTTP/2 needs an async runtime: no synchronous HTTP/2 client is kept up, and the `h2`
 //! crate runs on tokio. So this module, and nothing else of dnscope, runs a
-//! current-thread tokio runtime, made the first time a DoH query is sent and kept with
-//! its connections for the rest of the run (later queries to the same server reuse the
-//! HTTP/2 connection; an HTTP/1.1 one is kept alive). Each exchange blocks on it. TLS and
+//! current-thread tokio runtime, on a thread of its own made the first time a DoH query
+//! is sent and kept with its connections for the rest of the run: later queries to the
+//! same server are streams of the same HTTP/2 connection (a batch's, at once), and an
+//! HTTP/1.1 connection is kept alive. The caller blocks on its own query's reply. TLS and
 //! its verification are the DoT transport's ([`super::tls`]), through tokio-rustls.
 
+use std::collections::HashMap;
 use std::net::SocketAddr;
-use std::sync::Mutex;
+use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use bytes::Bytes;
@@ -27,6 +29,8 @@ use crate::dns::wire::Arrival;
 const MEDIA_TYPE: &str = "application/dns-message";
 /// The largest HTTP/1.1 header block read.
 const MAX_HEAD: usize = 16 * 1024;
+/// The most idle HTTP/1.1 connections kept per server.
+const IDLE_HTTP1: usize = 8;
 
 /// How DoH queries are sent.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -37,10 +41,13 @@ pub struct HttpsSettings {
     pub get: bool,
 }
 
-/// The runtime and connections of a run's DoH queries.
+/// The DoH side of a run: a thread with a current-thread tokio runtime, started by the
+/// first DoH query, which serves every DoH query of the run. Each query is a task on it,
+/// so a batch's queries to one server go out at once as HTTP/2 streams of one
+/// connection; the callers block on their own reply.
 #[derive(Default)]
 pub(crate) struct Client {
-    state: Mutex<Option<State>>,
+    worker: std::sync::OnceLock<Result<Worker, String>>,
 }
 
 impl std::fmt::Debug for Client {
@@ -49,10 +56,32 @@ impl std::fmt::Debug for Client {
     }
 }
 
-struct State {
-    runtime: tokio::runtime::Runtime,
-    connections: Vec<Connection>,
+type Worker = tokio::sync::mpsc::UnboundedSender<Job>;
+
+/// One query for the worker, with where to send what came of it.
+struct Job {
+    server: SocketAddr,
+    source: Option<SocketAddr>,
+    tls: TlsSettings,
+    https: HttpsSettings,
+    wire: Vec<u8>,
+    timeout: Duration,
+    reply: std::sync::mpsc::SyncSender<Result<Answered, Failure>>,
 }
+
+/// A response body, the time it took, and the session it came on.
+type Answered = (Vec<u8>, Duration, TlsInfo);
+
+/// The connections of one server (and verified name).
+#[derive(Default)]
+struct Slot {
+    /// The HTTP/2 connection every query shares.
+    h2: Option<Connection>,
+    /// Idle HTTP/1.1 connections, one query at a time each.
+    http1: Vec<Connection>,
+}
+
+type Slots = Mutex<HashMap<(SocketAddr, Option<String>), Arc<tokio::sync::Mutex<Slot>>>>;
 
 struct Connection {
     server: SocketAddr,
@@ -64,6 +93,21 @@ struct Connection {
 enum Link {
     H2(h2::client::SendRequest<Bytes>),
     Http1(Box<TlsStream<TcpStream>>),
+}
+
+impl Connection {
+    /// Another handle on an HTTP/2 connection (streams multiplex); `None` for HTTP/1.1.
+    fn shared(&self) -> Option<Connection> {
+        match &self.link {
+            Link::H2(send) => Some(Connection {
+                server: self.server,
+                name: self.name.clone(),
+                link: Link::H2(send.clone()),
+                info: self.info.clone(),
+            }),
+            Link::Http1(_) => None,
+        }
+    }
 }
 
 impl Client {
@@ -78,53 +122,32 @@ impl Client {
             failure,
             ignored: Vec::new(),
         };
-        let mut guard = self.state.lock().map_err(|_| {
-            fail(Failure::Io(
-                "the DoH client failed earlier in this run".to_owned(),
-            ))
-        })?;
-        if guard.is_none() {
-            let runtime = tokio::runtime::Builder::new_current_thread()
-                .enable_io()
-                .enable_time()
-                .build()
-                .map_err(|e| fail(Failure::Io(format!("cannot start the DoH runtime: {e}"))))?;
-            *guard = Some(State {
-                runtime,
-                connections: Vec::new(),
-            });
-        }
-        let state = guard.as_mut().expect("just made");
+        let worker = self
+            .worker
+            .get_or_init(start)
+            .as_ref()
+            .map_err(|why| fail(Failure::Io(why.clone())))?;
         let server = request.expect.server;
         let started = Instant::now();
-        let kept = state
-            .connections
-            .iter()
-            .position(|c| c.server == server && c.name == tls.server_name)
-            .map(|at| state.connections.swap_remove(at));
-        let runtime = &state.runtime;
-        let result = runtime.block_on(async {
-            tokio::time::timeout(request.timeout, async {
-                if let Some(mut connection) = kept {
-                    connection.info.reused = true;
-                    match ask(&mut connection, request, https).await {
-                        Ok(body) => return Ok((connection, body)),
-                        // A kept connection the server has closed: open a new one.
-                        Err(Failure::Refused | Failure::Malformed(_) | Failure::Io(_)) => {}
-                        Err(other) => return Err(other),
-                    }
-                }
-                let mut connection = connect(server, request.source, tls, request.timeout).await?;
-                let body = ask(&mut connection, request, https).await?;
-                Ok((connection, body))
-            })
-            .await
+        let (reply, answer) = std::sync::mpsc::sync_channel(1);
+        let job = Job {
+            server,
+            source: request.source,
+            tls: tls.clone(),
+            https: https.clone(),
+            wire: request.wire.to_vec(),
+            timeout: request.timeout,
+            reply,
+        };
+        worker
+            .send(job)
+            .map_err(|_| fail(Failure::Io("the DoH worker has stopped".to_owned())))?;
+        // The worker ends the job at its timeout; the margin only covers a stopped worker.
+        let (body, took, mut info) = answer
+            .recv_timeout(request.timeout + Duration::from_secs(1))
             .unwrap_or(Err(Failure::Timeout))
-        });
-        let (connection, (body, answer)) = result.map_err(fail)?;
-        let mut info = connection.info.clone();
-        info.answer_us = tls::micros(answer);
-        state.connections.push(connection);
+            .map_err(fail)?;
+        info.answer_us = tls::micros(took);
         match request.expect.judge(server, &body) {
             Arrival::Reply(message) => Ok(Reply {
                 message: *message,
@@ -138,6 +161,103 @@ impl Client {
             Arrival::Ignored(why) | Arrival::Malformed(why) => Err(fail(Failure::Malformed(format!(
                 "the HTTP response is not the reply: {why}"
             )))),
+        }
+    }
+}
+
+/// Starts the worker thread and its runtime.
+fn start() -> Result<Worker, String> {
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_io()
+        .enable_time()
+        .build()
+        .map_err(|e| format!("cannot start the DoH runtime: {e}"))?;
+    let (jobs, mut queue) = tokio::sync::mpsc::unbounded_channel::<Job>();
+    std::thread::Builder::new()
+        .name("dnscope-doh".to_owned())
+        .spawn(move || {
+            runtime.block_on(async move {
+                let slots: Arc<Slots> = Arc::default();
+                while let Some(job) = queue.recv().await {
+                    let slots = Arc::clone(&slots);
+                    tokio::spawn(async move {
+                        let result = tokio::time::timeout(job.timeout, run(&slots, &job))
+                            .await
+                            .unwrap_or(Err(Failure::Timeout));
+                        let _ = job.reply.send(result);
+                    });
+                }
+            });
+        })
+        .map_err(|e| format!("cannot start the DoH thread: {e}"))?;
+    Ok(jobs)
+}
+
+/// One job: on the server's HTTP/2 connection (or an idle HTTP/1.1 one) if there is one
+/// that still works, else on a new one. New connections to a server are made one at a
+/// time, so that queries sent together share the first.
+async fn run(slots: &Slots, job: &Job) -> Result<Answered, Failure> {
+    let slot = {
+        let mut slots = slots
+            .lock()
+            .map_err(|_| Failure::Io("the DoH pool failed".to_owned()))?;
+        Arc::clone(
+            slots
+                .entry((job.server, job.tls.server_name.clone()))
+                .or_default(),
+        )
+    };
+    let kept = {
+        let mut slot = slot.lock().await;
+        match slot.h2.as_ref().and_then(Connection::shared) {
+            Some(shared) => Some(shared),
+            None => slot.http1.pop(),
+        }
+    };
+    if let Some(mut connection) = kept {
+        connection.info.reused = true;
+        match ask(&mut connection, &job.wire, &job.https).await {
+            Ok((body, took)) => {
+                let info = connection.info.clone();
+                keep(&slot, connection).await;
+                return Ok((body, took, info));
+            }
+            // A kept connection the server has closed: forget it, open a new one.
+            Err(Failure::Refused | Failure::Malformed(_) | Failure::Io(_)) => {
+                slot.lock().await.h2 = None;
+            }
+            Err(other) => return Err(other),
+        }
+    }
+    let mut connection = {
+        let mut held = slot.lock().await;
+        // Made meanwhile by a query that held the slot first.
+        match held.h2.as_ref().and_then(Connection::shared) {
+            Some(mut shared) => {
+                shared.info.reused = true;
+                shared
+            }
+            None => {
+                let connection = connect(job.server, job.source, &job.tls, job.timeout).await?;
+                if let Some(shared) = connection.shared() {
+                    held.h2 = Some(shared);
+                }
+                connection
+            }
+        }
+    };
+    let (body, took) = ask(&mut connection, &job.wire, &job.https).await?;
+    let info = connection.info.clone();
+    keep(&slot, connection).await;
+    Ok((body, took, info))
+}
+
+/// Puts an HTTP/1.1 connection back among the idle ones (an HTTP/2 one is in the slot).
+async fn keep(slot: &tokio::sync::Mutex<Slot>, connection: Connection) {
+    if matches!(connection.link, Link::Http1(_)) {
+        let mut slot = slot.lock().await;
+        if slot.http1.len() < IDLE_HTTP1 {
+            slot.http1.push(connection);
         }
     }
 }
@@ -199,14 +319,14 @@ async fn connect(
 /// Sends the query on `connection`; the response body and the time it took.
 async fn ask(
     connection: &mut Connection,
-    request: &Request<'_>,
+    wire: &[u8],
     https: &HttpsSettings,
 ) -> Result<(Vec<u8>, Duration), Failure> {
     let authority = authority(connection);
     let sent = Instant::now();
     let (status, content_type, body) = match &mut connection.link {
-        Link::H2(send) => h2_exchange(send, &authority, request.wire, https).await?,
-        Link::Http1(stream) => http1_exchange(stream, &authority, request.wire, https).await?,
+        Link::H2(send) => h2_exchange(send, &authority, wire, https).await?,
+        Link::Http1(stream) => http1_exchange(stream, &authority, wire, https).await?,
     };
     judge_response(status, content_type.as_deref(), &body)?;
     Ok((body, sent.elapsed()))

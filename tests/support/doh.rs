@@ -27,6 +27,8 @@ pub(crate) enum Behaviour {
     Status(u16),
     /// 200 with `text/html`.
     Html,
+    /// A DNS answer after this many milliseconds.
+    Slow(u64),
 }
 
 /// One request as the server saw it.
@@ -45,6 +47,8 @@ pub(crate) struct DohServer {
     pub ca_file: PathBuf,
     pub connections: Arc<AtomicUsize>,
     pub seen: Arc<Mutex<Vec<Seen>>>,
+    /// The most requests of one connection it held at one moment.
+    pub most_at_once: Arc<AtomicUsize>,
 }
 
 impl DohServer {
@@ -72,7 +76,9 @@ impl DohServer {
         std::fs::write(&ca_file, &ca.pem).unwrap();
         let connections = Arc::new(AtomicUsize::new(0));
         let seen = Arc::new(Mutex::new(Vec::new()));
+        let most_at_once = Arc::new(AtomicUsize::new(0));
         let (count, log, zone) = (Arc::clone(&connections), Arc::clone(&seen), Arc::new(zone));
+        let most = Arc::clone(&most_at_once);
         thread::spawn(move || {
             let runtime = tokio::runtime::Builder::new_current_thread()
                 .enable_all()
@@ -86,6 +92,7 @@ impl DohServer {
                     };
                     count.fetch_add(1, Ordering::SeqCst);
                     let (acceptor, log, zone) = (acceptor.clone(), Arc::clone(&log), Arc::clone(&zone));
+                    let most = Arc::clone(&most);
                     tokio::spawn(async move {
                         let Ok(tls) = acceptor.accept(tcp).await else {
                             return;
@@ -93,7 +100,7 @@ impl DohServer {
                         if behaviour == Behaviour::Http1Only {
                             serve_http1(tls, &zone, &log).await;
                         } else {
-                            serve_h2(tls, behaviour, zone, log).await;
+                            serve_h2(tls, behaviour, zone, log, most).await;
                         }
                     });
                 }
@@ -104,6 +111,7 @@ impl DohServer {
             ca_file,
             connections,
             seen,
+            most_at_once,
         }
     }
 
@@ -124,7 +132,7 @@ fn respond(behaviour: Behaviour, zone: &Zone, seen: &Seen) -> (u16, &'static str
     match behaviour {
         Behaviour::Status(status) => (status, "text/plain", Vec::new()),
         Behaviour::Html => (200, "text/html", b"<html>no</html>".to_vec()),
-        Behaviour::Answer | Behaviour::Http1Only => {
+        Behaviour::Answer | Behaviour::Http1Only | Behaviour::Slow(_) => {
             let query = Message::from_vec(&seen.query).unwrap();
             (
                 200,
@@ -146,49 +154,76 @@ fn query_of(method: &str, path: &str, body: Vec<u8>) -> Vec<u8> {
     }
 }
 
-async fn serve_h2<T>(tls: T, behaviour: Behaviour, zone: Arc<Zone>, log: Arc<Mutex<Vec<Seen>>>)
-where
+async fn serve_h2<T>(
+    tls: T,
+    behaviour: Behaviour,
+    zone: Arc<Zone>,
+    log: Arc<Mutex<Vec<Seen>>>,
+    most: Arc<AtomicUsize>,
+) where
     T: tokio::io::AsyncRead + tokio::io::AsyncWrite + Unpin,
 {
     let Ok(mut connection) = h2::server::handshake(tls).await else {
         return;
     };
-    while let Some(Ok((request, mut respond_to))) = connection.accept().await {
-        let (parts, mut body) = request.into_parts();
-        let mut bytes = Vec::new();
-        while let Some(Ok(chunk)) = body.data().await {
-            let _ = body.flow_control().release_capacity(chunk.len());
-            bytes.extend_from_slice(&chunk);
-        }
-        let path = parts
-            .uri
-            .path_and_query()
-            .map(ToString::to_string)
-            .unwrap_or_default();
-        let seen = Seen {
-            method: parts.method.to_string(),
-            content_type: parts
-                .headers
-                .get("content-type")
-                .and_then(|v| v.to_str().ok())
-                .map(str::to_owned),
-            query: query_of(parts.method.as_str(), &path, bytes),
-            path,
-        };
-        let (status, content_type, reply) = respond(behaviour, &zone, &seen);
-        log.lock().unwrap().push(seen);
-        let response = http::Response::builder()
-            .status(status)
-            .header("content-type", content_type)
-            .header("content-length", reply.len())
-            .body(())
-            .unwrap();
-        let Ok(mut stream) = respond_to.send_response(response, reply.is_empty()) else {
-            return;
-        };
-        if !reply.is_empty() {
-            let _ = stream.send_data(Bytes::from(reply), true);
-        }
+    let in_flight = Arc::new(AtomicUsize::new(0));
+    while let Some(Ok((request, respond_to))) = connection.accept().await {
+        let (zone, log) = (Arc::clone(&zone), Arc::clone(&log));
+        let (most, in_flight) = (Arc::clone(&most), Arc::clone(&in_flight));
+        // Each request on its own task: the streams of one connection are answered at once.
+        tokio::spawn(async move {
+            let now = in_flight.fetch_add(1, Ordering::SeqCst) + 1;
+            most.fetch_max(now, Ordering::SeqCst);
+            answer_h2(request, respond_to, behaviour, &zone, &log).await;
+            in_flight.fetch_sub(1, Ordering::SeqCst);
+        });
+    }
+}
+
+async fn answer_h2(
+    request: http::Request<h2::RecvStream>,
+    mut respond_to: h2::server::SendResponse<Bytes>,
+    behaviour: Behaviour,
+    zone: &Zone,
+    log: &Mutex<Vec<Seen>>,
+) {
+    let (parts, mut body) = request.into_parts();
+    let mut bytes = Vec::new();
+    while let Some(Ok(chunk)) = body.data().await {
+        let _ = body.flow_control().release_capacity(chunk.len());
+        bytes.extend_from_slice(&chunk);
+    }
+    if let Behaviour::Slow(ms) = behaviour {
+        tokio::time::sleep(std::time::Duration::from_millis(ms)).await;
+    }
+    let path = parts
+        .uri
+        .path_and_query()
+        .map(ToString::to_string)
+        .unwrap_or_default();
+    let seen = Seen {
+        method: parts.method.to_string(),
+        content_type: parts
+            .headers
+            .get("content-type")
+            .and_then(|v| v.to_str().ok())
+            .map(str::to_owned),
+        query: query_of(parts.method.as_str(), &path, bytes),
+        path,
+    };
+    let (status, content_type, reply) = respond(behaviour, zone, &seen);
+    log.lock().unwrap().push(seen);
+    let response = http::Response::builder()
+        .status(status)
+        .header("content-type", content_type)
+        .header("content-length", reply.len())
+        .body(())
+        .unwrap();
+    let Ok(mut stream) = respond_to.send_response(response, reply.is_empty()) else {
+        return;
+    };
+    if !reply.is_empty() {
+        let _ = stream.send_data(Bytes::from(reply), true);
     }
 }
 
