@@ -5,10 +5,10 @@
 //! connect itself is not cut short: std and socket2 have no resumable connect, and a
 //! refused or unreachable one fails at once.)
 
-use std::io::{Read, Write};
+use std::io::{BufReader, Read, Write};
 use std::net::{SocketAddr, TcpStream};
 use std::sync::atomic::{AtomicBool, Ordering};
-use std::time::Instant;
+use std::time::{Duration, Instant};
 
 use socket2::{Domain, Protocol as SockProtocol, SockAddr, Socket, Type};
 
@@ -16,55 +16,90 @@ use super::{CANCEL_CHECK, Failure, Reply, Request, TransportError, failure_of};
 use crate::dns::wire::Arrival;
 
 pub(super) fn exchange(request: &Request<'_>) -> Result<Reply, TransportError> {
-    let server = request.expect.server;
+    let fail = |failure| TransportError {
+        failure,
+        ignored: Vec::new(),
+    };
     let started = Instant::now();
     let deadline = started + request.timeout;
-    let mut ignored = Vec::new();
-    let stream = connect(server, request).map_err(|failure| TransportError {
-        failure,
-        ignored: vec![],
-    })?;
-    let mut stream = std::io::BufReader::new(stream);
-    let fail = |failure, ignored| TransportError { failure, ignored };
+    let framed = framed(request.wire).map_err(fail)?;
+    let mut stream = connect(request.expect.server, request).map_err(fail)?;
+    stream.write_all(&framed).map_err(|e| fail(failure_of(&e)))?;
+    read_reply(&mut BufReader::new(stream), request, started, deadline)
+}
 
-    let Ok(len) = u16::try_from(request.wire.len()) else {
-        return Err(fail(
-            Failure::Io("query longer than 65535 bytes".to_owned()),
-            ignored,
-        ));
-    };
-    let mut framed = Vec::with_capacity(request.wire.len() + 2);
+/// `wire` with its 2-byte length in front (RFC 1035 §4.2.2).
+pub(super) fn framed(wire: &[u8]) -> Result<Vec<u8>, Failure> {
+    let len =
+        u16::try_from(wire.len()).map_err(|_| Failure::Io("query longer than 65535 bytes".to_owned()))?;
+    let mut framed = Vec::with_capacity(wire.len() + 2);
     framed.extend_from_slice(&len.to_be_bytes());
-    framed.extend_from_slice(request.wire);
-    stream
-        .get_mut()
-        .write_all(&framed)
-        .map_err(|e| fail(failure_of(&e), vec![]))?;
+    framed.extend_from_slice(wire);
+    Ok(framed)
+}
 
+/// A byte stream whose reads a framed exchange can bound in time: a buffered TCP
+/// connection, or a TLS session over one.
+pub(super) trait Timed: Read {
+    /// What the stream is, for a message about it closing.
+    const NAME: &'static str;
+    /// Makes the next read wait at most `wait`.
+    ///
+    /// # Errors
+    /// When the socket refuses the timeout.
+    fn wait_at_most(&mut self, wait: Duration) -> std::io::Result<()>;
+    /// What a read error means.
+    fn failure(error: &std::io::Error) -> Failure {
+        failure_of(error)
+    }
+}
+
+impl Timed for BufReader<TcpStream> {
+    const NAME: &'static str = "TCP connection";
+
+    fn wait_at_most(&mut self, wait: Duration) -> std::io::Result<()> {
+        // Bytes already buffered need no wait (and no system call to set one).
+        if self.buffer().is_empty() {
+            self.get_ref().set_read_timeout(Some(wait))?;
+        }
+        Ok(())
+    }
+}
+
+/// Reads framed messages until the reply to `request` comes, before `deadline`; the
+/// others are counted as ignored.
+pub(super) fn read_reply<R: Timed>(
+    reader: &mut R,
+    request: &Request<'_>,
+    started: Instant,
+    deadline: Instant,
+) -> Result<Reply, TransportError> {
+    let mut ignored = Vec::new();
+    let fail = |failure, ignored| TransportError { failure, ignored };
     loop {
         let mut length = [0u8; 2];
-        read_full(&mut stream, &mut length, deadline, request.cancel).map_err(|f| {
+        read_full(reader, &mut length, deadline, request.cancel).map_err(|f| {
             fail(
-                closed_before(f, "the length of a reply"),
+                closed_before::<R>(f, "the length of a reply"),
                 std::mem::take(&mut ignored),
             )
         })?;
         let mut body = vec![0u8; usize::from(u16::from_be_bytes(length))];
-        read_full(&mut stream, &mut body, deadline, request.cancel).map_err(|f| {
+        read_full(reader, &mut body, deadline, request.cancel).map_err(|f| {
             fail(
-                closed_before(f, &format!("the {}-byte reply", body.len())),
+                closed_before::<R>(f, &format!("the {}-byte reply", body.len())),
                 std::mem::take(&mut ignored),
             )
         })?;
         let rtt = started.elapsed();
-        match request.expect.judge(server, &body) {
+        match request.expect.judge(request.expect.server, &body) {
             Arrival::Reply(message) => {
                 return Ok(Reply {
                     message: *message,
                     size: body.len(),
                     rtt,
                     ignored,
-                    wire: request.keep_wire.then(|| body.clone()),
+                    wire: request.keep_wire.then_some(body),
                     tls: None,
                 });
             }
@@ -80,39 +115,41 @@ pub(super) fn open_stream(
     server: SocketAddr,
     source: Option<SocketAddr>,
     wire: &[u8],
-    timeout: std::time::Duration,
+    timeout: Duration,
 ) -> Result<Messages, Failure> {
+    let framed = framed(wire)?;
     let mut stream = connect_within(server, source, timeout)?;
-    let len =
-        u16::try_from(wire.len()).map_err(|_| Failure::Io("query longer than 65535 bytes".to_owned()))?;
-    let mut framed = Vec::with_capacity(wire.len() + 2);
-    framed.extend_from_slice(&len.to_be_bytes());
-    framed.extend_from_slice(wire);
     stream.write_all(&framed).map_err(|e| failure_of(&e))?;
     Ok(Messages {
-        reader: std::io::BufReader::with_capacity(64 * 1024, stream),
+        reader: BufReader::with_capacity(64 * 1024, stream),
     })
 }
 
 /// The reply messages of one TCP connection, each read within its own deadline.
 #[derive(Debug)]
 pub(crate) struct Messages {
-    reader: std::io::BufReader<TcpStream>,
+    reader: BufReader<TcpStream>,
 }
 
 impl super::MessageStream for Messages {
-    fn next_message(&mut self, timeout: std::time::Duration) -> Result<Option<Vec<u8>>, Failure> {
+    fn next_message(&mut self, timeout: Duration) -> Result<Option<Vec<u8>>, Failure> {
         let deadline = Instant::now() + timeout;
         let mut length = [0u8; 2];
         match read_full(&mut self.reader, &mut length, deadline, None) {
             Ok(()) => {}
             // Closed between two messages: the stream ended, which the caller judges.
             Err(ReadStop::Closed { got: 0 }) => return Ok(None),
-            Err(stop) => return Err(closed_before(stop, "the length of a message")),
+            Err(stop) => {
+                return Err(closed_before::<BufReader<TcpStream>>(
+                    stop,
+                    "the length of a message",
+                ));
+            }
         }
         let mut body = vec![0u8; usize::from(u16::from_be_bytes(length))];
-        read_full(&mut self.reader, &mut body, deadline, None)
-            .map_err(|stop| closed_before(stop, &format!("a {}-byte message", body.len())))?;
+        read_full(&mut self.reader, &mut body, deadline, None).map_err(|stop| {
+            closed_before::<BufReader<TcpStream>>(stop, &format!("a {}-byte message", body.len()))
+        })?;
         Ok(Some(body))
     }
 }
@@ -125,7 +162,7 @@ fn connect(server: SocketAddr, request: &Request<'_>) -> Result<TcpStream, Failu
 pub(super) fn connect_within(
     server: SocketAddr,
     source: Option<SocketAddr>,
-    timeout: std::time::Duration,
+    timeout: Duration,
 ) -> Result<TcpStream, Failure> {
     let socket = Socket::new(Domain::for_address(server), Type::STREAM, Some(SockProtocol::TCP))
         .map_err(|e| Failure::Io(format!("cannot open a TCP socket: {e}")))?;
@@ -152,19 +189,20 @@ enum ReadStop {
     Closed { got: usize },
 }
 
-fn closed_before(stop: ReadStop, what: &str) -> Failure {
+fn closed_before<R: Timed>(stop: ReadStop, what: &str) -> Failure {
     match stop {
         ReadStop::Failure(f) => f,
         ReadStop::Closed { got } => Failure::Malformed(format!(
-            "server closed the TCP connection after {got} bytes of {what}"
+            "server closed the {} after {got} bytes of {what}",
+            R::NAME
         )),
     }
 }
 
 /// Fills `buffer`, however the bytes are split across segments, before `deadline`,
 /// unless `cancel` is set first.
-fn read_full(
-    reader: &mut std::io::BufReader<TcpStream>,
+fn read_full<R: Timed>(
+    reader: &mut R,
     buffer: &mut [u8],
     deadline: Instant,
     cancel: Option<&AtomicBool>,
@@ -180,18 +218,14 @@ fn read_full(
             Some(_) => (deadline - now).min(CANCEL_CHECK),
             None => deadline - now,
         };
-        // Bytes already buffered need no wait (and no system call to set one).
-        if reader.buffer().is_empty() {
-            reader
-                .get_ref()
-                .set_read_timeout(Some(wait))
-                .map_err(|e| ReadStop::Failure(Failure::Io(e.to_string())))?;
-        }
+        reader
+            .wait_at_most(wait)
+            .map_err(|e| ReadStop::Failure(Failure::Io(e.to_string())))?;
         match reader.read(&mut buffer[got..]) {
             Ok(0) => return Err(ReadStop::Closed { got }),
             Ok(n) => got += n,
             Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
-            Err(e) => match failure_of(&e) {
+            Err(e) => match R::failure(&e) {
                 // A slice of the wait ended: look at the flag and the deadline again.
                 Failure::Timeout => {}
                 other => return Err(ReadStop::Failure(other)),
@@ -203,8 +237,8 @@ fn read_full(
 
 #[cfg(test)]
 mod tests {
+    use Duration;
     use std::net::TcpListener;
-    use std::time::Duration;
 
     use super::*;
     use crate::dns::wire::{self, QueryFlags, Question};

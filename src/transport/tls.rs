@@ -12,7 +12,7 @@
 //! Connections are kept: a later query to the same server and name reuses the session
 //! (several queries on one command line, a batch's lines), up to [`IDLE_MAX`] idle ones.
 
-use std::io::{Read, Write};
+use std::io::Write;
 use std::net::{SocketAddr, TcpStream};
 use std::sync::{Arc, Mutex, OnceLock};
 use std::time::{Duration, Instant, SystemTime};
@@ -25,8 +25,7 @@ use rustls::{
 };
 use serde::Serialize;
 
-use super::{Failure, Reply, Request, TransportError, failure_of};
-use crate::dns::wire::Arrival;
+use super::{Failure, Reply, Request, TransportError, failure_of, tcp};
 
 /// The most idle sessions kept for reuse.
 const IDLE_MAX: usize = 8;
@@ -167,76 +166,34 @@ fn ask(
     started: Instant,
     deadline: Instant,
 ) -> Result<Reply, TransportError> {
-    let mut ignored = Vec::new();
-    let fail = |failure, ignored| TransportError { failure, ignored };
-    let len = u16::try_from(request.wire.len()).map_err(|_| {
-        fail(
-            Failure::Io("query longer than 65535 bytes".to_owned()),
-            Vec::new(),
-        )
-    })?;
-    let mut framed = Vec::with_capacity(request.wire.len() + 2);
-    framed.extend_from_slice(&len.to_be_bytes());
-    framed.extend_from_slice(request.wire);
+    let fail = |failure| TransportError {
+        failure,
+        ignored: Vec::new(),
+    };
+    let framed = tcp::framed(request.wire).map_err(fail)?;
     let stream = &mut session.stream;
     let sent = Instant::now();
     stream
         .write_all(&framed)
         .and_then(|()| stream.flush())
-        .map_err(|e| fail(failure_of(&e), Vec::new()))?;
-    loop {
-        let mut length = [0u8; 2];
-        read_by(stream, &mut length, deadline).map_err(|f| fail(f, std::mem::take(&mut ignored)))?;
-        let mut body = vec![0u8; usize::from(u16::from_be_bytes(length))];
-        read_by(stream, &mut body, deadline).map_err(|f| fail(f, std::mem::take(&mut ignored)))?;
-        match request.expect.judge(request.expect.server, &body) {
-            Arrival::Reply(message) => {
-                let mut info = session.info.clone();
-                info.answer_us = micros(sent.elapsed());
-                return Ok(Reply {
-                    message: *message,
-                    size: body.len(),
-                    rtt: started.elapsed(),
-                    ignored,
-                    wire: request.keep_wire.then_some(body),
-                    tls: Some(info),
-                });
-            }
-            Arrival::Ignored(why) => ignored.push(why),
-            Arrival::Malformed(why) => return Err(fail(Failure::Malformed(why), ignored)),
-        }
-    }
+        .map_err(|e| fail(failure_of(&e)))?;
+    let mut reply = tcp::read_reply(stream, request, started, deadline)?;
+    let mut info = session.info.clone();
+    info.answer_us = micros(sent.elapsed());
+    reply.tls = Some(info);
+    Ok(reply)
 }
 
-/// Fills `buffer` before `deadline`, however the TLS records split it.
-fn read_by(
-    stream: &mut rustls::StreamOwned<ClientConnection, TcpStream>,
-    buffer: &mut [u8],
-    deadline: Instant,
-) -> Result<(), Failure> {
-    let mut got = 0;
-    while got < buffer.len() {
-        let left = deadline
-            .checked_duration_since(Instant::now())
-            .filter(|d| !d.is_zero())
-            .ok_or(Failure::Timeout)?;
-        stream
-            .sock
-            .set_read_timeout(Some(left))
-            .map_err(|e| Failure::Io(e.to_string()))?;
-        match stream.read(&mut buffer[got..]) {
-            Ok(0) => {
-                return Err(Failure::Malformed(format!(
-                    "server closed the TLS session after {got} of {} bytes",
-                    buffer.len()
-                )));
-            }
-            Ok(n) => got += n,
-            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
-            Err(e) => return Err(tls_failure(&e)),
-        }
+impl tcp::Timed for rustls::StreamOwned<ClientConnection, TcpStream> {
+    const NAME: &'static str = "TLS session";
+
+    fn wait_at_most(&mut self, wait: Duration) -> std::io::Result<()> {
+        self.sock.set_read_timeout(Some(wait))
     }
-    Ok(())
+
+    fn failure(error: &std::io::Error) -> Failure {
+        tls_failure(error)
+    }
 }
 
 /// Connects and completes the handshake, within `timeout` for each.
@@ -249,11 +206,10 @@ fn open(
     let config = config(settings, &[b"dot"])?;
     let name = server_name(server, settings)?;
     let started = Instant::now();
-    let tcp = super::tcp::connect_within(server, source, timeout)?;
+    // Connected with no delay and a write timeout; the handshake's reads get one too.
+    let tcp = tcp::connect_within(server, source, timeout)?;
     let connected = started.elapsed();
-    tcp.set_nodelay(true).map_err(|e| Failure::Io(e.to_string()))?;
     tcp.set_read_timeout(Some(timeout))
-        .and_then(|()| tcp.set_write_timeout(Some(timeout)))
         .map_err(|e| Failure::Io(e.to_string()))?;
     let connection = ClientConnection::new(config, name).map_err(|e| Failure::Tls(format!("TLS: {e}")))?;
     let mut stream = rustls::StreamOwned::new(connection, tcp);

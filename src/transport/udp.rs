@@ -120,6 +120,6 @@ fn open_from(server: SocketAddr, source: Option<SocketAddr>) -> std::io::Result<
 }
 
 /// `" from ADDR"` for an error about a socket bound with `-b`.
-pub(super) fn bound_to(source: Option<SocketAddr>) -> String {
+fn bound_to(source: Option<SocketAddr>) -> String {
     source.map(|s| format!(" from {s}")).unwrap_or_default()
 }
