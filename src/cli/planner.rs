@@ -182,8 +182,9 @@ impl<'a> Planner<'a> {
             check_transfer(&lookups, trace, ixfr_serial)?;
         }
 
+        let source = self.source()?;
         let lifecycle_plan = if lifecycle {
-            Some(self.lifecycle(&server_words, &conf, options.connect)?)
+            Some(self.lifecycle(&server_words, &conf, options.connect, source)?)
         } else {
             None
         };
@@ -193,7 +194,7 @@ impl<'a> Planner<'a> {
                 addresses: Vec::new(),
             }
         } else {
-            self.servers(&server_words, &conf, default_port(&options))?
+            self.servers(&server_words, &conf, default_port(&options), source)?
         };
         let flags = options.query_flags()?;
         let (default_timeout, default_tries) = if trace {
@@ -205,7 +206,7 @@ impl<'a> Planner<'a> {
             // A transfer always goes over TCP (RFC 5936 §4.2).
             tcp: options.tcp || transfer,
             tls: self.tls_settings(&options, &server_words)?,
-            source: self.source()?,
+            source,
             https: options
                 .https
                 .clone()
@@ -232,7 +233,7 @@ impl<'a> Planner<'a> {
             Mode::Trace(Box::new(TracePlan {
                 hints: self.hints()?,
                 prime_from: (!server_words.is_empty() && !lifecycle).then(|| servers.addresses.clone()),
-                family: match (self.cli.ipv4, self.cli.ipv6, self.source()?) {
+                family: match (self.cli.ipv4, self.cli.ipv6, source) {
                     (true, _, _) => Family::V4,
                     (_, true, _) => Family::V6,
                     (_, _, Some(source)) if source.is_ipv4() => Family::V4,
@@ -493,12 +494,8 @@ impl<'a> Planner<'a> {
             }
         };
         let host_name = server_words.first().and_then(|word| {
-            let host = split_port(word)
-                .ok()?
-                .0
-                .trim_start_matches('[')
-                .trim_end_matches(']');
-            host.parse::<IpAddr>().is_err().then(|| host.to_owned())
+            let host = split_port(word).ok()?.0;
+            literal_ip(host).is_none().then(|| host.to_owned())
         });
         Ok(Some(crate::transport::tls::TlsSettings {
             server_name: options.tls_hostname.clone().or(host_name),
@@ -521,11 +518,7 @@ impl<'a> Planner<'a> {
             Some((host, port)) => (host, port.parse::<u16>().map_err(|_| bad())?),
             None => (word.as_str(), 0),
         };
-        let ip = host
-            .trim_start_matches('[')
-            .trim_end_matches(']')
-            .parse::<IpAddr>()
-            .map_err(|_| bad())?;
+        let ip = literal_ip(host).ok_or_else(bad)?;
         Ok(Some(SocketAddr::new(ip, port)))
     }
 
@@ -580,6 +573,7 @@ impl<'a> Planner<'a> {
         words: &[String],
         conf: &ResolvConf,
         connect: Option<u16>,
+        source: Option<SocketAddr>,
     ) -> Result<LifecyclePlan, Error> {
         let resolvers = if self.cli.resolvers.is_some() {
             PUBLIC_RESOLVERS
@@ -587,7 +581,7 @@ impl<'a> Planner<'a> {
                 .map(|ip| SocketAddr::new(IpAddr::from(*ip), DEFAULT_PORT))
                 .collect()
         } else {
-            self.servers(words, conf, DEFAULT_PORT)?.addresses
+            self.servers(words, conf, DEFAULT_PORT, source)?.addresses
         };
         let read = |given: &Option<PathBuf>, default: &str| {
             let path = given.clone().unwrap_or_else(|| PathBuf::from(default));
@@ -602,10 +596,16 @@ impl<'a> Planner<'a> {
         })
     }
 
-    fn servers(&self, words: &[String], conf: &ResolvConf, default_port: u16) -> Result<Servers, Error> {
+    fn servers(
+        &self,
+        words: &[String],
+        conf: &ResolvConf,
+        default_port: u16,
+        source: Option<SocketAddr>,
+    ) -> Result<Servers, Error> {
         let port = self.cli.port.unwrap_or(default_port);
         // -b sends from one address: only servers of its family can be asked.
-        let (v4_only, v6_only) = match self.source().ok().flatten() {
+        let (v4_only, v6_only) = match source {
             Some(source) => (source.is_ipv4(), source.is_ipv6()),
             None => (self.cli.ipv4, self.cli.ipv6),
         };
@@ -632,16 +632,12 @@ impl<'a> Planner<'a> {
             label = words.join(", ");
             for word in words {
                 let (host, word_port) = split_port(word)?;
-                let ips = match host
-                    .trim_start_matches('[')
-                    .trim_end_matches(']')
-                    .parse::<IpAddr>()
-                {
-                    Ok(ip) => vec![ip],
-                    Err(_) if host.is_empty() => {
+                let ips = match literal_ip(host) {
+                    Some(ip) => vec![ip],
+                    None if host.is_empty() => {
                         return Err(Error::Usage("'@' needs a server address or name".to_owned()));
                     }
-                    Err(_) => self
+                    None => self
                         .env
                         .lookup_host(host)
                         .map_err(|e| Error::Usage(format!("cannot resolve server '{host}': {e}")))?,
@@ -733,6 +729,11 @@ fn server_url(word: &str) -> Result<(Scheme, String), Error> {
         scheme,
         port.map_or_else(|| host.to_owned(), |p| format!("{host}#{p}")),
     ))
+}
+
+/// An IPv4 or IPv6 address as typed, brackets allowed (`[::1]`).
+fn literal_ip(host: &str) -> Option<IpAddr> {
+    host.trim_start_matches('[').trim_end_matches(']').parse().ok()
 }
 
 fn split_port(word: &str) -> Result<(&str, Option<u16>), Error> {
