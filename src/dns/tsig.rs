@@ -176,6 +176,12 @@ fn time_bytes(time: u64) -> [u8; 6] {
     [all[2], all[3], all[4], all[5], all[6], all[7]]
 }
 
+/// Seconds since the epoch of `when`, as TSIG counts time (the caller reads the clock).
+pub(crate) fn seconds(when: std::time::SystemTime) -> u64 {
+    when.duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_secs())
+}
+
 /// Signs `query` (a whole encoded message, ID included) with `key` at `now` (seconds
 /// since the epoch): appends the TSIG record and counts it in ARCOUNT. Returns the MAC,
 /// which the replies' MACs are chained to.

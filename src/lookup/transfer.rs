@@ -62,12 +62,13 @@ pub(crate) fn transfer(
         error: None,
     };
     let id = random::id();
-    let now = unix_seconds(when);
+    let now = tsig::seconds(when);
     let sent = query::build(question, serial, &plan.flags, id).and_then(|mut wire| {
-        let mac = match &plan.tsig {
-            Some(key) => Some(tsig::sign(&mut wire, key, now)?),
-            None => None,
-        };
+        let mac = plan
+            .tsig
+            .as_ref()
+            .map(|key| tsig::sign(&mut wire, key, now))
+            .transpose()?;
         Ok((wire, mac))
     });
     let (wire, query_mac) = match sent {
@@ -222,9 +223,4 @@ fn failed(mut report: TransferReport, exit: Exit, kind: &'static str, message: S
 
 fn micros(duration: std::time::Duration) -> u64 {
     u64::try_from(duration.as_micros()).unwrap_or(u64::MAX)
-}
-
-fn unix_seconds(when: SystemTime) -> u64 {
-    when.duration_since(SystemTime::UNIX_EPOCH)
-        .map_or(0, |d| d.as_secs())
 }

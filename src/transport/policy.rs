@@ -411,11 +411,14 @@ pub(crate) fn resume(
     let mut send = first;
     loop {
         let (server, protocol, id) = send;
-        let now = std::time::SystemTime::now()
-            .duration_since(std::time::UNIX_EPOCH)
-            .map_or(0, |d| d.as_secs());
+        // The clock is read only for a signed query.
+        let signing = ask
+            .tsig
+            .map(|key| (key, tsig::seconds(std::time::SystemTime::now())));
         let built = wire::build_query(ask.question, &session.flags(ask), id).and_then(|mut query| {
-            let mac = ask.tsig.map(|key| tsig::sign(&mut query, key, now)).transpose()?;
+            let mac = signing
+                .map(|(key, now)| tsig::sign(&mut query, key, now))
+                .transpose()?;
             Ok((query, mac))
         });
         let (query, mac) = match built {
@@ -444,7 +447,7 @@ pub(crate) fn resume(
             source: ask.settings.source,
         };
         if let Some(mut done) = session.record(ask, transport.exchange(&request)) {
-            if let (Some(key), Some(mac)) = (ask.tsig, mac) {
+            if let (Some((key, now)), Some(mac)) = (signing, mac) {
                 let bytes = done.reply.wire.take().unwrap_or_default();
                 done.tsig = Some(tsig::Verifier::new(key, mac, now).check(&bytes).map(drop));
             }
