@@ -12,7 +12,7 @@ use crate::dns::{decode, random};
 use crate::model::exit::Exit;
 use crate::model::report::{self, Context, ErrorInfo, SCHEMA_VERSION, TsigInfo};
 use crate::model::transfer::{TransferMessage, TransferRecord, TransferReport};
-use crate::transport::{MessageStream, Protocol, Transport};
+use crate::transport::{MessageStream, Protocol, Transport, micros};
 use crate::xfr::judge::{Failure, Transfer};
 use crate::xfr::query;
 
@@ -219,8 +219,4 @@ fn failed(mut report: TransferReport, exit: Exit, kind: &'static str, message: S
     }
     report.error = Some(ErrorInfo { kind, message });
     report
-}
-
-fn micros(duration: std::time::Duration) -> u64 {
-    u64::try_from(duration.as_micros()).unwrap_or(u64::MAX)
 }

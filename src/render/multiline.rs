@@ -44,8 +44,17 @@ impl Layout {
     }
 }
 
-/// The record's data as `layout` writes it.
-pub(crate) fn data(record: &RecordInfo, layout: Layout) -> String {
+/// The record's data as `layout` writes it: as presented, unless a layout option says
+/// otherwise.
+pub(crate) fn text(record: &RecordInfo, layout: Layout) -> std::borrow::Cow<'_, str> {
+    if layout.plain() {
+        std::borrow::Cow::Borrowed(&record.data)
+    } else {
+        std::borrow::Cow::Owned(data(record, layout))
+    }
+}
+
+fn data(record: &RecordInfo, layout: Layout) -> String {
     let comment = layout.comments().then(|| comment(record)).flatten();
     match record.type_code {
         6 if layout.multiline => soa(&record.data, layout.comments()),

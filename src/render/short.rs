@@ -25,11 +25,7 @@ pub(super) fn report(
         String::new()
     };
     for record in report.response.iter().flat_map(|r| r.answering()) {
-        if layout.plain() {
-            writeln!(out, "{}{from}", record.data)?;
-        } else {
-            writeln!(out, "{}{from}", super::multiline::data(record, layout))?;
-        }
+        writeln!(out, "{}{from}", super::multiline::text(record, layout))?;
     }
     super::write_failed_verdicts(&report.expectations, err)
 }

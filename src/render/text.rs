@@ -212,11 +212,7 @@ pub(super) fn record_line(r: &RecordInfo, d: &Display, p: &Palette) -> String {
     line.push(separator);
     line.push_str(&p.rtype.style(&r.rtype).to_string());
     line.push(if d.layout.multiline { ' ' } else { '\t' });
-    if d.layout.plain() {
-        line.push_str(&p.data.style(&r.data).to_string());
-    } else {
-        line.push_str(&p.data.style(super::multiline::data(r, d.layout)).to_string());
-    }
+    line.push_str(&p.data.style(super::multiline::text(r, d.layout)).to_string());
     // A zone-file comment, so the line still loads where the record is shown raw.
     if let Some(note) = r.note() {
         line.push_str(" ; ");

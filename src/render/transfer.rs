@@ -47,9 +47,9 @@ impl<'a> Printer<'a> {
         match self.options.format {
             Format::Json => json::line(message, out),
             Format::Short | Format::NsSearch => {
-                let onesoa = self.options.display.onesoa;
+                let (onesoa, layout) = (self.options.display.onesoa, self.options.display.layout);
                 for r in message.records.iter().filter(|r| shown(onesoa, r.change)) {
-                    writeln!(out, "{}", r.record.data)?;
+                    writeln!(out, "{}", super::multiline::text(&r.record, layout))?;
                 }
                 Ok(())
             }

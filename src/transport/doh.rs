@@ -147,7 +147,7 @@ impl Client {
             .recv_timeout(request.timeout + Duration::from_secs(1))
             .unwrap_or(Err(Failure::Timeout))
             .map_err(fail)?;
-        info.answer_us = tls::micros(took);
+        info.answer_us = super::micros(took);
         match request.expect.judge(server, &body) {
             Arrival::Reply(message) => Ok(Reply {
                 message: *message,

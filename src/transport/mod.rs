@@ -223,6 +223,11 @@ pub(crate) fn udp_socket(server: SocketAddr) -> std::io::Result<std::net::UdpSoc
     udp::open(server)
 }
 
+/// A duration in whole microseconds, as reports count time.
+pub(crate) fn micros(duration: Duration) -> u64 {
+    u64::try_from(duration.as_micros()).unwrap_or(u64::MAX)
+}
+
 /// Maps a socket error to a [`Failure`].
 fn failure_of(error: &std::io::Error) -> Failure {
     use std::io::ErrorKind;

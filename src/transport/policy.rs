@@ -13,7 +13,7 @@ use std::time::Duration;
 
 use serde::Serialize;
 
-use super::{Failure, Protocol, Reply, Request, Transport};
+use super::{Failure, Protocol, Reply, Request, Transport, micros};
 use crate::dns::tsig;
 use crate::dns::wire::{self, Awaited, QueryFlags, Question};
 
@@ -121,10 +121,6 @@ fn dedup(items: impl Iterator<Item = String>) -> Vec<String> {
         }
     }
     seen
-}
-
-fn micros(d: Duration) -> u64 {
-    u64::try_from(d.as_micros()).unwrap_or(u64::MAX)
 }
 
 /// What one lookup asks: the servers in order, the question, and how.

@@ -25,7 +25,7 @@ use rustls::{
 };
 use serde::Serialize;
 
-use super::{Failure, Reply, Request, TransportError, failure_of, tcp};
+use super::{Failure, Reply, Request, TransportError, failure_of, micros, tcp};
 
 /// The most idle sessions kept for reuse.
 const IDLE_MAX: usize = 8;
@@ -272,10 +272,6 @@ pub(super) fn session_info(
         handshake_us: micros(handshake),
         answer_us: 0,
     }
-}
-
-pub(super) fn micros(d: Duration) -> u64 {
-    u64::try_from(d.as_micros()).unwrap_or(u64::MAX)
 }
 
 fn certificate_info(der: &CertificateDer<'_>) -> Option<CertificateInfo> {
