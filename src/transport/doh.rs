@@ -95,6 +95,19 @@ enum Link {
     Http1(Box<TlsStream<TcpStream>>),
 }
 
+impl Slot {
+    /// A connection an earlier query opened: a handle on the HTTP/2 one, or an idle
+    /// HTTP/1.1 one, marked reused.
+    fn reusable(&mut self) -> Option<Connection> {
+        let mut connection = match self.h2.as_ref().and_then(Connection::shared) {
+            Some(shared) => shared,
+            None => self.http1.pop()?,
+        };
+        connection.info.reused = true;
+        Some(connection)
+    }
+}
+
 impl Connection {
     /// Another handle on an HTTP/2 connection (streams multiplex); `None` for HTTP/1.1.
     fn shared(&self) -> Option<Connection> {
@@ -207,15 +220,8 @@ async fn run(slots: &Slots, job: &Job) -> Result<Answered, Failure> {
                 .or_default(),
         )
     };
-    let kept = {
-        let mut slot = slot.lock().await;
-        match slot.h2.as_ref().and_then(Connection::shared) {
-            Some(shared) => Some(shared),
-            None => slot.http1.pop(),
-        }
-    };
+    let kept = slot.lock().await.reusable();
     if let Some(mut connection) = kept {
-        connection.info.reused = true;
         match ask(&mut connection, &job.wire, &job.https).await {
             Ok((body, took)) => {
                 let info = connection.info.clone();
@@ -231,17 +237,12 @@ async fn run(slots: &Slots, job: &Job) -> Result<Answered, Failure> {
     }
     let mut connection = {
         let mut held = slot.lock().await;
-        // Made meanwhile by a query that held the slot first.
-        match held.h2.as_ref().and_then(Connection::shared) {
-            Some(mut shared) => {
-                shared.info.reused = true;
-                shared
-            }
+        // One made meanwhile by a query that held the slot first, or a new one.
+        match held.reusable() {
+            Some(connection) => connection,
             None => {
                 let connection = connect(job.server, job.source, &job.tls, job.timeout).await?;
-                if let Some(shared) = connection.shared() {
-                    held.h2 = Some(shared);
-                }
+                held.h2 = connection.shared();
                 connection
             }
         }
