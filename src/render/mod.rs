@@ -165,8 +165,8 @@ pub(crate) fn trace(
     {
         writeln!(
             err,
-            "dnscope: {} {}: {}",
-            report.query.name, report.query.rtype, report.outcome.message
+            "{}",
+            failure_line(&report.query.name, &report.query.rtype, &report.outcome.message)
         )?;
     }
     Ok(())
@@ -264,10 +264,13 @@ fn write_failed_verdicts(verdicts: &[crate::model::verdict::Verdict], err: &mut 
 
 /// The one-line error of a report without a response, for stderr.
 fn error_line(report: &Report) -> Option<String> {
-    report.error.as_ref().map(|e| {
-        format!(
-            "dnscope: {} {}: {}",
-            report.query.name, report.query.rtype, e.message
-        )
-    })
+    report
+        .error
+        .as_ref()
+        .map(|e| failure_line(&report.query.name, &report.query.rtype, &e.message))
+}
+
+/// `dnscope: NAME TYPE: MESSAGE`, the one line on stderr of a lookup that failed.
+fn failure_line(name: &str, rtype: &dyn std::fmt::Display, message: &str) -> String {
+    format!("dnscope: {name} {rtype}: {message}")
 }

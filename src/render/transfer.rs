@@ -93,12 +93,10 @@ impl<'a> Printer<'a> {
         out: &mut dyn Write,
         err: &mut dyn Write,
     ) -> io::Result<()> {
-        let error = report.error.as_ref().map(|e| {
-            format!(
-                "dnscope: {} {}: {}",
-                report.query.name, report.query.rtype, e.message
-            )
-        });
+        let error = report
+            .error
+            .as_ref()
+            .map(|e| super::failure_line(&report.query.name, &report.query.rtype, &e.message));
         match self.options.format {
             Format::Json => return json::line(report, out),
             Format::Text if self.options.display.stats => self.stats(report, out)?,
