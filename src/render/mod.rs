@@ -220,15 +220,20 @@ fn additional_count(response: &crate::model::report::Response) -> usize {
     response.additional.len() + usize::from(response.edns.is_some())
 }
 
+/// An address ready for `#port` after it: an IPv6 one in brackets.
+fn bracketed(address: &str) -> std::borrow::Cow<'_, str> {
+    if address.contains(':') {
+        std::borrow::Cow::Owned(format!("[{address}]"))
+    } else {
+        std::borrow::Cow::Borrowed(address)
+    }
+}
+
 /// dig's `;; SERVER: ADDR#PORT(NAME) (PROTOCOL)` line.
 fn server_line(s: &crate::model::report::ServerInfo) -> String {
-    let host = if s.address.contains(':') {
-        format!("[{}]", s.address)
-    } else {
-        s.address.clone()
-    };
     format!(
-        ";; SERVER: {host}#{}({}) ({})",
+        ";; SERVER: {}#{}({}) ({})",
+        bracketed(&s.address),
         s.port,
         s.name,
         s.protocol.as_str().to_ascii_uppercase()

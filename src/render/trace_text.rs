@@ -333,11 +333,7 @@ fn failed_servers(hops: &[Hop]) -> Vec<String> {
 
 /// `name (address)`, with `#port` when it is not 53.
 fn server(s: &ServerRef) -> String {
-    let address = if s.address.contains(':') {
-        format!("[{}]", s.address)
-    } else {
-        s.address.clone()
-    };
+    let address = super::bracketed(&s.address);
     let port = if s.port == 53 {
         String::new()
     } else {
