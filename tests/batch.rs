@@ -557,3 +557,26 @@ fn a_worker_that_fails_loses_only_its_line_and_the_batch_ends() {
         }
     }
 }
+
+#[test]
+fn a_batch_sends_the_opcode_and_header_only_form_it_was_given() {
+    let server = TestServer::start(example_zone());
+    let file = write("opcode-lines", "example.test SOA\nwww.example.test\n");
+    // The server repeats the opcode, as servers do: the replies must be taken.
+    let run = batch(&server, &file, &["+opcode=notify", "--json"]);
+    let docs = json_lines(&run.stdout);
+    assert_eq!(docs.len(), 2, "{run:?}");
+    assert!(
+        docs.iter().all(|d| d["response"]["header"]["opcode"] == "NOTIFY"),
+        "{}",
+        run.stdout
+    );
+    assert!(server.seen().iter().all(|q| q.bytes[2] >> 3 & 0x0f == 4));
+    let before = server.seen().len();
+    let run = batch(&server, &file, &["+header-only", "--json"]);
+    assert_eq!(json_lines(&run.stdout).len(), 2, "{run:?}");
+    assert!(
+        server.seen()[before..].iter().all(|q| q.bytes[4..6] == [0, 0]),
+        "a question was sent"
+    );
+}

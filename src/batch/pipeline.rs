@@ -156,8 +156,10 @@ fn plain(plan: &Plan) -> Option<(SocketAddr, Question)> {
         return None;
     };
     let ipv4 = plan.servers.addresses.iter().all(SocketAddr::is_ipv4);
-    // A signed query goes the blocking way, which signs and verifies.
+    // A signed query goes the blocking way, which signs and verifies; a query without a
+    // question cannot be spliced from the template.
     (plan.mode == Mode::Direct
+        && !plan.flags.header_only
         && !plan.transport.tcp
         && plan.transport.tls.is_none()
         && plan.transport.source.is_none()
@@ -428,7 +430,7 @@ impl<'s> Window<'s, '_> {
             server: entry.server,
             id,
             question: entry.line.question.clone(),
-            opcode: 0,
+            opcode: entry.line.plan.flags.opcode,
             header_only: false,
         };
         match expect.judge(from, bytes) {
