@@ -580,3 +580,18 @@ fn a_batch_sends_the_opcode_and_header_only_form_it_was_given() {
         "a question was sent"
     );
 }
+
+#[test]
+fn a_padded_batch_pads_each_query_to_its_own_length() {
+    let server = TestServer::start(example_zone());
+    let file = write(
+        "padded-lines",
+        "example.test SOA\nwww.example.test\nmail.example.test\n",
+    );
+    let run = batch(&server, &file, &["+padding", "--json"]);
+    assert_eq!(json_lines(&run.stdout).len(), 3, "{run:?}");
+    assert!(
+        server.seen().iter().all(|q| q.bytes.len() % 128 == 0),
+        "a query was not padded to 128"
+    );
+}

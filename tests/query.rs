@@ -995,6 +995,15 @@ fn header_bits_opcode_and_header_only_are_sent_as_asked() {
     assert_eq!(doc["response"]["header"]["rcode"], "REFUSED");
     assert_eq!(doc["response"]["question"].as_array().unwrap().len(), 0);
     assert_eq!(run.code, 5, "{run:?}");
+    let traced = support::dnscope(&["@127.0.0.1", "+header-only", "+trace", "a.test"]);
+    assert_eq!(traced.code, 1);
+    assert!(
+        traced
+            .stderr
+            .contains("+header-only sends a query without a question"),
+        "{}",
+        traced.stderr
+    );
 }
 
 #[test]

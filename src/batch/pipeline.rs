@@ -157,9 +157,10 @@ fn plain(plan: &Plan) -> Option<(SocketAddr, Question)> {
     };
     let ipv4 = plan.servers.addresses.iter().all(SocketAddr::is_ipv4);
     // A signed query goes the blocking way, which signs and verifies; a query without a
-    // question cannot be spliced from the template.
+    // question, or padded to its own length, cannot be spliced from the template.
     (plan.mode == Mode::Direct
         && !plan.flags.header_only
+        && !plan.flags.edns.as_ref().is_some_and(|e| e.padding)
         && !plan.transport.tcp
         && plan.transport.tls.is_none()
         && plan.transport.source.is_none()

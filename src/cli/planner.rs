@@ -342,6 +342,12 @@ impl<'a> Planner<'a> {
                 e.text
             )));
         }
+        if options.flags.header_only && (trace || transfer) {
+            return Err(usage(
+                "+header-only sends a query without a question: a direct query, not a trace or a transfer"
+                    .to_owned(),
+            ));
+        }
         if format == Format::Yaml && (trace || transfer) {
             return Err(usage(
                 "+yaml writes a direct query's reply as dig does; a trace or a transfer has text or JSON"
