@@ -9,11 +9,7 @@ use support::doh::{Behaviour, DohServer};
 use support::{Run, example_zone, json_lines};
 
 fn ask(server: &DohServer, words: &[&str]) -> Run {
-    let mut args = server.at();
-    args.extend(["--timeout", "2s"].map(str::to_owned));
-    args.extend(words.iter().map(|w| (*w).to_owned()));
-    let refs: Vec<&str> = args.iter().map(String::as_str).collect();
-    support::dnscope(&refs)
+    support::dnscope_after(server.at(), &[&["--timeout", "2s"][..], words].concat())
 }
 
 #[test]
@@ -73,12 +69,7 @@ fn queries_on_one_line_share_one_http2_connection() {
         ],
     );
     assert_eq!(run.code, 0, "{run:?}");
-    let docs = json_lines(&run.stdout);
-    let reused: Vec<bool> = docs
-        .iter()
-        .map(|d| d["tls"]["reused"].as_bool().unwrap())
-        .collect();
-    assert_eq!(reused, [false, true, true]);
+    assert_eq!(support::tls_reused(&run.stdout), [false, true, true]);
     assert_eq!(server.connections.load(Ordering::SeqCst), 1);
     assert_eq!(server.seen.lock().unwrap().len(), 3);
 }

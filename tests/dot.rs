@@ -10,11 +10,7 @@ use support::dot::{DotServer, Leaf};
 use support::{Run, example_zone, json_lines};
 
 fn ask(server: &DotServer, words: &[&str]) -> Run {
-    let mut args = server.at();
-    args.extend(["--timeout", "2s"].map(str::to_owned));
-    args.extend(words.iter().map(|w| (*w).to_owned()));
-    let refs: Vec<&str> = args.iter().map(String::as_str).collect();
-    support::dnscope(&refs)
+    support::dnscope_after(server.at(), &[&["--timeout", "2s"][..], words].concat())
 }
 
 #[test]
@@ -76,11 +72,7 @@ fn queries_on_one_line_share_one_session_and_are_padded() {
     assert_eq!(run.code, 0, "{run:?}");
     let docs = json_lines(&run.stdout);
     assert_eq!(docs.len(), 3);
-    let reused: Vec<bool> = docs
-        .iter()
-        .map(|d| d["tls"]["reused"].as_bool().unwrap())
-        .collect();
-    assert_eq!(reused, [false, true, true]);
+    assert_eq!(support::tls_reused(&run.stdout), [false, true, true]);
     assert_eq!(server.connections.load(Ordering::SeqCst), 1);
     // RFC 8467: each query padded to a multiple of 128 bytes with option 12.
     let queries = server.queries.lock().unwrap().clone();

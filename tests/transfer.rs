@@ -25,11 +25,10 @@ fn axfr_script() -> Script {
 }
 
 fn transfer(server: &XfrServer, words: &[&str]) -> Run {
-    let mut args = server.at();
-    args.extend(["--timeout", "1s", "example.test."].map(str::to_owned));
-    args.extend(words.iter().map(|w| (*w).to_owned()));
-    let refs: Vec<&str> = args.iter().map(String::as_str).collect();
-    support::dnscope(&refs)
+    support::dnscope_after(
+        server.at(),
+        &[&["--timeout", "1s", "example.test."][..], words].concat(),
+    )
 }
 
 #[test]

@@ -101,6 +101,12 @@ fn finish_run(output: &Output) -> Run {
     }
 }
 
+/// Runs [`dnscope`] with `first` (a server's `@ADDR -p PORT …`), then `words`.
+pub(crate) fn dnscope_after(mut first: Vec<String>, words: &[&str]) -> Run {
+    first.extend(words.iter().map(|w| (*w).to_owned()));
+    dnscope(&first.iter().map(String::as_str).collect::<Vec<_>>())
+}
+
 /// Asserts that `args` is a usage error (exit 1) whose message says `says`.
 pub(crate) fn assert_usage_error(args: &[&str], says: &str) {
     let run = dnscope(args);
@@ -115,6 +121,14 @@ pub(crate) fn temp_file(name: &str, text: &str) -> PathBuf {
     let path = dir.join(name);
     std::fs::write(&path, text).unwrap();
     path
+}
+
+/// For each JSON report of `stdout`, whether its TLS session was one an earlier query opened.
+pub(crate) fn tls_reused(stdout: &str) -> Vec<bool> {
+    json_lines(stdout)
+        .iter()
+        .map(|d| d["tls"]["reused"].as_bool().unwrap())
+        .collect()
 }
 
 /// Parses each line of JSON output.
